@@ -6,7 +6,7 @@
 set -eu
 
 build="gcc pkg-config meson ninja-build libcmocka-dev libpcap-dev"
-interop="iproute2 tcpdump tshark"
+interop="iproute2 tcpdump tshark ethtool iputils-ping python3"
 
 want=$build
 [ "${1:-}" = "interop" ] && want="$build $interop"

@@ -1,0 +1,67 @@
+#!/usr/bin/python3
+"""tcp_transfer.py - move N bytes over TCP (or UDP datagrams) and check them.
+
+server: tcp_transfer.py serve tcp|udp ADDR PORT N    prints the sha256 it got
+client: tcp_transfer.py send  tcp|udp ADDR PORT N    prints the sha256 it sent
+The payload is a fixed pseudo-random stream, so both sides can compare.
+Bounded in time: every socket has a 20 s timeout.
+"""
+import hashlib
+import random
+import socket
+import sys
+
+
+def payload(n):
+    rng = random.Random(1071)
+    return bytes(rng.getrandbits(8) for _ in range(n))
+
+
+def family(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+def serve(proto, addr, port, n):
+    if proto == "tcp":
+        s = socket.socket(family(addr), socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.settimeout(20)
+        s.bind((addr, port))
+        s.listen(1)
+        c, _ = s.accept()
+        c.settimeout(20)
+        got = bytearray()
+        while len(got) < n:
+            chunk = c.recv(65536)
+            if not chunk:
+                break
+            got += chunk
+    else:
+        s = socket.socket(family(addr), socket.SOCK_DGRAM)
+        s.settimeout(5)
+        s.bind((addr, port))
+        got = bytearray()
+        try:
+            while len(got) < n:
+                got += s.recv(65536)
+        except socket.timeout:
+            pass
+    print(hashlib.sha256(bytes(got)).hexdigest(), len(got))
+
+
+def send(proto, addr, port, n):
+    data = payload(n)
+    if proto == "tcp":
+        s = socket.create_connection((addr, port), timeout=20)
+        s.sendall(data)
+        s.close()
+    else:
+        s = socket.socket(family(addr), socket.SOCK_DGRAM)
+        for off in range(0, n, 1200):
+            s.sendto(data[off:off + 1200], (addr, port))
+    print(hashlib.sha256(data).hexdigest(), len(data))
+
+
+if __name__ == "__main__":
+    role, proto, addr, port, n = sys.argv[1:6]
+    (serve if role == "serve" else send)(proto, addr, int(port), int(n))
