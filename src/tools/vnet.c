@@ -13,6 +13,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "csum", cmd_csum, "check the checksums of every frame of a pcap" },
 	{ "features", cmd_features, "list and validate a feature set" },
 	{ "hdr", cmd_hdr, "decode a virtio-net header, or print its size" },
 };

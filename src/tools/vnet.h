@@ -13,6 +13,7 @@
 #define EXIT_INVALID	1	/* the input was read and is invalid */
 #define EXIT_USAGE	2	/* bad arguments, unknown names, unreadable files */
 
+int cmd_csum(int argc, char **argv);
 int cmd_features(int argc, char **argv);
 int cmd_hdr(int argc, char **argv);
 

@@ -50,6 +50,22 @@ traffic() {
 # count VERDICT OUTPUT: how many frames got that verdict
 count() { grep -c "^[0-9]* $1 " "$2"; }
 
+# same_bad_as_tshark PCAP OUT: the frames we call bad are exactly those
+# where tshark's checksum validation finds a bad checksum (status 0).
+same_bad_as_tshark() {
+	command -v tshark >/dev/null || { echo "tshark absent: comparison skipped"; return 0; }
+	tshark -r "$1" -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE \
+		-o udp.check_checksum:TRUE -T fields -e frame.number \
+		-e ip.checksum.status -e icmp.checksum.status \
+		-e icmpv6.checksum.status -e tcp.checksum.status \
+		-e udp.checksum.status 2>/dev/null |
+		awk -F'\t' '{ for (i = 2; i <= NF; i++) if ($i ~ /(^|,)0(,|$)/) { print $1; break } }' \
+		>"$tmp/tshark.bad"
+	grep '^[0-9]* bad ' "$2" | cut -d' ' -f1 >"$tmp/ours.bad"
+	cmp -s "$tmp/tshark.bad" "$tmp/ours.bad" ||
+		fail "$1: bad frames differ from tshark's: ours $(tr '\n' ' ' <"$tmp/ours.bad"), tshark's $(tr '\n' ' ' <"$tmp/tshark.bad")"
+}
+
 # 1. offloads on: TCP/UDP from A carry partial checksums, nothing is bad.
 traffic "$tmp/offload.pcap"
 "$vnet" csum "$tmp/offload.pcap" >"$tmp/offload.out"; rc=$?
@@ -72,6 +88,7 @@ tail -1 "$tmp/full.out"
 for l in "ipv4=ok tcp=ok" "ipv6 tcp=ok" "ipv4=ok udp=ok" "ipv6 udp=ok"; do
 	grep -q " $l" "$tmp/full.out" || fail "full capture: no frame with '$l'"
 done
+same_bad_as_tshark "$tmp/full.pcap" "$tmp/full.out"
 ok=$(count ok "$tmp/full.out")
 [ "$ok" -gt 100 ] || fail "full capture: only $ok frames ok"
 
@@ -84,5 +101,6 @@ for proto in tcp udp; do
 	grep -q "^$n bad .*$proto=bad" "$tmp/bad.out" ||
 		fail "corrupted $proto frame $n not reported: $(grep "^$n " "$tmp/bad.out")"
 	[ "$(count bad "$tmp/bad.out")" = 1 ] || fail "more than one bad frame"
+	same_bad_as_tshark "$tmp/bad.pcap" "$tmp/bad.out"
 done
-echo "PASS: offload capture, full capture, corrupted tcp and udp"
+echo "PASS: offload capture, full capture, corrupted tcp and udp (bad frames as tshark finds them)"
