@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/* mem.h - the guest memory table: regions, and checked guest-to-host translation */
+#ifndef VNET_MEM_H
+#define VNET_MEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+/* Regions a table holds: vhost-user's largest slot count (QEMU's 512). */
+#define VNET_MEM_REGIONS_MAX	512
+
+/**
+ * struct vnet_mem_region - one contiguous piece of guest memory
+ * @gpa:	guest physical address of the first byte
+ * @size:	bytes, never zero
+ * @uva:	the frontend's user address of the first byte (vhost-user gives
+ *		vring addresses in this space); 0 if there is no frontend
+ * @hva:	where the region is mapped in this process
+ */
+struct vnet_mem_region {
+	uint64_t gpa;
+	uint64_t size;
+	uint64_t uva;
+	void *hva;
+};
+
+/**
+ * struct vnet_mem_stats - why inserts were refused
+ * @bad_region:	zero size or no host mapping
+ * @overflow:	gpa + size, uva + size or hva + size wraps around
+ * @overlap:	guest physical range overlaps a region already present
+ * @full:	table already holds VNET_MEM_REGIONS_MAX regions
+ */
+struct vnet_mem_stats {
+	uint64_t bad_region;
+	uint64_t overflow;
+	uint64_t overlap;
+	uint64_t full;
+};
+
+/**
+ * struct vnet_mem - a table of regions, sorted by guest physical address
+ * @nregions:	regions in use
+ * @regions:	the regions, sorted by @gpa, pairwise disjoint in gpa
+ * @stats:	refused inserts, by cause
+ *
+ * Guest physical ranges never overlap. Frontend user ranges may (a VMM can
+ * alias one mapping at two guest addresses); a user-address lookup then
+ * takes the region with the lowest guest address that holds the range.
+ */
+struct vnet_mem {
+	unsigned int nregions;
+	struct vnet_mem_region regions[VNET_MEM_REGIONS_MAX];
+	struct vnet_mem_stats stats;
+};
+
+/**
+ * vnet_mem_init() - make an empty table
+ * @mem:	the table
+ */
+void vnet_mem_init(struct vnet_mem *mem);
+
+/**
+ * vnet_mem_add() - insert a region after checking it
+ * @mem:	the table
+ * @r:		the region, copied
+ *
+ * Refuses, and counts, a region of zero size or without a host mapping,
+ * one whose end wraps around in any of the three address spaces, one that
+ * overlaps a region already present, and any region past the cap.
+ *
+ * Return: 0, -EINVAL (zero size, NULL @hva), -EOVERFLOW (an end wraps),
+ * -EEXIST (overlaps a present region), or -ENOSPC (table full)
+ */
+int vnet_mem_add(struct vnet_mem *mem, const struct vnet_mem_region *r);
+
+/**
+ * vnet_mem_del() - remove the region that starts at @gpa with @size bytes
+ * @mem:	the table
+ * @gpa:	guest physical address of the region
+ * @size:	its size
+ *
+ * Return: 0, or -ENOENT if no region matches exactly
+ */
+int vnet_mem_del(struct vnet_mem *mem, uint64_t gpa, uint64_t size);
+
+/**
+ * vnet_mem_find() - the region holding a guest physical address
+ * @mem:	the table
+ * @gpa:	the address
+ *
+ * Return: the region, or NULL if no region holds @gpa
+ */
+const struct vnet_mem_region *vnet_mem_find(const struct vnet_mem *mem,
+					    uint64_t gpa);
+
+/**
+ * vnet_mem_ptr() - host pointer to a guest range that lies in one region
+ * @mem:	the table
+ * @gpa:	guest physical address of the first byte
+ * @len:	bytes; must be non-zero
+ *
+ * The whole range [@gpa, @gpa + @len) must lie inside a single region: a
+ * range that runs off its region's end, even into an adjacent region, is
+ * refused. For objects the device reads in place (rings, indirect tables).
+ *
+ * Return: host pointer, or NULL if @len is 0, @gpa + @len wraps, or the
+ * range is not wholly inside one region
+ */
+void *vnet_mem_ptr(const struct vnet_mem *mem, uint64_t gpa, uint64_t len);
+
+/**
+ * vnet_mem_uva_ptr() - host pointer to a frontend user range in one region
+ * @mem:	the table
+ * @uva:	the frontend's user address of the first byte
+ * @len:	bytes; must be non-zero
+ *
+ * Like vnet_mem_ptr() for addresses in the frontend's address space, which
+ * vhost-user uses for vring addresses.
+ *
+ * Return: host pointer, or NULL if the range is not wholly inside one region
+ */
+void *vnet_mem_uva_ptr(const struct vnet_mem *mem, uint64_t uva, uint64_t len);
+
+/**
+ * vnet_mem_translate() - host segments for a guest range
+ * @mem:	the table
+ * @gpa:	guest physical address of the first byte
+ * @len:	bytes
+ * @iov:	output segments
+ * @iov_max:	room in @iov
+ *
+ * A range that crosses from one region into one that starts exactly where
+ * it ends (adjacent in guest physical space) is split into one segment per
+ * region; a range with any byte outside every region is refused. No
+ * segment ever reaches past the end of its region.
+ *
+ * Return: number of segments written (0 if @len is 0), -EOVERFLOW if
+ * @gpa + @len wraps, -EFAULT if some byte is in no region, -ENOBUFS if
+ * more than @iov_max segments are needed
+ */
+int vnet_mem_translate(const struct vnet_mem *mem, uint64_t gpa, uint64_t len,
+		       struct iovec *iov, unsigned int iov_max);
+
+#endif /* VNET_MEM_H */

@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: MIT
+/* virtq.c - device-side virtqueue: setup, chain checks, push, flush, errors */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "virtq_priv.h"
+
+static const char *const err_names[VNET_VIRTQ_ERR__COUNT] = {
+	[VNET_VIRTQ_OK] = "ok",
+	[VNET_VIRTQ_ERR_RING_ADDR] = "ring_addr",
+	[VNET_VIRTQ_ERR_AVAIL_IDX] = "avail_idx_jump",
+	[VNET_VIRTQ_ERR_HEAD] = "head_out_of_range",
+	[VNET_VIRTQ_ERR_NEXT] = "next_out_of_range",
+	[VNET_VIRTQ_ERR_CHAIN_LEN] = "chain_too_long",
+	[VNET_VIRTQ_ERR_INDIRECT_FEATURE] = "indirect_not_negotiated",
+	[VNET_VIRTQ_ERR_INDIRECT_SIZE] = "indirect_bad_size",
+	[VNET_VIRTQ_ERR_INDIRECT_NESTED] = "indirect_nested",
+	[VNET_VIRTQ_ERR_INDIRECT_NEXT] = "indirect_with_next",
+	[VNET_VIRTQ_ERR_INDIRECT_ADDR] = "indirect_addr",
+	[VNET_VIRTQ_ERR_ADDR] = "addr_not_in_memory",
+	[VNET_VIRTQ_ERR_LEN_OVERFLOW] = "len_overflow",
+	[VNET_VIRTQ_ERR_WRITE_BEFORE_READ] = "write_before_read",
+	[VNET_VIRTQ_ERR_DIRECTION] = "wrong_direction",
+	[VNET_VIRTQ_ERR_IOV_FULL] = "too_many_segments",
+	[VNET_VIRTQ_ERR_INFLIGHT] = "too_many_in_flight",
+	[VNET_VIRTQ_ERR_ID] = "id_out_of_range",
+	[VNET_VIRTQ_ERR_DESC_NOT_AVAIL] = "desc_not_available",
+	[VNET_VIRTQ_ERR_NET_HDR] = "net_hdr_buffer",
+};
+
+const char *vnet_virtq_err_name(enum vnet_virtq_err err)
+{
+	if ((unsigned int)err >= VNET_VIRTQ_ERR__COUNT)
+		return "unknown";
+	return err_names[err];
+}
+
+void vnet_virtq_fail(struct vnet_virtq *q, enum vnet_virtq_err err)
+{
+	if (err <= VNET_VIRTQ_OK || err >= VNET_VIRTQ_ERR__COUNT)
+		return;		/* not an error code */
+	q->stats.errors[err]++;
+	if (q->err != VNET_VIRTQ_OK)
+		return;		/* the first reason stays */
+	q->err = err;
+	if (q->broken_fn)
+		q->broken_fn(q, err, q->opaque);
+}
+
+int virtq_bad(struct vnet_virtq *q, enum vnet_virtq_err err)
+{
+	vnet_virtq_fail(q, err);
+	return -EIO;
+}
+
+void vnet_virtq_init(struct vnet_virtq *q)
+{
+	memset(q, 0, sizeof(*q));
+}
+
+void vnet_virtq_reset(struct vnet_virtq *q)
+{
+	struct vnet_virtq_stats stats = q->stats;
+
+	free(q->pending);
+	memset(q, 0, sizeof(*q));
+	q->stats = stats;
+}
+
+void vnet_virtq_elem_init(struct vnet_virtq_elem *elem, struct iovec *out,
+			  unsigned int out_max, struct iovec *in,
+			  unsigned int in_max)
+{
+	memset(elem, 0, sizeof(*elem));
+	elem->out = out;
+	elem->out_max = out_max;
+	elem->in = in;
+	elem->in_max = in_max;
+}
+
+/* Copy the configuration's scalars into the queue. */
+static void setup_fields(struct vnet_virtq *q, const struct vnet_mem *mem,
+			 const struct vnet_virtq_config *cfg)
+{
+	const struct vnet_features *f = &cfg->features;
+	bool v1 = vnet_features_has(f, VNET_F_VERSION_1);
+
+	q->mem = mem;
+	q->size = cfg->size;
+	q->dir = cfg->dir;
+	q->packed = vnet_features_has(f, VNET_F_RING_PACKED);
+	q->event_idx = vnet_features_has(f, VNET_F_EVENT_IDX);
+	q->indirect = vnet_features_has(f, VNET_F_INDIRECT_DESC);
+	q->in_order = vnet_features_has(f, VNET_F_IN_ORDER);
+	q->notification_data = vnet_features_has(f, VNET_F_NOTIFICATION_DATA);
+	/* Legacy only: "the native endian of the guest" (split-ring.tex). */
+	q->big_endian = cfg->big_endian && !v1;
+	q->broken_fn = cfg->broken;
+	q->opaque = cfg->opaque;
+	q->notify_enabled = true;
+}
+
+int vnet_virtq_setup(struct vnet_virtq *q, const struct vnet_mem *mem,
+		     const struct vnet_virtq_config *cfg)
+{
+	bool packed = vnet_features_has(&cfg->features, VNET_F_RING_PACKED);
+	int ret;
+
+	if (q->ready || q->err != VNET_VIRTQ_OK)
+		return -EBUSY;		/* reset first */
+	if (!mem)
+		return -EINVAL;
+	if (!cfg->size || cfg->size > VNET_VIRTQ_SIZE_MAX)
+		return -EINVAL;		/* sizes are 1..2^15 */
+	if (!packed && (cfg->size & (cfg->size - 1)))
+		return -EINVAL;		/* split: "always a power of 2" */
+	if ((unsigned int)cfg->dir > VNET_VIRTQ_DIR_IN)
+		return -EINVAL;
+	if (cfg->base > UINT16_MAX)
+		return -EINVAL;		/* the state is 16 bits */
+
+	vnet_virtq_reset(q);
+	setup_fields(q, mem, cfg);
+	q->pending = calloc(cfg->size, sizeof(*q->pending));
+	if (!q->pending)
+		return -ENOMEM;
+	ret = packed ? virtq_packed_setup(q, cfg) : virtq_split_setup(q, cfg);
+	if (ret) {
+		enum vnet_virtq_err err = q->err;
+
+		vnet_virtq_reset(q);
+		q->err = err;	/* a refused ring leaves the queue broken */
+		return ret;
+	}
+	q->ready = true;
+	return 0;
+}
+
+void *virtq_ring_ptr(const struct vnet_virtq *q,
+		     const struct vnet_virtq_config *cfg, uint64_t addr,
+		     uint64_t len, unsigned int align)
+{
+	void *p;
+
+	if (cfg->addr_is_uva)
+		p = vnet_mem_uva_ptr(q->mem, addr, len);
+	else
+		p = vnet_mem_ptr(q->mem, addr, len);
+	if (!p)
+		return NULL;
+	if ((addr | (uintptr_t)p) & (align - 1))
+		return NULL;	/* "a multiple of the specified alignment" */
+	return p;
+}
+
+int virtq_add_buf(struct vnet_virtq *q, struct virtq_walk *w, uint64_t addr,
+		  uint32_t len, bool write)
+{
+	struct vnet_virtq_elem *e = w->elem;
+	uint64_t total = (uint64_t)e->out_len + e->in_len;
+	struct iovec *iov;
+	unsigned int room;
+	int n;
+
+	if (write && q->dir == VNET_VIRTQ_DIR_OUT)
+		return virtq_bad(q, VNET_VIRTQ_ERR_DIRECTION);
+	if (!write && q->dir == VNET_VIRTQ_DIR_IN)
+		return virtq_bad(q, VNET_VIRTQ_ERR_DIRECTION);
+	/* "MUST place any device-writable descriptor elements after any
+	 * device-readable descriptor elements" */
+	if (!write && w->seen_write)
+		return virtq_bad(q, VNET_VIRTQ_ERR_WRITE_BEFORE_READ);
+	w->seen_write |= write;
+	if (!len)
+		return 0;		/* nothing to map: address ignored */
+	if (len > UINT32_MAX - total)	/* "longer than 2^32 bytes" */
+		return virtq_bad(q, VNET_VIRTQ_ERR_LEN_OVERFLOW);
+
+	room = write ? e->in_max - e->in_num : e->out_max - e->out_num;
+	if (!room)		/* the device's limit on segments */
+		return virtq_bad(q, VNET_VIRTQ_ERR_IOV_FULL);
+	iov = write ? e->in + e->in_num : e->out + e->out_num;
+	n = vnet_mem_translate(q->mem, addr, len, iov, room);
+	if (n == -EOVERFLOW)
+		return virtq_bad(q, VNET_VIRTQ_ERR_LEN_OVERFLOW);
+	if (n == -ENOBUFS)
+		return virtq_bad(q, VNET_VIRTQ_ERR_IOV_FULL);
+	if (n < 0)
+		return virtq_bad(q, VNET_VIRTQ_ERR_ADDR);
+	if (write) {
+		e->in_num += (unsigned int)n;
+		e->in_len += len;
+	} else {
+		e->out_num += (unsigned int)n;
+		e->out_len += len;
+	}
+	return 0;
+}
+
+const uint8_t *virtq_indirect_table(struct vnet_virtq *q,
+				    const struct virtq_desc_copy *d,
+				    bool chained, unsigned int *count)
+{
+	const uint8_t *table;
+
+	if (!q->indirect) {	/* "MUST NOT set ... unless ... negotiated" */
+		virtq_bad(q, VNET_VIRTQ_ERR_INDIRECT_FEATURE);
+		return NULL;
+	}
+	if (chained) {		/* "MUST NOT set both INDIRECT and NEXT" */
+		virtq_bad(q, VNET_VIRTQ_ERR_INDIRECT_NEXT);
+		return NULL;
+	}
+	if (!d->len || d->len % DESC_SIZE || d->len / DESC_SIZE > q->size) {
+		/* "struct virtq_desc desc[len / 16]"; "MUST NOT create a
+		 * descriptor chain longer than the Queue Size" */
+		virtq_bad(q, VNET_VIRTQ_ERR_INDIRECT_SIZE);
+		return NULL;
+	}
+	table = vnet_mem_ptr(q->mem, d->addr, d->len);
+	if (!table) {
+		virtq_bad(q, VNET_VIRTQ_ERR_INDIRECT_ADDR);
+		return NULL;
+	}
+	*count = d->len / DESC_SIZE;
+	return table;
+}
+
+unsigned int virtq_run_end(const struct vnet_virtq *q, unsigned int i)
+{
+	while (i + 1 < q->npending && q->pending[i].skip)
+		i++;
+	return i;
+}
+
+/* Common gate of every ring operation. */
+static int check_usable(const struct vnet_virtq *q)
+{
+	if (q->err != VNET_VIRTQ_OK)
+		return -EIO;
+	if (!q->ready)
+		return -ENODEV;
+	return 0;
+}
+
+int vnet_virtq_pop(struct vnet_virtq *q, struct vnet_virtq_elem *elem)
+{
+	int ret = check_usable(q);
+
+	if (ret)
+		return ret;
+	elem->out_num = elem->in_num = 0;
+	elem->out_len = elem->in_len = 0;
+	ret = q->packed ? virtq_packed_pop(q, elem) : virtq_split_pop(q, elem);
+	if (ret <= 0)
+		return ret;
+	elem->seq = q->pop_seq++;
+	q->stats.popped++;
+	return 1;
+}
+
+int vnet_virtq_pop_burst(struct vnet_virtq *q, struct vnet_virtq_elem *elems,
+			 unsigned int n)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < n && i < VNET_VIRTQ_SIZE_MAX; i++) {
+		ret = vnet_virtq_pop(q, &elems[i]);
+		if (ret <= 0)
+			break;
+	}
+	if (i == 0 && ret < 0)
+		return ret;
+	return (int)i;
+}
+
+int vnet_virtq_unpop(struct vnet_virtq *q, const struct vnet_virtq_elem *elem)
+{
+	if (!q->ready)
+		return -ENODEV;
+	if (q->pop_seq == q->push_seq)
+		return -EINVAL;		/* nothing in flight */
+	if (elem->seq != (uint16_t)(q->pop_seq - 1))
+		return -EINVAL;		/* not the buffer popped last */
+	if (q->packed && (!elem->ndescs || elem->ndescs > q->inflight_descs))
+		return -EINVAL;		/* not an element of this queue */
+	if (q->packed)
+		virtq_packed_unpop(q, elem);
+	else
+		virtq_split_unpop(q, elem);
+	q->pop_seq--;
+	q->stats.unpopped++;
+	return 0;
+}
+
+int vnet_virtq_push(struct vnet_virtq *q, const struct vnet_virtq_elem *elem,
+		    uint32_t len)
+{
+	struct vnet_virtq_pending *p;
+	int ret = check_usable(q);
+
+	if (ret)
+		return ret;
+	if (len > elem->in_len)
+		return -EINVAL;		/* more than the buffer holds */
+	if (q->pop_seq == q->push_seq || q->npending >= q->size)
+		return -EINVAL;		/* nothing in flight */
+	if (q->in_order && elem->seq != q->push_seq)
+		return -EINVAL;		/* IN_ORDER: "in the same order" */
+	if (q->packed && (!elem->ndescs || elem->ndescs > q->size))
+		return -EINVAL;		/* not an element of this queue */
+
+	p = &q->pending[q->npending++];
+	p->id = elem->id;
+	p->len = len;
+	p->ndescs = elem->ndescs;
+	p->skip = q->in_order && !len && !elem->in_len;
+	q->push_seq++;
+	q->stats.pushed++;
+	return 0;
+}
+
+int vnet_virtq_flush(struct vnet_virtq *q)
+{
+	unsigned int n = q->npending;
+	int ret = check_usable(q);
+
+	if (ret)
+		return ret;
+	if (!n)
+		return 0;
+	if (q->packed)
+		virtq_packed_flush(q);
+	else
+		virtq_split_flush(q);
+	q->npending = 0;
+	q->stats.flushes++;
+	return (int)n;
+}
+
+bool vnet_virtq_should_notify(struct vnet_virtq *q)
+{
+	uint32_t published = q->used_since_signal;
+	bool yes;
+
+	if (check_usable(q))
+		return false;
+	q->used_since_signal = 0;
+	if (!published)
+		return false;	/* nothing written since the last answer */
+	if (q->packed)
+		yes = virtq_packed_should_notify(q, published);
+	else
+		yes = virtq_split_should_notify(q, published);
+	if (yes)
+		q->stats.notify++;
+	else
+		q->stats.suppressed++;
+	return yes;
+}
+
+int vnet_virtq_enable_notify(struct vnet_virtq *q)
+{
+	int ret = check_usable(q);
+
+	if (ret)
+		return ret;
+	q->notify_enabled = true;
+	return q->packed ? virtq_packed_enable_notify(q) :
+			   virtq_split_enable_notify(q);
+}
+
+void vnet_virtq_disable_notify(struct vnet_virtq *q)
+{
+	if (check_usable(q))
+		return;
+	q->notify_enabled = false;
+	if (q->packed)
+		virtq_packed_disable_notify(q);
+	else
+		virtq_split_disable_notify(q);
+}
+
+int vnet_virtq_notification_data(struct vnet_virtq *q, uint32_t data)
+{
+	uint16_t next = (uint16_t)(data >> 16);	/* next_off | next_wrap << 15 */
+	int ret = check_usable(q);
+
+	if (ret)
+		return ret;
+	if (!q->notification_data)
+		return -EOPNOTSUPP;
+	ret = q->packed ? virtq_packed_hint(q, next) :
+			  virtq_split_hint(q, next);
+	if (!ret)
+		q->stats.kicks_empty++;
+	return ret;
+}
+
+uint32_t vnet_virtq_get_base(const struct vnet_virtq *q)
+{
+	if (q->packed)
+		return (uint32_t)q->last_avail | (uint32_t)q->avail_wrap << 15;
+	return q->last_avail;
+}
+
+int vnet_virtq_set_base(struct vnet_virtq *q, uint32_t base)
+{
+	if (!q->ready)
+		return -ENODEV;
+	if (base > UINT16_MAX)
+		return -EINVAL;
+	if (q->pop_seq != q->push_seq || q->npending)
+		return -EBUSY;
+	return q->packed ? virtq_packed_set_base(q, base) :
+			   virtq_split_set_base(q, base);
+}

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: MIT
+/* virtq_net.c - the network device's buffer rules: header placement, mergeable receive */
+
+#include <errno.h>
+#include <string.h>
+
+#include "vnet/virtq_net.h"
+
+void vnet_virtq_net_init(struct vnet_virtq_net *n,
+			 const struct vnet_hdr_layout *layout,
+			 const struct vnet_features *f)
+{
+	memset(n, 0, sizeof(*n));
+	n->layout = *layout;
+	n->mrg_rxbuf = vnet_features_has(f, VNET_F_MRG_RXBUF);
+	/*
+	 * virtio-net-device.tex, Legacy Interface: Framing Requirements:
+	 * "drivers which have not negotiated VIRTIO_F_ANY_LAYOUT MUST use a
+	 * single descriptor for the struct virtio_net_hdr". Legacy mergeable
+	 * buffers are single descriptors that hold header and frame alike.
+	 */
+	n->hdr_alone = !vnet_features_has(f, VNET_F_VERSION_1) &&
+		       !vnet_features_has(f, VNET_F_ANY_LAYOUT) &&
+		       !n->mrg_rxbuf;
+}
+
+/* Copy @len bytes out of @iov from byte @off; return the bytes copied. */
+static size_t iov_read(const struct iovec *iov, unsigned int cnt, size_t off,
+		       void *dst, size_t len)
+{
+	size_t done = 0;
+	unsigned int i;
+
+	for (i = 0; i < cnt && done < len; i++) {
+		size_t seg = iov[i].iov_len, chunk;
+
+		if (off >= seg) {
+			off -= seg;
+			continue;
+		}
+		chunk = seg - off < len - done ? seg - off : len - done;
+		memcpy((uint8_t *)dst + done, (uint8_t *)iov[i].iov_base + off,
+		       chunk);
+		done += chunk;
+		off = 0;
+	}
+	return done;
+}
+
+/* Copy @len bytes into @iov from byte @off (zeros if @src is NULL). */
+static size_t iov_write(const struct iovec *iov, unsigned int cnt, size_t off,
+			const void *src, size_t len)
+{
+	size_t done = 0;
+	unsigned int i;
+
+	for (i = 0; i < cnt && done < len; i++) {
+		size_t seg = iov[i].iov_len, chunk;
+		uint8_t *dst = (uint8_t *)iov[i].iov_base;
+
+		if (off >= seg) {
+			off -= seg;
+			continue;
+		}
+		chunk = seg - off < len - done ? seg - off : len - done;
+		if (src)
+			memcpy(dst + off, (const uint8_t *)src + done, chunk);
+		else
+			memset(dst + off, 0, chunk);
+		done += chunk;
+		off = 0;
+	}
+	return done;
+}
+
+/* The segments of @iov from byte @off on. */
+static int iov_tail(const struct iovec *iov, unsigned int cnt, size_t off,
+		    struct iovec *out, unsigned int max)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < cnt; i++) {
+		size_t seg = iov[i].iov_len;
+
+		if (off >= seg) {
+			off -= seg;
+			continue;
+		}
+		if (n == max)
+			return -ENOBUFS;
+		out[n].iov_base = (uint8_t *)iov[i].iov_base + off;
+		out[n].iov_len = seg - off;
+		n++;
+		off = 0;
+	}
+	return (int)n;
+}
+
+int vnet_virtq_net_tx_hdr(const struct vnet_virtq_net *n,
+			  const struct vnet_virtq_elem *e, struct vnet_hdr *h,
+			  struct iovec *frame, unsigned int frame_max)
+{
+	uint8_t buf[VNET_HDR_LEN_MAX];
+	size_t hlen = n->layout.size;
+
+	if (e->out_len < hlen)
+		return -EMSGSIZE;	/* the header is cut short */
+	if (iov_read(e->out, e->out_num, 0, buf, hlen) != hlen)
+		return -EMSGSIZE;
+	vnet_hdr_decode(&n->layout, buf, hlen, h);
+	return iov_tail(e->out, e->out_num, hlen, frame, frame_max);
+}
+
+/*
+ * Where the frame starts in the first receive buffer: right after the
+ * header, or, with legacy framing, at the end of the header's descriptor
+ * (the first segment boundary at or past the header).
+ */
+static size_t rx_data_off(const struct vnet_virtq_net *n,
+			  const struct vnet_virtq_elem *e)
+{
+	size_t hlen = n->layout.size, end = 0;
+	unsigned int i;
+
+	if (!n->hdr_alone)
+		return hlen;
+	for (i = 0; i < e->in_num; i++) {
+		end += e->in[i].iov_len;
+		if (end >= hlen)
+			return end;
+	}
+	return end;
+}
+
+/* Room for frame bytes in a popped buffer; checks a buffer's minimum. */
+static int rx_room(struct vnet_virtq *q, const struct vnet_virtq_net *n,
+		   const struct vnet_virtq_elem *e, bool first, uint64_t *room)
+{
+	if (n->mrg_rxbuf && e->in_len < n->layout.size) {
+		/* "each buffer MUST be at least the size of the struct
+		 * virtio_net_hdr" (Setting Up Receive Buffers) */
+		vnet_virtq_fail(q, VNET_VIRTQ_ERR_NET_HDR);
+		return -EIO;
+	}
+	if (!first) {
+		*room = e->in_len;
+		return 0;
+	}
+	if (e->in_len < n->layout.size)
+		return -EMSGSIZE;	/* no room even for the header: drop */
+	*room = e->in_len - rx_data_off(n, e);
+	return 0;
+}
+
+int vnet_virtq_net_rx_pop(struct vnet_virtq *q, const struct vnet_virtq_net *n,
+			  struct vnet_virtq_elem *elems, unsigned int max,
+			  size_t frame_len)
+{
+	unsigned int cap = n->mrg_rxbuf ? max : 1, got = 0;
+	uint64_t room = 0;
+	int ret;
+
+	if (!max)
+		return -EINVAL;
+	if (cap > UINT16_MAX)
+		cap = UINT16_MAX;	/* num_buffers is 16 bits */
+	do {
+		uint64_t r;
+
+		if (got == cap) {
+			ret = -EMSGSIZE;	/* would need too many */
+			goto rollback;
+		}
+		ret = vnet_virtq_pop(q, &elems[got]);
+		if (ret == 0)
+			ret = -EAGAIN;		/* the driver has to add more */
+		if (ret < 0)
+			goto rollback;
+		got++;
+		ret = rx_room(q, n, &elems[got - 1], got == 1, &r);
+		if (ret)
+			goto rollback;
+		room += r;
+	} while (room < frame_len);
+	return (int)got;
+
+rollback:
+	while (got--)
+		vnet_virtq_unpop(q, &elems[got]);
+	return ret;
+}
+
+/* Frame bytes buffer @i takes when @left remain to place. */
+static size_t rx_chunk(const struct vnet_virtq_elem *e, size_t start,
+		       size_t left)
+{
+	size_t room = e->in_len - start;
+
+	return room < left ? room : left;
+}
+
+/* Check that the buffers hold the frame, none of them left empty. */
+static int rx_check(const struct vnet_virtq_elem *elems, unsigned int nbufs,
+		    size_t frame_len, size_t off)
+{
+	size_t left = frame_len;
+	unsigned int i;
+
+	if (elems[0].in_len < off)
+		return -EMSGSIZE;
+	for (i = 0; i < nbufs; i++) {
+		size_t chunk = rx_chunk(&elems[i], i ? 0 : off, left);
+
+		if (i && !chunk)
+			return -EINVAL;	/* more buffers than the frame needs */
+		left -= chunk;
+	}
+	return left ? -EMSGSIZE : 0;
+}
+
+/* Header (num_buffers set) at the start of the first buffer, and zeros
+ * up to where the frame starts. */
+static int rx_write_hdr(const struct vnet_virtq_net *n,
+			const struct vnet_virtq_elem *e, struct vnet_hdr *h,
+			unsigned int nbufs, size_t off)
+{
+	uint8_t hdr[VNET_HDR_LEN_MAX];
+	size_t hlen = n->layout.size;
+	int ret;
+
+	/* "The device MUST set num_buffers to the number of descriptors
+	 * used to hold the incoming packet" (1 without MRG_RXBUF) */
+	h->num_buffers = (uint16_t)nbufs;
+	ret = vnet_hdr_encode(&n->layout, h, hdr, sizeof(hdr));
+	if (ret < 0)
+		return ret;
+	iov_write(e->in, e->in_num, 0, hdr, hlen);
+	iov_write(e->in, e->in_num, hlen, NULL, off - hlen);
+	return 0;
+}
+
+int vnet_virtq_net_rx_push(struct vnet_virtq *q, const struct vnet_virtq_net *n,
+			   struct vnet_virtq_elem *elems, unsigned int nbufs,
+			   struct vnet_hdr *h, const void *frame,
+			   size_t frame_len)
+{
+	const uint8_t *src = frame;
+	size_t left = frame_len, off;
+	unsigned int i;
+	int ret;
+
+	if (!nbufs || nbufs > UINT16_MAX)
+		return -EINVAL;
+	if (elems[0].in_len < n->layout.size)
+		return -EMSGSIZE;
+	off = rx_data_off(n, &elems[0]);
+	ret = rx_check(elems, nbufs, frame_len, off);
+	if (ret)
+		return ret;
+	ret = rx_write_hdr(n, &elems[0], h, nbufs, off);
+	if (ret)
+		return ret;
+	for (i = 0; i < nbufs; i++) {
+		size_t start = i ? 0 : off;
+		size_t chunk = rx_chunk(&elems[i], start, left);
+
+		if (chunk) {
+			iov_write(elems[i].in, elems[i].in_num, start, src,
+				  chunk);
+			src += chunk;
+			left -= chunk;
+		}
+		ret = vnet_virtq_push(q, &elems[i], (uint32_t)(start + chunk));
+		if (ret)
+			return ret;
+	}
+	return 0;
+}

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: MIT */
+/* virtq_priv.h - ring layouts and guest-memory accessors shared by the virtq*.c files only */
+#ifndef VNET_VIRTQ_PRIV_H
+#define VNET_VIRTQ_PRIV_H
+
+#include <endian.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "vnet/virtq.h"
+
+#define VIRTQ_INTERNAL __attribute__((visibility("hidden")))
+
+/* Descriptor flags: struct virtq_desc (split) and struct pvirtq_desc. */
+#define VIRTQ_DESC_F_NEXT	1
+#define VIRTQ_DESC_F_WRITE	2
+#define VIRTQ_DESC_F_INDIRECT	4
+#define VIRTQ_DESC_F_AVAIL	(1 << 7)
+#define VIRTQ_DESC_F_USED	(1 << 15)
+
+/* Split ring flags: struct virtq_avail and struct virtq_used. */
+#define VIRTQ_AVAIL_F_NO_INTERRUPT	1
+#define VIRTQ_USED_F_NO_NOTIFY		1
+
+/* Packed ring: struct pvirtq_event_suppress, desc_event_flags. */
+#define RING_EVENT_FLAGS_ENABLE		0x0
+#define RING_EVENT_FLAGS_DISABLE	0x1
+#define RING_EVENT_FLAGS_DESC		0x2
+#define RING_EVENT_FLAGS_MASK		0x3
+
+/* Byte offsets and sizes of the ring structures (virtio 1.4). */
+enum {
+	DESC_SIZE = 16,		/* virtq_desc and pvirtq_desc alike */
+	DESC_OFF_ADDR = 0,
+	DESC_OFF_LEN = 8,
+	DESC_OFF_FLAGS = 12,	/* split */
+	DESC_OFF_NEXT = 14,	/* split */
+	PDESC_OFF_ID = 12,	/* packed */
+	PDESC_OFF_FLAGS = 14,	/* packed */
+	AVAIL_OFF_FLAGS = 0,
+	AVAIL_OFF_IDX = 2,
+	AVAIL_OFF_RING = 4,	/* le16 ring[size], then le16 used_event */
+	USED_OFF_FLAGS = 0,
+	USED_OFF_IDX = 2,
+	USED_OFF_RING = 4,	/* used_elem ring[size], le16 avail_event */
+	USED_ELEM_SIZE = 8,	/* le32 id, le32 len */
+	EVENT_OFF_OFF_WRAP = 0,	/* pvirtq_event_suppress.desc */
+	EVENT_OFF_FLAGS = 2,	/* pvirtq_event_suppress.flags */
+	EVENT_SIZE = 4,
+};
+
+/**
+ * struct vnet_virtq_pending - a pushed buffer waiting for the next flush
+ * @len:	bytes written
+ * @id:		head index (split) or buffer ID (packed)
+ * @ndescs:	ring descriptors the buffer occupies (packed)
+ * @skip:	IN_ORDER and nothing writable: may be folded into the used
+ *		entry of a later buffer
+ * @pos:	packed flush: ring offset of the used descriptor written
+ * @flags:	packed flush: its flags, stored after the barrier
+ */
+struct vnet_virtq_pending {
+	uint32_t len;
+	uint16_t id;
+	uint16_t ndescs;
+	bool skip;
+	uint16_t pos;
+	uint16_t flags;
+};
+
+/**
+ * struct virtq_desc_copy - a descriptor copied once out of guest memory
+ * @addr:	buffer address
+ * @len:	buffer length
+ * @flags:	flags
+ * @next:	split: next index; packed: buffer ID
+ */
+struct virtq_desc_copy {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags;
+	uint16_t next;
+};
+
+/**
+ * struct virtq_walk - a chain being gathered into an element
+ * @elem:	the element
+ * @seen_write:	a device-writable descriptor has been seen
+ */
+struct virtq_walk {
+	struct vnet_virtq_elem *elem;
+	bool seen_write;
+};
+
+/* Ring fields in host order: little-endian, or big-endian legacy guests. */
+static inline uint16_t virtq_from16(const struct vnet_virtq *q, uint16_t v)
+{
+	return q->big_endian ? be16toh(v) : le16toh(v);
+}
+
+static inline uint16_t virtq_to16(const struct vnet_virtq *q, uint16_t v)
+{
+	return q->big_endian ? htobe16(v) : htole16(v);
+}
+
+static inline uint32_t virtq_to32(const struct vnet_virtq *q, uint32_t v)
+{
+	return q->big_endian ? htobe32(v) : htole32(v);
+}
+
+/*
+ * Accessors for ring fields the driver and the device share. @p is a host
+ * pointer into a ring checked at setup, naturally aligned. Each is a single
+ * atomic access: the value is read once, never re-fetched by the compiler.
+ */
+static inline uint16_t virtq_load16(const struct vnet_virtq *q, void *p)
+{
+	return virtq_from16(q, atomic_load_explicit((_Atomic uint16_t *)p,
+						    memory_order_relaxed));
+}
+
+static inline uint16_t virtq_load16_acquire(const struct vnet_virtq *q, void *p)
+{
+	return virtq_from16(q, atomic_load_explicit((_Atomic uint16_t *)p,
+						    memory_order_acquire));
+}
+
+static inline void virtq_store16(const struct vnet_virtq *q, void *p,
+				 uint16_t v)
+{
+	atomic_store_explicit((_Atomic uint16_t *)p, virtq_to16(q, v),
+			      memory_order_relaxed);
+}
+
+static inline void virtq_store16_release(const struct vnet_virtq *q, void *p,
+					 uint16_t v)
+{
+	atomic_store_explicit((_Atomic uint16_t *)p, virtq_to16(q, v),
+			      memory_order_release);
+}
+
+static inline void virtq_store32(const struct vnet_virtq *q, void *p,
+				 uint32_t v)
+{
+	atomic_store_explicit((_Atomic uint32_t *)p, virtq_to32(q, v),
+			      memory_order_relaxed);
+}
+
+/*
+ * Copy 16 descriptor bytes out of guest memory, then decode the copy only.
+ * The signal fence is a compiler barrier: after it the compiler cannot
+ * assume guest memory still equals the copy, so it never re-reads a field
+ * (the descriptor may sit in an unaligned indirect table, so no atomics).
+ */
+static inline void virtq_copy_desc(const struct vnet_virtq *q, const void *p,
+				   bool packed, struct virtq_desc_copy *d)
+{
+	uint8_t raw[DESC_SIZE];
+	uint64_t a;
+	uint32_t l;
+	uint16_t f, n;
+
+	memcpy(raw, p, sizeof(raw));
+	atomic_signal_fence(memory_order_seq_cst);
+	memcpy(&a, raw + DESC_OFF_ADDR, sizeof(a));
+	memcpy(&l, raw + DESC_OFF_LEN, sizeof(l));
+	memcpy(&f, raw + (packed ? PDESC_OFF_FLAGS : DESC_OFF_FLAGS),
+	       sizeof(f));
+	memcpy(&n, raw + (packed ? PDESC_OFF_ID : DESC_OFF_NEXT), sizeof(n));
+	d->addr = q->big_endian ? be64toh(a) : le64toh(a);
+	d->len = q->big_endian ? be32toh(l) : le32toh(l);
+	d->flags = virtq_from16(q, f);
+	d->next = virtq_from16(q, n);
+}
+
+/**
+ * virtq_bad() - mark the queue broken for a guest fault
+ * @q:		the queue
+ * @err:	the fault
+ *
+ * Return: -EIO, for the caller to return
+ */
+VIRTQ_INTERNAL int virtq_bad(struct vnet_virtq *q, enum vnet_virtq_err err);
+
+/**
+ * virtq_ring_ptr() - translate a ring area given at setup
+ * @q:		the queue, with its memory table set
+ * @cfg:	the configuration (says which address space)
+ * @addr:	guest physical or frontend user address
+ * @len:	bytes of the area
+ * @align:	alignment the driver must give the area, a power of two
+ *
+ * Return: host pointer to the whole area inside one region, or NULL
+ */
+VIRTQ_INTERNAL void *virtq_ring_ptr(const struct vnet_virtq *q,
+				    const struct vnet_virtq_config *cfg,
+				    uint64_t addr, uint64_t len,
+				    unsigned int align);
+
+/**
+ * virtq_add_buf() - check one data descriptor and append its segments
+ * @q:		the queue
+ * @w:		the chain so far
+ * @addr:	guest address
+ * @len:	length; zero adds no segment and is not translated
+ * @write:	device-writable
+ *
+ * Return: 0, or -EIO after marking the queue broken
+ */
+VIRTQ_INTERNAL int virtq_add_buf(struct vnet_virtq *q, struct virtq_walk *w,
+				 uint64_t addr, uint32_t len, bool write);
+
+/**
+ * virtq_indirect_table() - check and map an indirect descriptor table
+ * @q:		the queue
+ * @d:		the descriptor that refers to the table
+ * @chained:	@d carries NEXT (split), or is part of a list (packed)
+ * @count:	entries in the table
+ *
+ * Return: host pointer to the table, or NULL after marking the queue broken
+ */
+VIRTQ_INTERNAL const uint8_t *
+virtq_indirect_table(struct vnet_virtq *q, const struct virtq_desc_copy *d,
+		     bool chained, unsigned int *count);
+
+/**
+ * virtq_run_end() - last pending buffer of the used entry that starts at @i
+ * @q:	the queue
+ * @i:	first pending buffer of the entry
+ *
+ * Return: index of the buffer whose ID the entry carries
+ */
+VIRTQ_INTERNAL unsigned int virtq_run_end(const struct vnet_virtq *q,
+					  unsigned int i);
+
+/* Format-specific halves; each returns what its vnet_virtq_* caller does. */
+VIRTQ_INTERNAL int virtq_split_setup(struct vnet_virtq *q,
+				     const struct vnet_virtq_config *cfg);
+VIRTQ_INTERNAL int virtq_split_pop(struct vnet_virtq *q,
+				   struct vnet_virtq_elem *elem);
+VIRTQ_INTERNAL void virtq_split_unpop(struct vnet_virtq *q,
+				      const struct vnet_virtq_elem *elem);
+VIRTQ_INTERNAL void virtq_split_flush(struct vnet_virtq *q);
+VIRTQ_INTERNAL bool virtq_split_should_notify(struct vnet_virtq *q,
+					      uint32_t published);
+VIRTQ_INTERNAL int virtq_split_enable_notify(struct vnet_virtq *q);
+VIRTQ_INTERNAL void virtq_split_disable_notify(struct vnet_virtq *q);
+VIRTQ_INTERNAL int virtq_split_hint(struct vnet_virtq *q, uint16_t next);
+VIRTQ_INTERNAL int virtq_split_set_base(struct vnet_virtq *q, uint32_t base);
+
+VIRTQ_INTERNAL int virtq_packed_setup(struct vnet_virtq *q,
+				      const struct vnet_virtq_config *cfg);
+VIRTQ_INTERNAL int virtq_packed_pop(struct vnet_virtq *q,
+				    struct vnet_virtq_elem *elem);
+VIRTQ_INTERNAL void virtq_packed_unpop(struct vnet_virtq *q,
+				       const struct vnet_virtq_elem *elem);
+VIRTQ_INTERNAL void virtq_packed_flush(struct vnet_virtq *q);
+VIRTQ_INTERNAL bool virtq_packed_should_notify(struct vnet_virtq *q,
+					       uint32_t published);
+VIRTQ_INTERNAL int virtq_packed_enable_notify(struct vnet_virtq *q);
+VIRTQ_INTERNAL void virtq_packed_disable_notify(struct vnet_virtq *q);
+VIRTQ_INTERNAL int virtq_packed_hint(struct vnet_virtq *q, uint16_t next);
+VIRTQ_INTERNAL int virtq_packed_set_base(struct vnet_virtq *q, uint32_t base);
+
+#endif /* VNET_VIRTQ_PRIV_H */

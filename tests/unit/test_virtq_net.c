@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: MIT
+/* test_virtq_net.c - the network device's buffer rules: header placement, legacy framing, receive buffer sizes */
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "vnet/hdr.h"
+#include "vnet/virtq.h"
+#include "vnet/virtq_net.h"
+#include "vq_guest.h"
+
+#define QSIZE	8
+#define NIOV	8
+
+struct fix {
+	struct guest *g;
+	struct split_drv d, d2;
+	struct vnet_virtq q, q2;
+	struct iovec out[NIOV], in[NIOV];
+	struct vnet_virtq_elem e;
+	struct vnet_features feat;
+	struct vnet_virtq_net n;
+};
+
+static int setup(void **state)
+{
+	struct fix *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->g = guest_new();
+	split_init(&f->d, f->g, QSIZE, G_RING_GPA);
+	split_init(&f->d2, f->g, QSIZE, G_RING_GPA + 0x1000);
+	vnet_virtq_init(&f->q);
+	vnet_virtq_init(&f->q2);
+	vnet_virtq_elem_init(&f->e, f->out, NIOV, f->in, NIOV);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fix *f = *state;
+
+	vnet_virtq_reset(&f->q);
+	vnet_virtq_reset(&f->q2);
+	guest_free(f->g);
+	free(f);
+	return 0;
+}
+
+/* Negotiate @bits (terminated by -1), derive the rules, start the queue. */
+static void up(struct fix *f, enum vnet_virtq_dir dir, const int *bits)
+{
+	struct vnet_virtq_config cfg;
+	struct vnet_hdr_layout l;
+
+	split_config(&f->d, &cfg, dir);
+	memset(&cfg.features, 0, sizeof(cfg.features));
+	for (; *bits >= 0; bits++)
+		vnet_features_set(&cfg.features, (unsigned int)*bits);
+	f->feat = cfg.features;
+	vnet_hdr_layout_init(&l, &f->feat, VNET_PROFILE_STANDARD,
+			     VNET_ENDIAN_LITTLE);
+	vnet_virtq_net_init(&f->n, &l, &f->feat);
+	assert_int_equal(vnet_virtq_setup(&f->q, &f->g->mem, &cfg), 0);
+}
+
+static const int v1[] = { VNET_F_VERSION_1, -1 };
+static const int v1_mrg[] = { VNET_F_VERSION_1, VNET_F_MRG_RXBUF, -1 };
+static const int legacy[] = { -1 };
+static const int legacy_any[] = { VNET_F_ANY_LAYOUT, -1 };
+
+/* The worked header of every TX test: NEEDS_CSUM, TCPv4 GSO. */
+static const uint8_t hdr12[12] = { 0x01, 0x01, 0x36, 0x00, 0xa8, 0x05,
+				   0x22, 0x00, 0x10, 0x00, 0x00, 0x00 };
+
+/* Message Framing: "could consist of ... three or more descriptors": a
+ * 12-byte header in 3, 4 and 5+7 bytes, the frame after it. */
+static void test_tx_header_split(void **state)
+{
+	struct fix *f = *state;
+	struct buf b[4] = {
+		{ G_BUF_GPA, 3, false }, { G_BUF_GPA + 64, 4, false },
+		{ G_BUF_GPA + 128, 12, false }, { G_BUF_GPA + 256, 90, false },
+	};
+	struct iovec frame[4];
+	struct vnet_hdr h;
+	uint8_t want[97], got[97];
+
+	up(f, VNET_VIRTQ_DIR_OUT, v1);
+	guest_pattern(f->g, G_BUF_GPA, 512);
+	memcpy(gp(f->g, G_BUF_GPA, 3), hdr12, 3);
+	memcpy(gp(f->g, G_BUF_GPA + 64, 4), hdr12 + 3, 4);
+	memcpy(gp(f->g, G_BUF_GPA + 128, 5), hdr12 + 7, 5);
+	memcpy(want, gp(f->g, G_BUF_GPA + 133, 7), 7);
+	memcpy(want + 7, gp(f->g, G_BUF_GPA + 256, 90), 90);
+	split_add(&f->d, b, 4);
+	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
+	assert_int_equal(vnet_virtq_net_tx_hdr(&f->n, &f->e, &h, frame, 4), 2);
+	assert_int_equal(h.flags, VNET_HDR_F_NEEDS_CSUM);
+	assert_int_equal(h.gso_type, VNET_HDR_GSO_TCPV4);
+	assert_int_equal(h.hdr_len, 54);
+	assert_int_equal(h.gso_size, 1448);
+	assert_int_equal(h.csum_start, 34);
+	assert_int_equal(h.csum_offset, 16);
+	assert_int_equal(iov_gather(frame, 2, got, sizeof(got)), 97);
+	assert_memory_equal(got, want, 97);
+	assert_int_equal(vnet_virtq_net_tx_hdr(&f->n, &f->e, &h, frame, 1),
+			 -ENOBUFS);
+}
+
+static void test_tx_header_cut_short(void **state)
+{
+	struct fix *f = *state;
+	struct buf b[2] = { { G_BUF_GPA, 5, false }, { G_BUF_GPA, 6, false } };
+	struct iovec frame[2];
+	struct vnet_hdr h;
+
+	up(f, VNET_VIRTQ_DIR_OUT, v1);
+	split_add(&f->d, b, 2);
+	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
+	assert_int_equal(vnet_virtq_net_tx_hdr(&f->n, &f->e, &h, frame, 2),
+			 -EMSGSIZE);
+	assert_false(vnet_virtq_broken(&f->q));
+}
+
+/* Legacy Interface: Framing Requirements: without ANY_LAYOUT, "a single
+ * descriptor for the struct virtio_net_hdr on both transmit and receive,
+ * with the network data in the following descriptors". */
+static void test_rx_legacy_header_alone(void **state)
+{
+	struct fix *f = *state;
+	struct buf b[2] = { { G_BUF_GPA, 10, true },
+			    { G_BUF_GPA + 64, 1514, true } };
+	struct vnet_hdr h = { .flags = 0, .gso_type = 0 };
+	uint8_t frame[60];
+	uint32_t id, len;
+
+	up(f, VNET_VIRTQ_DIR_IN, legacy);
+	assert_true(f->n.hdr_alone);
+	assert_int_equal(f->n.layout.size, 10);
+	memset(frame, 0xab, sizeof(frame));
+	memset(gp(f->g, G_BUF_GPA, 64), 0xee, 64);
+	split_add(&f->d, b, 2);
+	assert_int_equal(vnet_virtq_net_rx_pop(&f->q, &f->n, &f->e, 1, 60), 1);
+	assert_int_equal(vnet_virtq_net_rx_push(&f->q, &f->n, &f->e, 1, &h,
+						frame, 60), 0);
+	assert_int_equal(vnet_virtq_flush(&f->q), 1);
+	split_used_elem(&f->d, 0, &id, &len);
+	assert_int_equal(len, 70);
+	assert_memory_equal(gp(f->g, G_BUF_GPA + 64, 60), frame, 60);
+	assert_int_equal(*gp(f->g, G_BUF_GPA + 10, 1), 0xee);
+}
+
+/* The same legacy driver with a header descriptor larger than the header:
+ * the frame still starts in the following descriptor, the gap zeroed. */
+static void test_rx_legacy_header_desc_larger(void **state)
+{
+	struct fix *f = *state;
+	struct buf b[2] = { { G_BUF_GPA, 16, true },
+			    { G_BUF_GPA + 64, 1514, true } };
+	struct vnet_hdr h = { .flags = 0 };
+	uint8_t frame[60], zero[6] = { 0 };
+	uint32_t id, len;
+
+	up(f, VNET_VIRTQ_DIR_IN, legacy);
+	memset(frame, 0xab, sizeof(frame));
+	memset(gp(f->g, G_BUF_GPA, 64), 0xee, 64);
+	split_add(&f->d, b, 2);
+	assert_int_equal(vnet_virtq_net_rx_pop(&f->q, &f->n, &f->e, 1, 60), 1);
+	assert_int_equal(vnet_virtq_net_rx_push(&f->q, &f->n, &f->e, 1, &h,
+						frame, 60), 0);
+	assert_int_equal(vnet_virtq_flush(&f->q), 1);
+	split_used_elem(&f->d, 0, &id, &len);
+	assert_int_equal(len, 76);
+	assert_memory_equal(gp(f->g, G_BUF_GPA + 10, 6), zero, 6);
+	assert_memory_equal(gp(f->g, G_BUF_GPA + 64, 60), frame, 60);
+}
+
+/* With ANY_LAYOUT (or VERSION_1) the frame follows the header in place. */
+static void test_rx_any_layout(void **state)
+{
+	struct fix *f = *state;
+	struct buf b = { G_BUF_GPA, 1526, true };
+	struct vnet_hdr h = { .flags = 0 };
+	uint8_t frame[60];
+	uint32_t id, len;
+
+	up(f, VNET_VIRTQ_DIR_IN, legacy_any);
+	assert_false(f->n.hdr_alone);
+	memset(frame, 0xcd, sizeof(frame));
+	split_add(&f->d, &b, 1);
+	assert_int_equal(vnet_virtq_net_rx_pop(&f->q, &f->n, &f->e, 1, 60), 1);
+	assert_int_equal(vnet_virtq_net_rx_push(&f->q, &f->n, &f->e, 1, &h,
+						frame, 60), 0);
+	assert_int_equal(vnet_virtq_flush(&f->q), 1);
+	split_used_elem(&f->d, 0, &id, &len);
+	assert_int_equal(len, 70);
+	assert_memory_equal(gp(f->g, G_BUF_GPA + 10, 60), frame, 60);
+}
+
+/* A mergeable frame placed over more buffers than it needs is refused. */
+static void test_rx_push_too_many_buffers(void **state)
+{
+	struct fix *f = *state;
+	struct iovec io[2][2];
+	struct vnet_virtq_elem e[2];
+	struct buf b = { G_BUF_GPA, 100, true };
+	struct vnet_hdr h = { .flags = 0 };
+	uint8_t frame[10] = { 0 };
+
+	up(f, VNET_VIRTQ_DIR_IN, v1_mrg);
+	vnet_virtq_elem_init(&e[0], NULL, 0, io[0], 2);
+	vnet_virtq_elem_init(&e[1], NULL, 0, io[1], 2);
+	split_add(&f->d, &b, 1);
+	split_add(&f->d, &b, 1);
+	assert_int_equal(vnet_virtq_pop_burst(&f->q, e, 2), 2);
+	assert_int_equal(vnet_virtq_net_rx_push(&f->q, &f->n, e, 2, &h, frame,
+						10), -EINVAL);
+	assert_int_equal(vnet_virtq_net_rx_push(&f->q, &f->n, e, 1, &h, frame,
+						200), -EMSGSIZE);
+	assert_int_equal(vnet_virtq_net_rx_pop(&f->q, &f->n, e, 0, 10),
+			 -EINVAL);
+}
+
+/* Setting Up Receive Buffers: "If VIRTIO_NET_F_MRG_RXBUF is negotiated,
+ * each buffer MUST be at least the size of the struct virtio_net_hdr." */
+static void test_hostile_mergeable_buffer_below_header(void **state)
+{
+	struct fix *f = *state;
+	struct buf small = { G_BUF_GPA, 8, true };
+	struct buf b = { G_BUF_GPA + 0x800, 64, false };
+	struct vnet_virtq_config cfg;
+	struct iovec out[2];
+	struct vnet_virtq_elem e;
+
+	up(f, VNET_VIRTQ_DIR_IN, v1_mrg);
+	split_add(&f->d, &small, 1);
+	assert_int_equal(vnet_virtq_net_rx_pop(&f->q, &f->n, &f->e, 1, 60),
+			 -EIO);
+	assert_true(vnet_virtq_broken(&f->q));
+	assert_string_equal(vnet_virtq_err_name(vnet_virtq_error(&f->q)),
+			    "net_hdr_buffer");
+	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), -EIO);
+	/* the other queue on the same memory carries on */
+	split_config(&f->d2, &cfg, VNET_VIRTQ_DIR_OUT);
+	assert_int_equal(vnet_virtq_setup(&f->q2, &f->g->mem, &cfg), 0);
+	vnet_virtq_elem_init(&e, out, 2, NULL, 0);
+	split_add(&f->d2, &b, 1);
+	assert_int_equal(vnet_virtq_pop(&f->q2, &e), 1);
+	assert_int_equal(vnet_virtq_push(&f->q2, &e, 0), 0);
+	assert_int_equal(vnet_virtq_flush(&f->q2), 1);
+	assert_int_equal(split_used_idx(&f->d2), 1);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_tx_header_split),
+		T(test_tx_header_cut_short),
+		T(test_rx_legacy_header_alone),
+		T(test_rx_legacy_header_desc_larger),
+		T(test_rx_any_layout),
+		T(test_rx_push_too_many_buffers),
+		T(test_hostile_mergeable_buffer_below_header),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
