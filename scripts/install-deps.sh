@@ -1,15 +1,27 @@
 #!/bin/sh
 # install-deps.sh - install what building and testing vnetd needs, if missing.
 # Idempotent: apt-get runs only when a package is absent. Debian 12.
-#   scripts/install-deps.sh            build and unit-test dependencies
-#   scripts/install-deps.sh interop    also the real peers used by interop tests
+#   scripts/install-deps.sh [GROUP...]   build and unit-test dependencies,
+#                                        plus those of each GROUP:
+#     interop   the real peers used by interop tests
+#     fuzz      clang and its libFuzzer runtime
+#     bench     the peers the benchmarks compare with
 set -eu
 
 build="gcc pkg-config meson ninja-build libcmocka-dev libpcap-dev"
 interop="iproute2 tcpdump tshark ethtool iputils-ping python3"
+bench="dpdk-dev"
+fuzz="clang libclang-rt-14-dev"
 
 want=$build
-[ "${1:-}" = "interop" ] && want="$build $interop"
+for group in "$@"; do
+	case $group in
+	interop) want="$want $interop" ;;
+	fuzz) want="$want $fuzz" ;;
+	bench) want="$want $bench" ;;
+	*) echo "install-deps: unknown group '$group'" >&2; exit 2 ;;
+	esac
+done
 
 missing=""
 for p in $want; do
