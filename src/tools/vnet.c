@@ -17,6 +17,7 @@ static const struct command commands[] = {
 	{ "features", cmd_features, "list and validate a feature set" },
 	{ "gso", cmd_gso, "segment every frame of a pcap as a device would" },
 	{ "hdr", cmd_hdr, "decode a virtio-net header, or print its size" },
+	{ "rss", cmd_rss, "RSS hash, report and queue of every frame of a pcap" },
 };
 
 static void usage(FILE *out)

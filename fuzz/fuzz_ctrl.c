@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+/* fuzz_ctrl.c - libFuzzer: control commands, then frames, through the device */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "vnet/ctrl.h"
+#include "vnet/dev.h"
+#include "vnet/dev_rx.h"
+#include "vnet/parse.h"
+#include "vnet/rss.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/*
+ * Input: one byte of mode (bit 0: a big-endian legacy guest, bit 1: some
+ * features left out), then records of a 16-bit little-endian length and
+ * that many bytes. A record whose length has its top bit set is a frame
+ * (received, then sent on transmit queue 1), otherwise a control command.
+ *
+ * Properties: a command answered VIRTIO_NET_ERR changes nothing; the
+ * device's invariants hold after every command (pairs in use 1..max, RSS
+ * queues below them, tables within capacity); a frame's receive queue is
+ * below the pairs in use; nothing reads outside its buffer (each record is
+ * copied to an exact-size allocation).
+ */
+
+#define PAIRS	4
+#define MACS	3
+
+static const char *const features[2] = {
+	"version_1,mac,status,mtu,ctrl_vq,ctrl_rx,ctrl_rx_extra,ctrl_vlan,"
+	"guest_announce,mq,ctrl_mac_addr,rss,hash_report,hash_tunnel,"
+	"notf_coal,vq_notf_coal,ctrl_guest_offloads,guest_csum,guest_tso4",
+	"mac,status,ctrl_vq,ctrl_rx,ctrl_vlan,mq,hash_report,notf_coal,"
+	"ctrl_guest_offloads,guest_csum",
+};
+
+static int dev_make(struct vnet_dev *dev, uint8_t mode)
+{
+	struct vnet_dev_params p;
+	const char *bad;
+	size_t bad_len;
+
+	memset(&p, 0, sizeof(p));
+	if (vnet_features_parse(features[(mode >> 1) & 1],
+				VNET_PROFILE_STANDARD, &p.offer, &bad,
+				&bad_len))
+		abort();
+	if (mode & 1)
+		vnet_features_clear(&p.offer, VNET_F_VERSION_1);
+	p.legacy_endian = mode & 1 ? VNET_ENDIAN_BIG : VNET_ENDIAN_LITTLE;
+	p.max_pairs = PAIRS;
+	p.mtu = 1500;
+	p.rss_max_key_size = 40;
+	p.rss_max_indir_len = 128;
+	p.hash_types = VNET_HASH_TYPE_ALL;
+	p.tunnel_types = VNET_HASH_TUNNEL_ALL;
+	p.mac_table_max = MACS;
+	p.steer_slots = 64;
+	if (vnet_dev_init(dev, &p))
+		abort();
+	return vnet_dev_negotiate(dev, &p.offer, NULL, 0);
+}
+
+/**
+ * struct snap - what a refused command must leave as it was
+ * @d:		the struct, pointers and counters cleared
+ * @uni:	unicast table
+ * @multi:	multicast table
+ * @indir:	indirection table
+ * @coal:	coalescing state
+ */
+struct snap {
+	struct vnet_dev d;
+	uint8_t uni[MACS][6];
+	uint8_t multi[MACS][6];
+	uint16_t indir[128];
+	struct vnet_coal coal[2 * PAIRS];
+};
+
+static void snap_take(const struct vnet_dev *d, struct snap *s)
+{
+	memset(s, 0, sizeof(*s));
+	memcpy(&s->d, d, sizeof(*d));
+	memset(&s->d.stats, 0, sizeof(s->d.stats));
+	s->d.uni.addr = s->d.multi.addr = NULL;
+	s->d.rss.indir = s->d.hash.indir = NULL;
+	s->d.rss.tz = s->d.hash.tz = NULL;
+	s->d.coal = NULL;
+	s->d.vq_enabled = NULL;
+	s->d.steer.slot = NULL;
+	memcpy(s->uni, d->uni.addr, sizeof(s->uni));
+	memcpy(s->multi, d->multi.addr, sizeof(s->multi));
+	if (vnet_features_has(&d->p.offer, VNET_F_RSS))
+		memcpy(s->indir, d->rss.indir, sizeof(s->indir));
+	memcpy(s->coal, d->coal, sizeof(s->coal));
+}
+
+static void check_invariants(const struct vnet_dev *d)
+{
+	uint32_t i;
+
+	if (d->pairs < 1 || d->pairs > PAIRS)
+		abort();
+	if (d->uni.count > MACS || d->multi.count > MACS)
+		abort();
+	if (d->mq != VNET_MQ_RSS)
+		return;
+	if (d->rss.unclassified >= d->pairs || d->rss.indir_mask >= 128)
+		abort();
+	for (i = 0; i <= d->rss.indir_mask; i++)
+		if (d->rss.indir[i] >= d->pairs)
+			abort();
+}
+
+static void command(struct vnet_dev *d, const uint8_t *b, size_t len)
+{
+	static struct snap before, after;
+	uint8_t result[8];
+	size_t used = 0;
+
+	snap_take(d, &before);
+	if (vnet_ctrl_exec(d, b, len, result, sizeof(result), &used) ==
+	    VNET_CTRL_ERR) {
+		snap_take(d, &after);
+		if (used || memcmp(&before, &after, sizeof(before)))
+			abort();
+	} else if (used > sizeof(result)) {
+		abort();
+	}
+	check_invariants(d);
+}
+
+static void frame(struct vnet_dev *d, const uint8_t *b, size_t len)
+{
+	struct iovec iov = { (void *)(uintptr_t)b, len };
+	struct vnet_parse_result res;
+	struct vnet_rx_verdict v;
+	struct vnet_pkt pkt;
+	int parsed;
+
+	if (vnet_pkt_init(&pkt, &iov, 1))
+		return;
+	parsed = vnet_parse(&pkt, NULL, &res) == 0;
+	vnet_dev_rx(d, &pkt, parsed ? &res : NULL, &v);
+	if (v.deliver && v.queue >= d->pairs)
+		abort();
+	if (v.hash.report > VNET_HASH_REPORT_UDPV6_EX)
+		abort();
+	vnet_dev_tx_learn(d, &pkt, parsed ? &res : NULL, 1);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct vnet_dev dev;
+	size_t off = 1;
+
+	if (size < 1)
+		return 0;
+	if (dev_make(&dev, data[0]))
+		abort();
+	while (size - off >= 2) {
+		size_t len = (size_t)data[off] | (size_t)data[off + 1] << 8;
+		int is_frame = len & 0x8000;
+		uint8_t *copy;
+
+		off += 2;
+		len &= 0x7fff;
+		if (len > size - off)
+			len = size - off;
+		copy = malloc(len ? len : 1);
+		if (!copy)
+			break;
+		memcpy(copy, data + off, len);
+		if (is_frame)
+			frame(&dev, copy, len);
+		else
+			command(&dev, copy, len);
+		free(copy);
+		off += len;
+	}
+	vnet_dev_fini(&dev);
+	return 0;
+}
