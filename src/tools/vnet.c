@@ -15,6 +15,7 @@ struct command {
 static const struct command commands[] = {
 	{ "csum", cmd_csum, "check the checksums of every frame of a pcap" },
 	{ "features", cmd_features, "list and validate a feature set" },
+	{ "gro", cmd_gro, "coalesce the frames of a pcap as the device receives" },
 	{ "gso", cmd_gso, "segment every frame of a pcap as a device would" },
 	{ "hdr", cmd_hdr, "decode a virtio-net header, or print its size" },
 	{ "rss", cmd_rss, "RSS hash, report and queue of every frame of a pcap" },

@@ -15,6 +15,7 @@
 
 int cmd_csum(int argc, char **argv);
 int cmd_features(int argc, char **argv);
+int cmd_gro(int argc, char **argv);
 int cmd_gso(int argc, char **argv);
 int cmd_hdr(int argc, char **argv);
 int cmd_rss(int argc, char **argv);

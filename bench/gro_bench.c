@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: MIT
+/* gro_bench.c - receive coalescing beside DPDK 22.11's rte_gro (issue 5) */
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_gro.h>
+#include <rte_mbuf.h>
+
+#include "../tests/unit/rx_frames.h"
+#include "vnet/gro.h"
+
+/*
+ * Input: bursts of 32 segments of 1448 bytes over F flows (segment i of a
+ * burst belongs to flow i % F, flows differ by source port), checksums
+ * complete, built once. Each burst is coalesced and flushed whole.
+ *
+ * Timed: vnet_gro_receive() of each segment + vnet_gro_flush() (this
+ * engine parses, verifies the IPv4 and TCP checksums of every segment and
+ * copies payloads into its flow buffers); rte_gro_reassemble_burst()
+ * (lightweight mode), or rte_gro_reassemble() + rte_gro_timeout_flush()
+ * (heavy mode, a context kept across bursts). DPDK trusts the mbuf's
+ * packet_type and l2/l3/l4 lengths, which are set before timing, and
+ * verifies no checksum. Refilling the mbufs (alloc, memcpy of the frames,
+ * free of the merged chains) is not timed. GRO_BENCH_STATS=1 in the
+ * environment prints this engine's counters after each run.
+ *
+ * Usage: gro_bench [BURSTS]
+ */
+
+#define BURST	32
+#define MSS	1448
+
+/**
+ * struct burst - one burst of segments, built once
+ * @b:		frames
+ * @len:	their lengths
+ * @l2:		outer L2 length (DPDK's outer_l2_len for a tunnel)
+ */
+struct burst {
+	uint8_t b[BURST][1700];
+	size_t len[BURST];
+};
+
+static struct rf_seg tmp;
+
+static void build(struct burst *bu, const struct tf_spec *base,
+		  unsigned int flows)
+{
+	unsigned int i;
+
+	for (i = 0; i < BURST; i++) {
+		struct tf_spec s = *base;
+		unsigned int k = i / flows;
+
+		s.payload = MSS;
+		rf_make(&tmp, &s, 1000 + k * MSS, 77, 0x10, 502,
+			(uint16_t)(100 + k));
+		rf_stream(&tmp, k * MSS, &s);
+		tf_put16(tmp.b + tmp.lay.l4, (uint16_t)(10000 + i % flows));
+		rf_fix_csum(&tmp, &s);
+		memcpy(bu->b[i], tmp.b, tmp.len);
+		bu->len[i] = tmp.len;
+	}
+}
+
+static int count_cb(void *opaque, const struct vnet_rx_frame *f)
+{
+	*(uint64_t *)opaque += vnet_pkt_len(&f->pkt) ? 1 : 0;
+	return 0;
+}
+
+/* Packets per second of this engine over @iters bursts. */
+static double run_vnet(const struct burst *bu, uint32_t flags, long iters,
+		       uint64_t *outn)
+{
+	struct vnet_gro_params p;
+	struct vnet_gro_ctx g;
+	struct iovec iov[BURST];
+	struct vnet_pkt pkt[BURST];
+	uint64_t cyc = 0, n = 0;
+	long it;
+	int i;
+
+	vnet_gro_params_default(&p, flags);
+	if (vnet_gro_init(&g, &p))
+		return 0;
+	for (i = 0; i < BURST; i++) {
+		iov[i].iov_base = (void *)bu->b[i];
+		iov[i].iov_len = bu->len[i];
+		vnet_pkt_init(&pkt[i], &iov[i], 1);
+	}
+	for (it = 0; it < iters; it++) {
+		uint64_t t0 = rte_rdtsc();
+
+		for (i = 0; i < BURST; i++)
+			vnet_gro_receive(&g, &pkt[i], 0, count_cb, &n);
+		vnet_gro_flush(&g, 0, VNET_GRO_FLUSH_ALL, count_cb, &n);
+		cyc += rte_rdtsc() - t0;
+	}
+	if (getenv("GRO_BENCH_STATS")) {
+		for (i = 0; i < VNET_GRO_S_MAX; i++)
+			if (g.stats[i])
+				fprintf(stderr, "%s=%llu ", vnet_gro_stat_name(i),
+					(unsigned long long)g.stats[i]);
+		fprintf(stderr, "\n");
+	}
+	vnet_gro_fini(&g);
+	*outn = n / (uint64_t)iters;
+	return (double)iters * BURST * (double)rte_get_tsc_hz() / (double)cyc;
+}
+
+/* Fill mbufs from the burst, with what DPDK's GRO trusts. */
+static int refill(struct rte_mempool *mp, struct rte_mbuf **m,
+		  const struct burst *bu, bool vxlan)
+{
+	int i;
+
+	if (rte_pktmbuf_alloc_bulk(mp, m, BURST))
+		return -ENOMEM;
+	for (i = 0; i < BURST; i++) {
+		memcpy(rte_pktmbuf_mtod(m[i], void *), bu->b[i], bu->len[i]);
+		m[i]->data_len = (uint16_t)bu->len[i];
+		m[i]->pkt_len = (uint32_t)bu->len[i];
+		m[i]->l3_len = 20;
+		m[i]->l4_len = 20;
+		if (!vxlan) {
+			m[i]->l2_len = 14;
+			m[i]->packet_type = RTE_PTYPE_L2_ETHER |
+				RTE_PTYPE_L3_IPV4 | RTE_PTYPE_L4_TCP;
+			continue;
+		}
+		m[i]->outer_l2_len = 14;
+		m[i]->outer_l3_len = 20;
+		m[i]->l2_len = 8 + 8 + 14;
+		m[i]->packet_type = RTE_PTYPE_L2_ETHER | RTE_PTYPE_L3_IPV4 |
+			RTE_PTYPE_L4_UDP | RTE_PTYPE_TUNNEL_VXLAN |
+			RTE_PTYPE_INNER_L2_ETHER | RTE_PTYPE_INNER_L3_IPV4 |
+			RTE_PTYPE_INNER_L4_TCP;
+	}
+	return 0;
+}
+
+/* Packets per second of DPDK, lightweight (ctx NULL) or heavy mode. */
+static double run_dpdk(struct rte_mempool *mp, const struct burst *bu,
+		       bool vxlan, bool heavy, long iters, uint64_t *outn)
+{
+	struct rte_gro_param p = {
+		.gro_types = vxlan ? RTE_GRO_IPV4_VXLAN_TCP_IPV4 :
+				     RTE_GRO_TCP_IPV4,
+		.max_flow_num = 64, .max_item_per_flow = BURST,
+		.socket_id = 0,
+	};
+	struct rte_mbuf *m[BURST], *o[BURST];
+	void *ctx = heavy ? rte_gro_ctx_create(&p) : NULL;
+	uint64_t cyc = 0, n = 0;
+	long it;
+
+	if (heavy && !ctx)
+		return 0;
+	for (it = 0; it < iters; it++) {
+		uint64_t t0;
+		uint16_t k, f = 0;
+
+		if (refill(mp, m, bu, vxlan))
+			return 0;
+		t0 = rte_rdtsc();
+		if (heavy) {
+			k = rte_gro_reassemble(m, BURST, ctx);
+			f = rte_gro_timeout_flush(ctx, 0, p.gro_types, o,
+						  BURST);
+		} else {
+			k = rte_gro_reassemble_burst(m, BURST, &p);
+		}
+		cyc += rte_rdtsc() - t0;
+		n += k + f;
+		rte_pktmbuf_free_bulk(m, k);
+		rte_pktmbuf_free_bulk(o, f);
+	}
+	if (ctx)
+		rte_gro_ctx_destroy(ctx);
+	*outn = n / (uint64_t)iters;
+	return (double)iters * BURST * (double)rte_get_tsc_hz() / (double)cyc;
+}
+
+int main(int argc, char **argv)
+{
+	char *eal[] = { "gro_bench", "--no-huge", "--no-pci", "-m", "256",
+			"--no-shconf", "--log-level=error", "-l", "0" };
+	static const unsigned int flows[] = { 1, 4, 64 };
+	static struct burst bu;
+	const struct tf_spec t4 = { .tcp_flags = 0x10 };
+	const struct tf_spec t6 = { .v6 = true, .tcp_flags = 0x10 };
+	const struct tf_spec u4 = { .udp = true };
+	const struct tf_spec vx = { .tunnel = true, .tcp_flags = 0x10 };
+	long iters = argc > 1 ? atol(argv[1]) : 200000;
+	struct rte_mempool *mp;
+	uint64_t n1, n2, n3;
+	unsigned int i;
+
+	if (rte_eal_init(sizeof(eal) / sizeof(eal[0]), eal) < 0) {
+		fprintf(stderr, "rte_eal_init failed\n");
+		return 1;
+	}
+	mp = rte_pktmbuf_pool_create("gro", 1023, 0, 0,
+				     RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	if (!mp) {
+		fprintf(stderr, "mempool: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	printf("bursts of %d TCP/IPv4 segments of %d bytes, %ld bursts; "
+	       "Mpps (frames out per burst)\n", BURST, MSS, iters);
+	printf("%-6s %14s %14s %14s %8s %8s\n", "flows", "vnet_gro",
+	       "rte_gro_burst", "rte_gro_heavy", "x burst", "x heavy");
+	for (i = 0; i < sizeof(flows) / sizeof(flows[0]); i++) {
+		double a, b, c;
+
+		build(&bu, &t4, flows[i]);
+		a = run_vnet(&bu, VNET_GRO_F_ALL, iters, &n1);
+		b = run_dpdk(mp, &bu, false, false, iters, &n2);
+		c = run_dpdk(mp, &bu, false, true, iters, &n3);
+		printf("%-6u %8.2f (%3lu) %8.2f (%3lu) %8.2f (%3lu) %7.2fx %7.2fx\n",
+		       flows[i], a / 1e6, (unsigned long)n1, b / 1e6,
+		       (unsigned long)n2, c / 1e6, (unsigned long)n3, a / b,
+		       a / c);
+	}
+	printf("\nother kinds, 4 flows: Mpps (frames out per burst)\n");
+	{
+		double a6, au, av, dv;
+
+		build(&bu, &t6, 4);
+		a6 = run_vnet(&bu, VNET_GRO_F_ALL, iters, &n1);
+		printf("tcp6        vnet_gro %8.2f (%lu)\n", a6 / 1e6,
+		       (unsigned long)n1);
+		build(&bu, &u4, 4);
+		au = run_vnet(&bu, VNET_GRO_F_ALL, iters, &n1);
+		printf("udp4 (uso)  vnet_gro %8.2f (%lu)\n", au / 1e6,
+		       (unsigned long)n1);
+		build(&bu, &vx, 4);
+		av = run_vnet(&bu, VNET_GRO_F_ALL, iters, &n1);
+		dv = run_dpdk(mp, &bu, true, false, iters, &n2);
+		printf("vxlan-tcp4  vnet_gro %8.2f (%lu)  rte_gro_burst %8.2f "
+		       "(%lu)\n", av / 1e6, (unsigned long)n1, dv / 1e6,
+		       (unsigned long)n2);
+	}
+	rte_eal_cleanup();
+	return 0;
+}

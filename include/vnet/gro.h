@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: MIT */
+/* gro.h - receive coalescing: GRO (Linux rules) and RSC (RSC_EXT rules) */
+#ifndef VNET_GRO_H
+#define VNET_GRO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vnet/parse.h"
+#include "vnet/pkt.h"
+#include "vnet/rx.h"
+
+/*
+ * One flow table of bounded size, allocated once by vnet_gro_init(); a held
+ * flow owns a preallocated buffer into which the first segment is copied
+ * whole and the payloads of the next ones are appended. Nothing on the
+ * per-frame path allocates.
+ *
+ * Every segment's checksums are verified before it is merged; a segment
+ * that fails (or cannot be checked) flushes its flow and is passed on as
+ * it is. A super-frame leaves with the host-side header Linux would give
+ * it (NEEDS_CSUM, the L4 checksum field holding the pseudo-header sum,
+ * gso_type, gso_size the first segment's payload, hdr_len, tunnel offsets)
+ * and is meant for vnet_rx_deliver(), which fits it to the guest.
+ *
+ * Time is whatever the caller says, in ns: a flow is released at most
+ * timeout_ns after its first segment arrived, by vnet_gro_receive() or
+ * vnet_gro_flush(); vnet_gro_next_deadline() says when to call next. At
+ * the end of a burst a caller with Linux's rules flushes everything (as
+ * napi_complete_done() does); with VNET_GRO_F_RSC it flushes what expired
+ * (QEMU's drain timer). A bound on bytes held releases the oldest flows
+ * too, so nothing is ever held without a timer to release it.
+ *
+ * Usage, per receive queue:
+ *
+ *	vnet_gro_params_default(&p, vnet_gro_flags_for(&offloads, &features));
+ *	vnet_gro_init(&gro, &p);
+ *	for each frame of a burst:
+ *		vnet_gro_receive(&gro, &pkt, now, emit, opaque);
+ *	vnet_gro_flush(&gro, now, VNET_GRO_FLUSH_ALL, emit, opaque);
+ *	arm a timer for vnet_gro_next_deadline(&gro)
+ *
+ * where emit() hands each struct vnet_rx_frame to vnet_rx_deliver().
+ */
+
+/* What to coalesce (struct vnet_gro_params.flags). */
+#define VNET_GRO_F_TCP4		0x01	/* TCP over IPv4 */
+#define VNET_GRO_F_TCP6		0x02	/* TCP over IPv6 */
+#define VNET_GRO_F_UDP4		0x04	/* UDP over IPv4 (USO delivery) */
+#define VNET_GRO_F_UDP6		0x08	/* UDP over IPv6 */
+#define VNET_GRO_F_TUNNEL	0x10	/* the above inside VXLAN / Geneve */
+#define VNET_GRO_F_RSC		0x20	/* RSC_EXT rules instead of Linux's */
+#define VNET_GRO_F_ALL		0x1f
+
+/* Defaults. */
+#define VNET_GRO_FLOWS_DEFAULT		64
+#define VNET_GRO_SEGS_DEFAULT		64
+#define VNET_GRO_TIMEOUT_DEFAULT	300000	/* ns, RSC's 300 us */
+#define VNET_GRO_IP_MAX			65535	/* IP datagram cap */
+
+/**
+ * struct vnet_gro_params - limits of a context
+ * @flows:	flow table capacity (also the number of buffers)
+ * @max_segs:	most segments in one super-frame
+ * @max_held:	most bytes held over all flows; past it the oldest flow
+ *		is flushed (0: flows * 64 KiB)
+ * @timeout_ns:	longest a segment is held
+ * @flags:	VNET_GRO_F_*
+ */
+struct vnet_gro_params {
+	unsigned int flows;
+	unsigned int max_segs;
+	size_t max_held;
+	uint64_t timeout_ns;
+	uint32_t flags;
+};
+
+/**
+ * enum vnet_gro_stat - what happened to segments and flows (per reason)
+ */
+enum vnet_gro_stat {
+	VNET_GRO_S_IN = 0,		/* frames fed */
+	VNET_GRO_S_MERGED,		/* segments appended to a flow */
+	VNET_GRO_S_HELD,		/* segments that started a flow */
+	VNET_GRO_S_PASSED,		/* frames passed on as they are */
+	VNET_GRO_S_OUT,			/* frames emitted, all kinds */
+	VNET_GRO_S_NOT_IP,		/* not IPv4/IPv6, or did not parse */
+	VNET_GRO_S_NOT_TCP_UDP,		/* another L4, or a kind not enabled */
+	VNET_GRO_S_CSUM,		/* a checksum failed or was unchecked */
+	VNET_GRO_S_IP_OPTS,		/* IPv4 options / IPv6 extensions */
+	VNET_GRO_S_FRAG,		/* an IP fragment */
+	VNET_GRO_S_ECN,			/* RSC: ECN bits set in the IP header */
+	VNET_GRO_S_SYN,			/* RSC: SYN bypassed */
+	VNET_GRO_S_FINALIZE,		/* FIN/URG/RST/ECE/CWR finalized */
+	VNET_GRO_S_PURE_ACK,		/* a segment without payload */
+	VNET_GRO_S_DUP_ACK,		/* RSC: duplicate ACK counted */
+	VNET_GRO_S_WIN_UPDATE,		/* RSC: window update absorbed */
+	VNET_GRO_S_OUT_OF_ORDER,	/* sequence not the next expected */
+	VNET_GRO_S_MISMATCH,		/* a header criterion differs */
+	VNET_GRO_S_SIZE,		/* 64 KiB or segment cap reached */
+	VNET_GRO_S_SHORT,		/* a short last segment closed a flow */
+	VNET_GRO_S_PSH,			/* PSH closed a flow (GRO) */
+	VNET_GRO_S_TABLE_FULL,		/* oldest flow flushed for room */
+	VNET_GRO_S_HELD_BYTES,		/* flushed for the held-bytes bound */
+	VNET_GRO_S_TIMER,		/* flows released by the timer */
+	VNET_GRO_S_BURST,		/* flows released at a burst's end */
+	VNET_GRO_S_MAX,
+};
+
+/**
+ * struct vnet_gro_flow - internal: one held flow
+ */
+struct vnet_gro_flow;
+
+/**
+ * struct vnet_gro_ctx - a coalescing context (one per receive queue)
+ * @p:		limits
+ * @flows:	the table, @p.flows entries
+ * @order:	indices of the flows in use, oldest first
+ * @nheld:	flows in use
+ * @held:	bytes held over all flows
+ * @buf_size:	bytes of each flow buffer
+ * @arena:	the flow buffers, allocated once
+ * @parse:	parser configuration (tunnel ports)
+ * @stats:	counters, indexed by enum vnet_gro_stat
+ */
+struct vnet_gro_ctx {
+	struct vnet_gro_params p;
+	struct vnet_gro_flow *flows;
+	uint16_t *order;
+	unsigned int nheld;
+	size_t held;
+	size_t buf_size;
+	uint8_t *arena;
+	struct vnet_parse_config parse;
+	uint64_t stats[VNET_GRO_S_MAX];
+};
+
+/**
+ * typedef vnet_gro_emit_fn - receives each frame the engine lets go
+ * @opaque:	caller's pointer
+ * @f:		the frame; its memory is valid only during the call
+ *
+ * Return: 0, or -errno to stop
+ */
+typedef int (*vnet_gro_emit_fn)(void *opaque, const struct vnet_rx_frame *f);
+
+/**
+ * vnet_gro_params_default() - defaults: 64 flows, 64 segments, 300 us
+ * @p:		filled
+ * @flags:	VNET_GRO_F_*
+ */
+void vnet_gro_params_default(struct vnet_gro_params *p, uint32_t flags);
+
+/**
+ * vnet_gro_flags_for() - what to coalesce for a guest's current offloads
+ * @offloads:	current guest offloads, as feature bits
+ * @negotiated:	negotiated features (RSC_EXT)
+ *
+ * Return: VNET_GRO_F_* for kinds the guest can take whole
+ */
+uint32_t vnet_gro_flags_for(const struct vnet_features *offloads,
+			    const struct vnet_features *negotiated);
+
+/**
+ * vnet_gro_init() - allocate a context's flow table and buffers
+ * @ctx:	the context
+ * @p:		limits; flows and max_segs must be at least 1
+ *
+ * Return: 0, -EINVAL for bad limits, or -ENOMEM
+ */
+int vnet_gro_init(struct vnet_gro_ctx *ctx, const struct vnet_gro_params *p);
+
+/**
+ * vnet_gro_fini() - free a context (held flows are dropped)
+ * @ctx:	the context
+ */
+void vnet_gro_fini(struct vnet_gro_ctx *ctx);
+
+/**
+ * vnet_gro_set_flags() - change what is coalesced (after CTRL_GUEST_OFFLOADS)
+ * @ctx:	the context
+ * @flags:	VNET_GRO_F_*
+ * @emit:	receives the flows flushed first
+ * @opaque:	passed to @emit
+ *
+ * Return: frames emitted, or -errno from @emit
+ */
+int vnet_gro_set_flags(struct vnet_gro_ctx *ctx, uint32_t flags,
+		       vnet_gro_emit_fn emit, void *opaque);
+
+/**
+ * vnet_gro_receive() - feed one frame
+ * @ctx:	the context
+ * @pkt:	the frame, starting with its Ethernet header; read only, and
+ *		not used after the call
+ * @now:	the time in ns
+ * @emit:	receives every frame let go, in order: expired flows first,
+ *		then a flow this frame closes, then this frame if it is not
+ *		held (as is, with a GSO_NONE header)
+ * @opaque:	passed to @emit
+ *
+ * Return: frames emitted, or -errno from @emit
+ */
+int vnet_gro_receive(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
+		     uint64_t now, vnet_gro_emit_fn emit, void *opaque);
+
+/* vnet_gro_flush() modes */
+#define VNET_GRO_FLUSH_ALL	0	/* every flow (end of a burst) */
+#define VNET_GRO_FLUSH_EXPIRED	1	/* flows whose deadline is past */
+
+/**
+ * vnet_gro_flush() - release held flows
+ * @ctx:	the context
+ * @now:	the time in ns
+ * @mode:	VNET_GRO_FLUSH_ALL or VNET_GRO_FLUSH_EXPIRED
+ * @emit:	receives the super-frames, oldest flow first
+ * @opaque:	passed to @emit
+ *
+ * Return: frames emitted, or -errno from @emit
+ */
+int vnet_gro_flush(struct vnet_gro_ctx *ctx, uint64_t now, int mode,
+		   vnet_gro_emit_fn emit, void *opaque);
+
+/**
+ * vnet_gro_next_deadline() - when the next held flow must be released
+ * @ctx:	the context
+ *
+ * Return: the time in ns, or UINT64_MAX if nothing is held
+ */
+uint64_t vnet_gro_next_deadline(const struct vnet_gro_ctx *ctx);
+
+/**
+ * vnet_gro_stat_name() - short name of a counter
+ * @s:		the counter
+ *
+ * Return: a static string such as "dup-ack"; "unknown" out of range
+ */
+const char *vnet_gro_stat_name(enum vnet_gro_stat s);
+
+#endif /* VNET_GRO_H */

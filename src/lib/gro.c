@@ -1,0 +1,718 @@
+// SPDX-License-Identifier: MIT
+/* gro.c - receive coalescing: the flow table, the segment ladder, flushing */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gro_priv.h"
+
+#include "vnet/csum_verify.h"
+
+/* Most flows a context may have: flow indices are 16 bits. */
+#define GRO_FLOWS_MAX	4096
+
+static const char *const gro_stat_names[VNET_GRO_S_MAX] = {
+	[VNET_GRO_S_IN] = "in",
+	[VNET_GRO_S_MERGED] = "merged",
+	[VNET_GRO_S_HELD] = "held",
+	[VNET_GRO_S_PASSED] = "passed",
+	[VNET_GRO_S_OUT] = "out",
+	[VNET_GRO_S_NOT_IP] = "not-ip",
+	[VNET_GRO_S_NOT_TCP_UDP] = "not-tcp-udp",
+	[VNET_GRO_S_CSUM] = "csum",
+	[VNET_GRO_S_IP_OPTS] = "ip-opts",
+	[VNET_GRO_S_FRAG] = "frag",
+	[VNET_GRO_S_ECN] = "ecn",
+	[VNET_GRO_S_SYN] = "syn",
+	[VNET_GRO_S_FINALIZE] = "finalize",
+	[VNET_GRO_S_PURE_ACK] = "pure-ack",
+	[VNET_GRO_S_DUP_ACK] = "dup-ack",
+	[VNET_GRO_S_WIN_UPDATE] = "win-update",
+	[VNET_GRO_S_OUT_OF_ORDER] = "out-of-order",
+	[VNET_GRO_S_MISMATCH] = "mismatch",
+	[VNET_GRO_S_SIZE] = "size",
+	[VNET_GRO_S_SHORT] = "short",
+	[VNET_GRO_S_PSH] = "psh",
+	[VNET_GRO_S_TABLE_FULL] = "table-full",
+	[VNET_GRO_S_HELD_BYTES] = "held-bytes",
+	[VNET_GRO_S_TIMER] = "timer",
+	[VNET_GRO_S_BURST] = "burst",
+};
+
+/**
+ * vnet_gro_stat_name() - short name of a counter
+ * @s:		the counter
+ *
+ * Return: a static string; "unknown" out of range
+ */
+const char *vnet_gro_stat_name(enum vnet_gro_stat s)
+{
+	if ((unsigned int)s >= VNET_GRO_S_MAX)
+		return "unknown";
+	return gro_stat_names[s];
+}
+
+/**
+ * vnet_gro_params_default() - the defaults
+ * @p:		filled
+ * @flags:	VNET_GRO_F_*
+ */
+void vnet_gro_params_default(struct vnet_gro_params *p, uint32_t flags)
+{
+	memset(p, 0, sizeof(*p));
+	p->flows = VNET_GRO_FLOWS_DEFAULT;
+	p->max_segs = VNET_GRO_SEGS_DEFAULT;
+	p->timeout_ns = VNET_GRO_TIMEOUT_DEFAULT;
+	p->flags = flags;
+}
+
+/**
+ * vnet_gro_flags_for() - what to coalesce for the current offloads
+ * @offloads:	current guest offloads
+ * @negotiated:	negotiated features
+ *
+ * Return: VNET_GRO_F_*
+ */
+uint32_t vnet_gro_flags_for(const struct vnet_features *offloads,
+			    const struct vnet_features *negotiated)
+{
+	uint32_t fl = 0;
+
+	if (!vnet_features_has(offloads, VNET_F_GUEST_CSUM))
+		return 0;
+	if (vnet_features_has(offloads, VNET_F_GUEST_TSO4))
+		fl |= VNET_GRO_F_TCP4;
+	if (vnet_features_has(offloads, VNET_F_GUEST_TSO6))
+		fl |= VNET_GRO_F_TCP6;
+	if (vnet_features_has(offloads, VNET_F_GUEST_USO4))
+		fl |= VNET_GRO_F_UDP4;
+	if (vnet_features_has(offloads, VNET_F_GUEST_USO6))
+		fl |= VNET_GRO_F_UDP6;
+	if (vnet_features_has(offloads, VNET_F_GUEST_UDP_TUNNEL_GSO))
+		fl |= VNET_GRO_F_TUNNEL;
+	if (vnet_features_has(negotiated, VNET_F_RSC_EXT))
+		fl |= VNET_GRO_F_RSC;
+	return fl;
+}
+
+/**
+ * vnet_gro_init() - allocate the flow table and buffers
+ * @ctx:	the context
+ * @p:		limits
+ *
+ * Return: 0, -EINVAL or -ENOMEM
+ */
+int vnet_gro_init(struct vnet_gro_ctx *ctx, const struct vnet_gro_params *p)
+{
+	unsigned int i;
+
+	memset(ctx, 0, sizeof(*ctx));
+	if (!p->flows || p->flows > GRO_FLOWS_MAX || !p->max_segs ||
+	    p->max_segs > UINT16_MAX)
+		return -EINVAL;
+	ctx->p = *p;
+	if (!ctx->p.max_held)
+		ctx->p.max_held = (size_t)p->flows * (VNET_GRO_IP_MAX + 1);
+	ctx->buf_size = GRO_BUF_SIZE;
+	ctx->flows = calloc(p->flows, sizeof(*ctx->flows));
+	ctx->order = calloc(p->flows, sizeof(*ctx->order));
+	ctx->arena = malloc((size_t)p->flows * ctx->buf_size);
+	if (!ctx->flows || !ctx->order || !ctx->arena) {
+		vnet_gro_fini(ctx);
+		return -ENOMEM;
+	}
+	for (i = 0; i < p->flows; i++)
+		ctx->flows[i].buf = ctx->arena + (size_t)i * ctx->buf_size;
+	vnet_parse_config_init(&ctx->parse);
+	return 0;
+}
+
+/**
+ * vnet_gro_fini() - free a context
+ * @ctx:	the context
+ */
+void vnet_gro_fini(struct vnet_gro_ctx *ctx)
+{
+	free(ctx->flows);
+	free(ctx->order);
+	free(ctx->arena);
+	memset(ctx, 0, sizeof(*ctx));
+}
+
+/**
+ * gro_emit_pass() - let a frame go as it is
+ * @ctx:	the context
+ * @pkt:	the frame
+ * @csum_ok:	its checksums were verified
+ * @emit:	callback
+ * @opaque:	its pointer
+ *
+ * Return: 1, or -errno from @emit
+ */
+static int gro_emit_pass(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
+			 bool csum_ok, vnet_gro_emit_fn emit, void *opaque)
+{
+	struct vnet_rx_frame f;
+	int r;
+
+	memset(&f.hdr, 0, sizeof(f.hdr));
+	f.pkt = *pkt;
+	f.segs = 1;
+	f.dup_acks = 0;
+	f.csum_ok = csum_ok;
+	gro_bump(ctx, VNET_GRO_S_PASSED);
+	gro_bump(ctx, VNET_GRO_S_OUT);
+	r = emit(opaque, &f);
+	return r < 0 ? r : 1;
+}
+
+/**
+ * gro_flow_emit() - finish a flow's super-frame and let it go
+ * @ctx:	the context
+ * @f:		the flow (stays in the table; the caller frees it)
+ * @emit:	callback
+ * @opaque:	its pointer
+ *
+ * A flow of one segment leaves as it came, with a GSO_NONE header.
+ *
+ * Return: 1, or -errno from @emit
+ */
+static int gro_flow_emit(struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
+			 vnet_gro_emit_fn emit, void *opaque)
+{
+	struct vnet_rx_frame out;
+	int r;
+
+	memset(&out, 0, sizeof(out));
+	out.iov.iov_base = f->buf;
+	out.iov.iov_len = f->len;
+	vnet_pkt_init_rw(&out.pkt, &out.iov, 1);
+	out.segs = f->segs;
+	out.dup_acks = f->dup_acks;
+	out.csum_ok = f->csum_ok;
+	if (f->segs > 1 || f->dup_acks || f->rewritten) {
+		gro_ip_finish(f->buf, f->len, f->l3_off, f->v6);
+		if (f->udp)
+			gro_udp_finish(f, &out.hdr);
+		else
+			gro_tcp_finish(f, &out.hdr);
+		if (f->tunnel)
+			gro_tunnel_finish(f, &out.hdr);
+		out.hdr.hdr_len = (uint16_t)f->hdr_len;
+	}
+	gro_bump(ctx, VNET_GRO_S_OUT);
+	r = emit(opaque, &out);
+	return r < 0 ? r : 1;
+}
+
+/**
+ * gro_flow_release() - emit a flow and free its slot
+ * @ctx:	the context
+ * @pos:	its position in the age order
+ * @why:	the counter to bump, or VNET_GRO_S_MAX when the rules
+ *		already counted the reason
+ * @emit:	callback
+ * @opaque:	its pointer
+ *
+ * Return: 1, or -errno from @emit (the flow is freed either way)
+ */
+static int gro_flow_release(struct vnet_gro_ctx *ctx, unsigned int pos,
+			    enum vnet_gro_stat why, vnet_gro_emit_fn emit,
+			    void *opaque)
+{
+	struct vnet_gro_flow *f = &ctx->flows[ctx->order[pos]];
+	int r;
+
+	if (why != VNET_GRO_S_MAX)
+		gro_bump(ctx, why);
+	r = gro_flow_emit(ctx, f, emit, opaque);
+	ctx->held -= f->len;
+	memmove(&ctx->order[pos], &ctx->order[pos + 1],
+		(ctx->nheld - pos - 1) * sizeof(*ctx->order));
+	ctx->nheld--;
+	f->len = 0;
+	return r;
+}
+
+/**
+ * vnet_gro_flush() - release held flows
+ * @ctx:	the context
+ * @now:	the time in ns
+ * @mode:	VNET_GRO_FLUSH_ALL or VNET_GRO_FLUSH_EXPIRED
+ * @emit:	callback
+ * @opaque:	its pointer
+ *
+ * Flows are in arrival order, so the expired ones are a prefix.
+ *
+ * Return: frames emitted, or -errno from @emit
+ */
+int vnet_gro_flush(struct vnet_gro_ctx *ctx, uint64_t now, int mode,
+		   vnet_gro_emit_fn emit, void *opaque)
+{
+	int n = 0, r;
+
+	while (ctx->nheld) {
+		struct vnet_gro_flow *f = &ctx->flows[ctx->order[0]];
+		bool due = now - f->first_ns >= ctx->p.timeout_ns &&
+			   now >= f->first_ns;
+
+		if (mode == VNET_GRO_FLUSH_EXPIRED && !due)
+			break;
+		r = gro_flow_release(ctx, 0, due ? VNET_GRO_S_TIMER :
+					     VNET_GRO_S_BURST, emit, opaque);
+		if (r < 0)
+			return r;
+		n += r;
+	}
+	return n;
+}
+
+/**
+ * vnet_gro_next_deadline() - when the oldest held flow must go
+ * @ctx:	the context
+ *
+ * Return: the time in ns, or UINT64_MAX if nothing is held
+ */
+uint64_t vnet_gro_next_deadline(const struct vnet_gro_ctx *ctx)
+{
+	const struct vnet_gro_flow *f;
+
+	if (!ctx->nheld)
+		return UINT64_MAX;
+	f = &ctx->flows[ctx->order[0]];
+	if (f->first_ns > UINT64_MAX - ctx->p.timeout_ns)
+		return UINT64_MAX - 1;
+	return f->first_ns + ctx->p.timeout_ns;
+}
+
+/**
+ * vnet_gro_set_flags() - change what is coalesced
+ * @ctx:	the context
+ * @flags:	VNET_GRO_F_*
+ * @emit:	receives the flows flushed first
+ * @opaque:	its pointer
+ *
+ * Return: frames emitted, or -errno from @emit
+ */
+int vnet_gro_set_flags(struct vnet_gro_ctx *ctx, uint32_t flags,
+		       vnet_gro_emit_fn emit, void *opaque)
+{
+	int n = vnet_gro_flush(ctx, 0, VNET_GRO_FLUSH_ALL, emit, opaque);
+
+	ctx->p.flags = flags;
+	return n;
+}
+
+/**
+ * gro_lookup() - the position of a segment's flow in the age order
+ * @ctx:	the context
+ * @s:		the segment
+ *
+ * Return: the position, or -1 if the flow holds nothing
+ */
+static int gro_lookup(const struct vnet_gro_ctx *ctx, const struct gro_seg *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nheld; i++) {
+		const struct vnet_gro_flow *f = &ctx->flows[ctx->order[i]];
+
+		if (f->hash == s->hash && !memcmp(&f->key, &s->key,
+						  sizeof(s->key)))
+			return (int)i;
+	}
+	return -1;
+}
+
+/**
+ * gro_layer() - pick the layer to coalesce and check it is a kind enabled
+ * @ctx:	the context
+ * @s:		the segment, parsed
+ *
+ * Return: true if @s->l (and @s->o for a tunnel) is set to something the
+ * flags ask to coalesce
+ */
+static bool gro_layer(struct vnet_gro_ctx *ctx, struct gro_seg *s)
+{
+	const struct vnet_parse_result *r = &s->res;
+	uint32_t fl = ctx->p.flags;
+	bool v6;
+
+	s->l = &r->outer;
+	s->o = NULL;
+	if (r->tunnel.type != VNET_TUNNEL_NONE) {
+		if (!(fl & VNET_GRO_F_TUNNEL) || !r->inner.present ||
+		    !r->inner.has_eth ||
+		    (r->tunnel.type != VNET_TUNNEL_VXLAN &&
+		     r->tunnel.type != VNET_TUNNEL_GENEVE))
+			return false;
+		s->l = &r->inner;
+		s->o = &r->outer;
+	}
+	v6 = s->l->l3 == VNET_L3_IPV6;
+	if (s->l->l4 == VNET_L4_TCP)
+		return fl & (v6 ? VNET_GRO_F_TCP6 : VNET_GRO_F_TCP4);
+	if (s->l->l4 == VNET_L4_UDP)
+		return fl & (v6 ? VNET_GRO_F_UDP6 : VNET_GRO_F_UDP4);
+	return false;
+}
+
+/**
+ * gro_csum_ok() - do all checksums of the segment hold
+ * @s:		the segment, parsed
+ *
+ * Return: true if every IPv4 header checksum and every L4 checksum is
+ * good (an outer UDP checksum may be absent)
+ */
+static bool gro_csum_ok(struct gro_seg *s)
+{
+	struct vnet_csum_report rep;
+	const struct vnet_csum_layer_report *in, *out;
+
+	if (vnet_csum_verify(s->pkt, &s->res, &rep))
+		return false;
+	out = &rep.outer;
+	in = s->o ? &rep.inner : &rep.outer;
+	if (in->ip != VNET_CSUM_OK && in->ip != VNET_CSUM_ABSENT)
+		return false;
+	if (in->l4 != VNET_CSUM_OK)
+		return false;
+	if (!s->o)
+		return true;
+	if (out->ip != VNET_CSUM_OK && out->ip != VNET_CSUM_ABSENT)
+		return false;
+	return out->l4 == VNET_CSUM_OK || out->l4 == VNET_CSUM_ABSENT;
+}
+
+/* What the ladder makes of a frame before any flow is looked at. */
+enum gro_prep {
+	PREP_OK = 0,		/* a candidate */
+	PREP_PASS,		/* not ours: pass it */
+	PREP_FLUSH_PASS,	/* ours but not coalescable: flush its flow */
+	PREP_BYPASS,		/* RSC bypass: pass, leave its flow alone */
+};
+
+/**
+ * gro_ip_plain() - no options, extension headers or fragments
+ * @l:		an IP layer
+ *
+ * Return: the stat that refuses it, or VNET_GRO_S_MAX if plain
+ */
+static enum vnet_gro_stat gro_ip_plain(const struct vnet_parse_layer *l)
+{
+	if (l->frag != VNET_FRAG_NONE && l->frag != VNET_FRAG_ATOMIC)
+		return VNET_GRO_S_FRAG;
+	if (l->l3 == VNET_L3_IPV4 && l->ipv4.options)
+		return VNET_GRO_S_IP_OPTS;
+	if (l->l3 == VNET_L3_IPV6 && l->ipv6.ext)
+		return VNET_GRO_S_IP_OPTS;
+	return VNET_GRO_S_MAX;
+}
+
+/**
+ * gro_seg_fields() - headers contiguous, payload length, TCP fields
+ * @s:		the segment, parsed, layers chosen
+ *
+ * A trailer (Ethernet padding) is allowed only without payload: such a
+ * segment is never held (a pure ACK), and a held frame must end with its
+ * datagram.
+ *
+ * Return: true, or false if the headers are too long, the UDP length is
+ * not the datagram's, or data comes with a trailer
+ */
+static bool gro_seg_fields(struct gro_seg *s)
+{
+	const struct vnet_parse_layer *l = s->l;
+	const uint8_t *th;
+
+	s->hdr_len = l->payload_off;
+	s->pay_len = l->payload_len;
+	if (s->hdr_len > GRO_HDR_MAX || !s->hdr_len)
+		return false;
+	s->hdr = vnet_pkt_peek(s->pkt, 0, s->hdr_len, s->scratch);
+	if (!s->hdr)
+		return false;
+	if (s->pay_len && (l->trailer_len || (s->o && s->o->trailer_len)))
+		return false;
+	if (l->l4 == VNET_L4_UDP)
+		return l->l4_off + l->udp_len == l->l3_off + l->l3_len;
+	th = s->hdr + l->l4_off;
+	s->seq = vnet_load_be32(th + 4);
+	s->ack = vnet_load_be32(th + 8);
+	s->flags = th[13];
+	s->win = vnet_load_be16(th + 14);
+	return true;
+}
+
+/**
+ * gro_prepare() - the ladder: parse, pick, key, vet, verify
+ * @ctx:	the context
+ * @s:		the segment; s->pkt set
+ *
+ * Return: enum gro_prep
+ */
+static enum gro_prep gro_prepare(struct vnet_gro_ctx *ctx, struct gro_seg *s)
+{
+	enum vnet_gro_stat why;
+
+	s->csum_ok = false;
+	if (vnet_parse(s->pkt, &ctx->parse, &s->res)) {
+		gro_bump(ctx, VNET_GRO_S_NOT_IP);
+		return PREP_PASS;
+	}
+	if (!gro_layer(ctx, s)) {
+		gro_bump(ctx, VNET_GRO_S_NOT_TCP_UDP);
+		return PREP_PASS;
+	}
+	gro_ip_key(s);
+	if ((ctx->p.flags & VNET_GRO_F_RSC) && rsc_bypass(ctx, s))
+		return PREP_BYPASS;
+	why = gro_ip_plain(s->l);
+	if (why == VNET_GRO_S_MAX && s->o)
+		why = gro_ip_plain(s->o);
+	if (why != VNET_GRO_S_MAX) {
+		gro_bump(ctx, why);
+		return PREP_FLUSH_PASS;
+	}
+	if (!gro_seg_fields(s)) {
+		gro_bump(ctx, VNET_GRO_S_MISMATCH);
+		return PREP_FLUSH_PASS;
+	}
+	if (!gro_csum_ok(s)) {
+		gro_bump(ctx, VNET_GRO_S_CSUM);
+		return PREP_FLUSH_PASS;
+	}
+	s->csum_ok = true;
+	return PREP_OK;
+}
+
+/**
+ * gro_free_slot() - a flow not in use
+ * @ctx:	the context, with fewer than p.flows flows held
+ *
+ * Return: its index
+ */
+static unsigned int gro_free_slot(const struct vnet_gro_ctx *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->p.flows; i++)
+		if (!ctx->flows[i].len)
+			return i;
+	return 0;	/* not reached: the caller made room */
+}
+
+/**
+ * gro_flow_start() - fill a flow from its first segment
+ * @f:		the flow
+ * @s:		the segment, already copied to f->buf
+ * @now:	the time in ns
+ */
+static void gro_flow_start(struct vnet_gro_flow *f, const struct gro_seg *s,
+			   uint64_t now)
+{
+	f->key = s->key;
+	f->hash = s->hash;
+	f->len = vnet_pkt_len(s->pkt);
+	f->hdr_len = s->hdr_len;
+	f->l3_off = s->l->l3_off;
+	f->l4_off = s->l->l4_off;
+	f->v6 = s->l->l3 == VNET_L3_IPV6;
+	f->udp = s->l->l4 == VNET_L4_UDP;
+	f->tunnel = s->o != NULL;
+	f->ol3_off = s->o ? s->o->l3_off : 0;
+	f->ol4_off = s->o ? s->o->l4_off : 0;
+	f->outer_v6 = s->o && s->o->l3 == VNET_L3_IPV6;
+	f->mss = (uint16_t)s->pay_len;
+	f->segs = 1;
+	f->dup_acks = 0;
+	f->next_seq = s->seq + (uint32_t)s->pay_len;
+	f->id_fixed = false;
+	f->oid_fixed = false;
+	f->rewritten = false;
+	gro_ip_note(f, s);
+	f->first_ns = now;
+	f->csum_ok = s->csum_ok;
+}
+
+/**
+ * gro_hold() - start a flow with a segment, making room first
+ * @ctx:	the context
+ * @s:		the segment
+ * @now:	the time in ns
+ * @emit:	callback for flows evicted
+ * @opaque:	its pointer
+ *
+ * Return: frames emitted, or -errno from @emit
+ */
+static int gro_hold(struct vnet_gro_ctx *ctx, const struct gro_seg *s,
+		    uint64_t now, vnet_gro_emit_fn emit, void *opaque)
+{
+	size_t len = vnet_pkt_len(s->pkt);
+	struct vnet_gro_flow *f;
+	unsigned int idx;
+	int n = 0, r;
+
+	if (len > ctx->buf_size || len > ctx->p.max_held)
+		return gro_emit_pass(ctx, s->pkt, s->csum_ok, emit, opaque);
+	while (ctx->nheld && (ctx->nheld == ctx->p.flows ||
+			      len > ctx->p.max_held - ctx->held)) {
+		r = gro_flow_release(ctx, 0, ctx->nheld == ctx->p.flows ?
+				     VNET_GRO_S_TABLE_FULL :
+				     VNET_GRO_S_HELD_BYTES, emit, opaque);
+		if (r < 0)
+			return r;
+		n += r;
+	}
+	idx = gro_free_slot(ctx);
+	f = &ctx->flows[idx];
+	if (vnet_pkt_read(s->pkt, 0, f->buf, len))
+		return gro_emit_pass(ctx, s->pkt, s->csum_ok, emit, opaque);
+	gro_flow_start(f, s, now);
+	ctx->order[ctx->nheld++] = (uint16_t)idx;
+	ctx->held += len;
+	gro_bump(ctx, VNET_GRO_S_HELD);
+	return n;
+}
+
+/**
+ * gro_append() - append a segment's payload to its flow
+ * @ctx:	the context
+ * @f:		the flow
+ * @s:		the segment (gro_fits() said yes)
+ *
+ * Return: 0, or -EFAULT if the payload could not be read (the flow is
+ * unchanged)
+ */
+static int gro_append(struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
+		      const struct gro_seg *s)
+{
+	if (vnet_pkt_read(s->pkt, s->hdr_len, f->buf + f->len, s->pay_len))
+		return -EFAULT;
+	f->len += s->pay_len;
+	ctx->held += s->pay_len;
+	f->segs++;
+	f->csum_ok &= s->csum_ok;
+	gro_ip_note(f, s);
+	if (!f->udp)
+		gro_tcp_merged(ctx, f, s);
+	gro_bump(ctx, VNET_GRO_S_MERGED);
+	return 0;
+}
+
+/**
+ * gro_apply() - carry out a verdict
+ * @ctx:	the context
+ * @s:		the segment
+ * @pos:	its flow's position in the age order, or -1
+ * @v:		the verdict
+ * @now:	the time in ns
+ * @emit:	callback
+ * @opaque:	its pointer
+ *
+ * Return: frames emitted, or -errno from @emit
+ */
+static int gro_apply(struct vnet_gro_ctx *ctx, const struct gro_seg *s,
+		     int pos, enum gro_verdict v, uint64_t now,
+		     vnet_gro_emit_fn emit, void *opaque)
+{
+	struct vnet_gro_flow *f = pos < 0 ? NULL :
+				  &ctx->flows[ctx->order[pos]];
+	int n = 0, r;
+
+	if (f && (v == GRO_MERGE || v == GRO_MERGE_FLUSH)) {
+		if (gro_append(ctx, f, s))
+			v = GRO_FLUSH_PASS;
+		else if (v == GRO_MERGE)
+			return 0;
+		else
+			return gro_flow_release(ctx, (unsigned int)pos,
+						VNET_GRO_S_MAX, emit, opaque);
+	}
+	if (v == GRO_ABSORB)
+		return 0;
+	if (f && v != GRO_PASS) {
+		n = gro_flow_release(ctx, (unsigned int)pos, VNET_GRO_S_MAX,
+				     emit, opaque);
+		if (n < 0)
+			return n;
+	}
+	if (v == GRO_FLUSH_HOLD || v == GRO_MERGE)
+		r = gro_hold(ctx, s, now, emit, opaque);
+	else
+		r = gro_emit_pass(ctx, s->pkt, s->csum_ok, emit, opaque);
+	return r < 0 ? r : n + r;
+}
+
+/**
+ * gro_decide() - the protocol's verdict on a segment
+ * @ctx:	the context
+ * @s:		the segment
+ * @pos:	its flow's position, or -1
+ *
+ * Return: the verdict
+ */
+static enum gro_verdict gro_decide(struct vnet_gro_ctx *ctx,
+				   struct gro_seg *s, int pos)
+{
+	bool rsc = ctx->p.flags & VNET_GRO_F_RSC;
+	struct vnet_gro_flow *f;
+
+	if (pos < 0) {
+		if (s->l->l4 == VNET_L4_UDP)
+			return GRO_FLUSH_HOLD;
+		return rsc ? rsc_tcp_first(ctx, s) : gro_tcp_first(ctx, s);
+	}
+	f = &ctx->flows[ctx->order[pos]];
+	if (gro_ip_flush(f, s, !rsc) ||
+	    (f->tunnel && gro_tunnel_flush(f, s, !rsc))) {
+		gro_bump(ctx, VNET_GRO_S_MISMATCH);
+		if (s->l->l4 == VNET_L4_UDP)
+			return GRO_FLUSH_HOLD;
+		return rsc ? rsc_tcp_first(ctx, s) : gro_tcp_first(ctx, s);
+	}
+	if (s->l->l4 == VNET_L4_UDP)
+		return gro_udp_match(ctx, f, s);
+	return rsc ? rsc_tcp_match(ctx, f, s) : gro_tcp_match(ctx, f, s);
+}
+
+/**
+ * vnet_gro_receive() - feed one frame
+ * @ctx:	the context
+ * @pkt:	the frame
+ * @now:	the time in ns
+ * @emit:	callback
+ * @opaque:	its pointer
+ *
+ * Return: frames emitted, or -errno from @emit
+ */
+int vnet_gro_receive(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
+		     uint64_t now, vnet_gro_emit_fn emit, void *opaque)
+{
+	struct gro_seg s;
+	enum gro_verdict v;
+	int n, r, pos;
+
+	gro_bump(ctx, VNET_GRO_S_IN);
+	n = vnet_gro_flush(ctx, now, VNET_GRO_FLUSH_EXPIRED, emit, opaque);
+	if (n < 0)
+		return n;
+	s.pkt = pkt;
+	switch (gro_prepare(ctx, &s)) {
+	case PREP_OK:
+		pos = gro_lookup(ctx, &s);
+		v = gro_decide(ctx, &s, pos);
+		break;
+	case PREP_FLUSH_PASS:
+		pos = gro_lookup(ctx, &s);
+		v = GRO_FLUSH_PASS;
+		break;
+	default:
+		pos = -1;
+		v = GRO_PASS;
+		break;
+	}
+	r = gro_apply(ctx, &s, pos, v, now, emit, opaque);
+	return r < 0 ? r : n + r;
+}
