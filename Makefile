@@ -13,7 +13,7 @@ $(BUILD)/build.ninja:
 	meson setup $(BUILD)
 
 check:
-	@scripts/install-deps.sh interop fuzz
+	@scripts/install-deps.sh interop fuzz lint guest
 	@scripts/check.sh
 
 # Each fuzz target for FUZZ_SECONDS (default 600), e.g. make fuzz FUZZ_SECONDS=60

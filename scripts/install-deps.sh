@@ -5,20 +5,27 @@
 #                                        plus those of each GROUP:
 #     interop   the real peers used by interop tests
 #     fuzz      clang and its libFuzzer runtime
+#     lint      cppcheck and clang-tidy (scripts/lint.sh)
 #     bench     the peers the benchmarks compare with
+#     guest     QEMU and busybox for the real-guest test (the guest kernel
+#               is fetched, not installed, by scripts/guest/build-initramfs.sh)
 set -eu
 
 build="gcc pkg-config meson ninja-build libcmocka-dev libpcap-dev"
-interop="iproute2 tcpdump tshark ethtool iputils-ping python3"
+interop="iproute2 tcpdump tshark ethtool iputils-ping python3 dpdk iperf3 python3-scapy"
 bench="dpdk-dev"
 fuzz="clang libclang-rt-14-dev"
+lint="cppcheck clang-tidy clang"
+guest="qemu-system-x86 busybox-static kmod cpio ethtool python3"
 
 want=$build
 for group in "$@"; do
 	case $group in
 	interop) want="$want $interop" ;;
 	fuzz) want="$want $fuzz" ;;
+	lint) want="$want $lint" ;;
 	bench) want="$want $bench" ;;
+	guest) want="$want $guest" ;;
 	*) echo "install-deps: unknown group '$group'" >&2; exit 2 ;;
 	esac
 done

@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	{ "gso", cmd_gso, "segment every frame of a pcap as a device would" },
 	{ "hdr", cmd_hdr, "decode a virtio-net header, or print its size" },
 	{ "rss", cmd_rss, "RSS hash, report and queue of every frame of a pcap" },
+	{ "stats", cmd_stats, "print the counters of a running vnetd" },
 };
 
 static void usage(FILE *out)

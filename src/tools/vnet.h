@@ -19,6 +19,7 @@ int cmd_gro(int argc, char **argv);
 int cmd_gso(int argc, char **argv);
 int cmd_hdr(int argc, char **argv);
 int cmd_rss(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 
 /**
  * hex_to_bytes() - parse hex digits, ignoring spaces, ':' and '-'

@@ -10,6 +10,7 @@ import hashlib
 import random
 import socket
 import sys
+import time
 
 
 def payload(n):
@@ -49,10 +50,22 @@ def serve(proto, addr, port, n):
     print(hashlib.sha256(bytes(got)).hexdigest(), len(got))
 
 
+def connect(addr, port):
+    """Connect, retrying while the listener is not up yet (loaded machine)."""
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            return socket.create_connection((addr, port), timeout=20)
+        except ConnectionRefusedError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
 def send(proto, addr, port, n):
     data = payload(n)
     if proto == "tcp":
-        s = socket.create_connection((addr, port), timeout=20)
+        s = connect(addr, port)
         s.sendall(data)
         s.close()
     else:

@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: MIT */
+/* vhost_user.h - the vhost-user backend: one frontend connection, driven by the owner's poll loop */
+#ifndef VNET_VHOST_USER_H
+#define VNET_VHOST_USER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include "vnet/features.h"
+#include "vnet/mem.h"
+#include "vnet/virtq.h"
+
+/* Virtqueues one connection may use: 16 queue pairs and a control queue. */
+#define VNET_VU_QUEUES_MAX	33
+
+/* Bytes of device configuration space GET/SET_CONFIG may reach. */
+#define VNET_VU_CONFIG_MAX	256
+
+/* Protocol feature bits (vhost-user.rst, "Protocol features"). */
+#define VNET_VU_PROTOCOL_F_MQ			0
+#define VNET_VU_PROTOCOL_F_LOG_SHMFD		1
+#define VNET_VU_PROTOCOL_F_RARP			2
+#define VNET_VU_PROTOCOL_F_REPLY_ACK		3
+#define VNET_VU_PROTOCOL_F_MTU			4
+#define VNET_VU_PROTOCOL_F_CROSS_ENDIAN		6
+#define VNET_VU_PROTOCOL_F_CONFIG		9
+#define VNET_VU_PROTOCOL_F_INFLIGHT_SHMFD	12
+#define VNET_VU_PROTOCOL_F_RESET_DEVICE		13
+#define VNET_VU_PROTOCOL_F_CONFIGURE_MEM_SLOTS	15
+#define VNET_VU_PROTOCOL_F_STATUS		16
+/*
+ * vnetd's own extension for 128-bit features (GET/SET_FEATURES_EX below):
+ * upstream vhost-user defines no such messages yet, so the bit and the
+ * request numbers sit far from the upstream ranges.
+ */
+#define VNET_VU_PROTOCOL_F_FEATURES_EX		63
+
+/* Transport feature bits of GET/SET_FEATURES that are not virtio's. */
+#define VNET_VU_F_LOG_ALL			26
+#define VNET_VU_F_PROTOCOL_FEATURES		30
+
+/* Request numbers (vhost-user.rst, "Master message types"). */
+enum vnet_vu_request {
+	VNET_VU_GET_FEATURES = 1,
+	VNET_VU_SET_FEATURES = 2,
+	VNET_VU_SET_OWNER = 3,
+	VNET_VU_RESET_OWNER = 4,
+	VNET_VU_SET_MEM_TABLE = 5,
+	VNET_VU_SET_LOG_BASE = 6,
+	VNET_VU_SET_LOG_FD = 7,
+	VNET_VU_SET_VRING_NUM = 8,
+	VNET_VU_SET_VRING_ADDR = 9,
+	VNET_VU_SET_VRING_BASE = 10,
+	VNET_VU_GET_VRING_BASE = 11,
+	VNET_VU_SET_VRING_KICK = 12,
+	VNET_VU_SET_VRING_CALL = 13,
+	VNET_VU_SET_VRING_ERR = 14,
+	VNET_VU_GET_PROTOCOL_FEATURES = 15,
+	VNET_VU_SET_PROTOCOL_FEATURES = 16,
+	VNET_VU_GET_QUEUE_NUM = 17,
+	VNET_VU_SET_VRING_ENABLE = 18,
+	VNET_VU_SEND_RARP = 19,
+	VNET_VU_NET_SET_MTU = 20,
+	VNET_VU_SET_VRING_ENDIAN = 23,
+	VNET_VU_GET_CONFIG = 24,
+	VNET_VU_SET_CONFIG = 25,
+	VNET_VU_RESET_DEVICE = 34,
+	VNET_VU_GET_MAX_MEM_SLOTS = 36,
+	VNET_VU_ADD_MEM_REG = 37,
+	VNET_VU_REM_MEM_REG = 38,
+	VNET_VU_SET_STATUS = 39,
+	VNET_VU_GET_STATUS = 40,
+	VNET_VU_GET_FEATURES_EX = 0x7f00,	/* vnetd extension */
+	VNET_VU_SET_FEATURES_EX = 0x7f01,	/* vnetd extension */
+};
+
+struct vnet_vu;
+
+/**
+ * struct vnet_vu_ops - what the device behind the backend supplies
+ * @get_config:		read @len bytes of config space at @off; 0 or -errno
+ * @set_config:		write them; 0 or -errno
+ * @queue_state:	queue @idx started and enabled (@running), or not
+ *			any more: the owner adds or drops its kick fd
+ * @features:		features negotiated (SET_FEATURES)
+ * @set_mtu:		NET_SET_MTU; 0 or -errno
+ * @send_rarp:		SEND_RARP with the guest's MAC; 0 or -errno
+ * @reset:		RESET_DEVICE, or the frontend went away
+ *
+ * Every hook is optional. A NULL config hook answers from an all-zero
+ * config space of @config_size bytes.
+ */
+struct vnet_vu_ops {
+	int (*get_config)(void *opaque, uint32_t off, void *buf, uint32_t len);
+	int (*set_config)(void *opaque, uint32_t off, const void *buf,
+			  uint32_t len);
+	void (*queue_state)(void *opaque, unsigned int idx, bool running);
+	void (*features)(void *opaque, const struct vnet_features *f);
+	int (*set_mtu)(void *opaque, uint16_t mtu);
+	int (*send_rarp)(void *opaque, const uint8_t mac[6]);
+	void (*reset)(void *opaque);
+};
+
+/**
+ * struct vnet_vu_config - how to make a backend
+ * @path:		unix socket path (may be NULL in client mode, for a
+ *			backend given its socket with vnet_vu_adopt())
+ * @client:		connect to @path (vnet_vu_connect()) instead of
+ *			listening on it
+ * @features:		virtio features offered; VERSION_1 is expected
+ * @queue_pairs:	queue pairs offered (1..16); the control queue, if
+ *			CTRL_VQ is offered, follows them
+ * @config_size:	bytes of device config space (0..VNET_VU_CONFIG_MAX)
+ * @protocol_mask:	protocol features the owner does not want offered
+ * @ops:		device hooks (may be NULL)
+ * @opaque:		passed to every hook
+ */
+struct vnet_vu_config {
+	const char *path;
+	bool client;
+	struct vnet_features features;
+	unsigned int queue_pairs;
+	uint32_t config_size;
+	uint64_t protocol_mask;
+	const struct vnet_vu_ops *ops;
+	void *opaque;
+};
+
+/**
+ * struct vnet_vu_stats - counters, kept across connections
+ * @connections:	frontends accepted or connected
+ * @disconnects:	connections ended, for any reason
+ * @messages:		requests handled
+ * @bad_size:		payload size wrong for the request
+ * @bad_fds:		too few fds, or more than a message may carry
+ * @fds_extra:		fds beyond what a request takes, closed
+ * @bad_index:		vring index out of range
+ * @bad_mem:		memory region refused (size, offset, overlap, fd)
+ * @bad_state:		request out of order (e.g. ring started with no
+ *			memory table)
+ * @bad_features:	features not offered, or an invalid set
+ * @unknown:		requests not known or not negotiated
+ * @io_errors:		socket read or write failed, or short
+ * @nacks:		REPLY_ACK answers that reported failure
+ * @queue_errors:	queues a guest fault broke (signalled on the
+ *			queue's error eventfd)
+ */
+struct vnet_vu_stats {
+	uint64_t connections;
+	uint64_t disconnects;
+	uint64_t messages;
+	uint64_t bad_size;
+	uint64_t bad_fds;
+	uint64_t fds_extra;
+	uint64_t bad_index;
+	uint64_t bad_mem;
+	uint64_t bad_state;
+	uint64_t bad_features;
+	uint64_t unknown;
+	uint64_t io_errors;
+	uint64_t nacks;
+	uint64_t queue_errors;
+};
+
+/**
+ * vnet_vu_new() - make a backend; in server mode, listen on the path
+ * @cfg:	configuration, copied (the path too)
+ * @err:	-errno on failure (may be NULL)
+ *
+ * A stale socket file at the path is removed before binding.
+ *
+ * Return: the backend, or NULL
+ */
+struct vnet_vu *vnet_vu_new(const struct vnet_vu_config *cfg, int *err);
+
+/**
+ * vnet_vu_free() - drop the connection, stop listening, free everything
+ * @vu:	the backend (NULL is fine)
+ */
+void vnet_vu_free(struct vnet_vu *vu);
+
+/**
+ * vnet_vu_connect() - client mode: connect to the frontend's socket
+ * @vu:	the backend
+ *
+ * Return: 0, -EISCONN if connected, -EINVAL in server mode, or -errno
+ */
+int vnet_vu_connect(struct vnet_vu *vu);
+
+/**
+ * vnet_vu_adopt() - take a socket already connected to a frontend
+ * @vu:	the backend
+ * @fd:	the socket (a backend program's --fd=FDNUM); owned from now on
+ *
+ * Return: 0, -EISCONN if a frontend is attached, -EBADF
+ */
+int vnet_vu_adopt(struct vnet_vu *vu, int fd);
+
+/**
+ * vnet_vu_fd() - the fd the owner polls for POLLIN
+ * @vu:	the backend
+ *
+ * Return: the connection, else the listening socket; -1 in client mode
+ * with no connection
+ */
+int vnet_vu_fd(const struct vnet_vu *vu);
+
+/**
+ * vnet_vu_connected() - is a frontend attached
+ * @vu:	the backend
+ *
+ * Return: true if so
+ */
+bool vnet_vu_connected(const struct vnet_vu *vu);
+
+/**
+ * vnet_vu_dispatch() - serve what vnet_vu_fd() has ready: accept or one request
+ * @vu:	the backend
+ *
+ * A frontend that breaks the protocol, or hangs up, is disconnected:
+ * every queue stopped, every mapping and fd released; a server then
+ * listens again.
+ *
+ * Return: 0; -ECONNRESET if the connection ended (hang-up or protocol
+ * breach; the stats say which); -errno from accept()
+ */
+int vnet_vu_dispatch(struct vnet_vu *vu);
+
+/**
+ * vnet_vu_disconnect() - drop the frontend, as a protocol breach does
+ * @vu:	the backend
+ */
+void vnet_vu_disconnect(struct vnet_vu *vu);
+
+/**
+ * vnet_vu_queue() - a running queue (started and enabled)
+ * @vu:		the backend
+ * @idx:	queue index
+ *
+ * Return: the queue, or NULL if @idx is not running
+ */
+struct vnet_virtq *vnet_vu_queue(struct vnet_vu *vu, unsigned int idx);
+
+/**
+ * vnet_vu_kick_fd() - the kick eventfd of a running queue
+ * @vu:		the backend
+ * @idx:	queue index
+ *
+ * Return: the fd, or -1
+ */
+int vnet_vu_kick_fd(const struct vnet_vu *vu, unsigned int idx);
+
+/**
+ * vnet_vu_kick_drain() - read a queue's kick eventfd (after POLLIN)
+ * @vu:		the backend
+ * @idx:	queue index
+ *
+ * Return: 0, or -ENODEV if the queue has no kick fd
+ */
+int vnet_vu_kick_drain(struct vnet_vu *vu, unsigned int idx);
+
+/**
+ * vnet_vu_notify() - signal the frontend's call eventfd if the queue asks
+ * @vu:		the backend
+ * @idx:	queue index, just flushed
+ *
+ * Consults vnet_virtq_should_notify(); also marks the used ring dirty
+ * when dirty logging is on.
+ *
+ * Return: 1 if signalled, 0 if not needed or no call fd, -ENODEV
+ */
+int vnet_vu_notify(struct vnet_vu *vu, unsigned int idx);
+
+/**
+ * vnet_vu_features() - the negotiated features
+ * @vu:	the backend
+ *
+ * Return: the set (empty before SET_FEATURES)
+ */
+const struct vnet_features *vnet_vu_features(const struct vnet_vu *vu);
+
+/**
+ * vnet_vu_mem() - the current guest memory table
+ * @vu:	the backend
+ *
+ * Return: the table; valid until the next vnet_vu_dispatch()
+ */
+const struct vnet_mem *vnet_vu_mem(const struct vnet_vu *vu);
+
+/**
+ * vnet_vu_log_write() - mark guest pages written through host segments dirty
+ * @vu:		the backend
+ * @iov:	segments the device wrote (host addresses from a popped
+ *		element)
+ * @n:		segments
+ * @len:	bytes written from the first segment on
+ *
+ * Does nothing unless the frontend turned logging on (LOG_ALL and a log
+ * base). A segment outside every region is ignored.
+ *
+ * Return: pages marked
+ */
+unsigned int vnet_vu_log_write(struct vnet_vu *vu, const struct iovec *iov,
+			       unsigned int n, size_t len);
+
+/**
+ * vnet_vu_get_stats() - the counters
+ * @vu:	the backend
+ *
+ * Return: the counters, valid as long as @vu
+ */
+const struct vnet_vu_stats *vnet_vu_get_stats(const struct vnet_vu *vu);
+
+#endif /* VNET_VHOST_USER_H */

@@ -1,0 +1,156 @@
+#!/bin/busybox sh
+# init.sh - /init of the vnetd test guest: brings eth0 up on the virtio-net
+# device under test, runs the test named on the kernel command line, prints
+# results on the serial console as "VNETD-GUEST: ..." lines, powers off.
+#
+# Kernel command line (all optional):
+#   vnet.ip=ADDR/LEN     eth0's address (default 192.0.2.10/24)
+#   vnet.peer=ADDR       the host side to ping and to connect to (192.0.2.1)
+#   vnet.mtu=N           eth0's MTU (default: the device's)
+#   vnet.test=NAME       tcp (ping, then the TCP streams; default), ping, none
+#   vnet.bytes=N         bytes of each TCP stream (default 10485760)
+#   vnet.port=P          send to P, then receive from P+1 (default 5201)
+#   vnet.timeout=S       power off after S seconds whatever happens (200)
+# Markers: "ping ok|fail", "features <bits>", "ethtool <line>",
+# "sha256 sent|recv <hex> <bytes>", "stats <dir> <bytes> <packets>",
+# "phase send|recv tx <bytes> <packets> rx <bytes> <packets>" (during a stream),
+# "client tcpio|nc" (the program that moved the streams),
+# "result pass|fail <why>", and last "done".
+
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+exec </dev/console >/dev/console 2>&1
+
+say() { echo "VNETD-GUEST: $*"; }
+
+# arg NAME DEFAULT: the value of NAME=... on the kernel command line
+arg() {
+	for w in $(cat /proc/cmdline); do
+		case $w in "$1"=*) echo "${w#*=}"; return ;; esac
+	done
+	echo "$2"
+}
+
+halt_now() {
+	say "done"
+	sync
+	poweroff -f
+	sleep 5
+}
+
+load_modules() {
+	for m in $(cat /etc/vnet-modules); do
+		insmod "/lib/modules/$m" || say "insmod $m failed"
+	done
+}
+
+# eth_up: waits for eth0, addresses it, prints what was negotiated
+eth_up() {
+	i=0
+	while [ ! -e /sys/class/net/eth0 ]; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && { say "result fail no eth0"; return 1; }
+		sleep 0.1
+	done
+	ip link set lo up
+	[ -n "$MTU" ] && ip link set eth0 mtu "$MTU"
+	ip addr add "$IP" dev eth0
+	ip link set eth0 up
+	say "features $(cat /sys/class/net/eth0/device/features)"
+	say "mtu $(cat /sys/class/net/eth0/mtu)"
+	ethtool -k eth0 2>/dev/null | grep -E \
+	'^(rx-|tx-)checksumming|tcp-segmentation-offload|^	tx-tcp6?-segm|generic-receive-offload|large-receive' |
+	while read -r l; do say "ethtool $l"; done
+}
+
+stats() {
+	for d in rx tx; do
+		s=/sys/class/net/eth0/statistics
+		say "stats $d $(cat $s/${d}_bytes) $(cat $s/${d}_packets)"
+	done
+}
+
+ping_peer() {
+	if ping -c 3 -w 20 "$PEER" >/tmp/ping 2>&1; then
+		say "ping ok $(grep -c 'bytes from' /tmp/ping) replies"
+	else
+		cat /tmp/ping
+		say "ping fail"
+		return 1
+	fi
+}
+
+# uptime_cs: seconds since boot, in hundredths
+uptime_cs() { cut -d' ' -f1 /proc/uptime | tr -d .; }
+cs_to_s() { printf '%d.%02d' $(($1 / 100)) $(($1 % 100)); }
+
+# counters: eth0's tx bytes, tx packets, rx bytes, rx packets
+counters() {
+	s=/sys/class/net/eth0/statistics
+	echo $(cat $s/tx_bytes $s/tx_packets $s/rx_bytes $s/rx_packets)
+}
+
+# phase NAME BEFORE AFTER: what crossed eth0 between two counters
+phase() {
+	set -- "$1" $2 $3
+	say "phase $1 tx $(($6 - $2)) $(($7 - $3)) rx $(($8 - $4)) $(($9 - $5))"
+}
+
+# tcp_io send|recv ADDR PORT: tcpio, or busybox nc (1 KiB writes, too
+# small for TSO from a slow guest) where there is no tcpio
+tcp_io() {
+	if [ -x /bin/tcpio ]; then
+		timeout 150 tcpio "$@"
+	else
+		shift
+		timeout 150 nc "$@"
+	fi
+}
+
+# tcp_streams: BYTES to PEER:PORT, then whatever PEER:PORT+1 sends, hashed
+tcp_streams() {
+	if [ -x /bin/tcpio ]; then say "client tcpio"; else say "client nc"; fi
+	head -c "$BYTES" /dev/urandom >/tmp/tx
+	say "sha256 sent $(sha256sum </tmp/tx | cut -d' ' -f1) $(wc -c </tmp/tx)"
+	c0=$(counters)
+	t0=$(uptime_cs)
+	tcp_io send "$PEER" "$PORT" </tmp/tx >/dev/null ||
+		say "result fail send exit $?"
+	t1=$(uptime_cs)
+	say "time send $(cs_to_s $((t1 - t0))) s"
+	phase send "$c0" "$(counters)"
+	rm -f /tmp/tx
+	c1=$(counters)
+	tcp_io recv "$PEER" $((PORT + 1)) </dev/null >/tmp/rx ||
+		say "result fail recv exit $?"
+	t2=$(uptime_cs)
+	say "time recv $(cs_to_s $((t2 - t1))) s"
+	phase recv "$c1" "$(counters)"
+	say "sha256 recv $(sha256sum </tmp/rx | cut -d' ' -f1) $(wc -c </tmp/rx)"
+}
+
+IP=$(arg vnet.ip 192.0.2.10/24)
+PEER=$(arg vnet.peer 192.0.2.1)
+MTU=$(arg vnet.mtu "")
+TEST=$(arg vnet.test tcp)
+BYTES=$(arg vnet.bytes 10485760)
+PORT=$(arg vnet.port 5201)
+TIMEOUT=$(arg vnet.timeout 200)
+
+(sleep "$TIMEOUT"; say "result fail guest timeout"; halt_now) &
+say "up $(uname -r) $(cut -d' ' -f1 /proc/uptime) s"
+load_modules
+if eth_up; then
+	case $TEST in
+	none) ;;
+	ping) ping_peer ;;
+	tcp) ping_peer && tcp_streams ;;
+	*) say "result fail unknown test $TEST" ;;
+	esac
+	stats
+fi
+say "uptime $(cut -d' ' -f1 /proc/uptime) s"
+halt_now

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+/* tcpio.c - the test guest's TCP client: stdin to a socket, or a socket to stdout, in large writes */
+
+/*
+ * busybox nc moves data 1 KiB at a time; from a slow (TCG) guest that makes
+ * segments smaller than the MSS, and TSO then never has anything to do.
+ * tcpio writes 64 KiB at a time, so the guest's TCP builds GSO frames.
+ *
+ *   tcpio send ADDR PORT <FILE   send FILE, half-close, wait for the peer's end
+ *   tcpio recv ADDR PORT >FILE   half-close, copy what the peer sends
+ * Built static by build-initramfs.sh. Exit: 0, or 1 with a message.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#define TCPIO_BUF	(64 * 1024)
+#define TCPIO_TIMEOUT_S	60
+
+static char buf[TCPIO_BUF];
+
+/**
+ * write_all() - write all of a buffer to a descriptor
+ * @fd:		descriptor
+ * @p:		data
+ * @len:	its length
+ *
+ * Return: 0, or -1 with errno set
+ */
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/**
+ * copy() - copy from one descriptor to another until end of file
+ * @in:		source
+ * @out:	destination
+ *
+ * Return: bytes copied, or -1 with errno set
+ */
+static long long copy(int in, int out)
+{
+	long long total = 0;
+
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return total;
+		if (write_all(out, buf, (size_t)n) < 0)
+			return -1;
+		total += n;
+	}
+}
+
+/**
+ * connect_to() - a TCP connection with send and receive timeouts
+ * @addr:	IPv4 address, dotted
+ * @port:	port, decimal
+ *
+ * Return: the socket, or -1 with a message printed
+ */
+static int connect_to(const char *addr, const char *port)
+{
+	struct timeval tv = { .tv_sec = TCPIO_TIMEOUT_S };
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	int s;
+
+	sa.sin_port = htons((unsigned short)atoi(port));
+	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
+		fprintf(stderr, "tcpio: bad address %s\n", addr);
+		return -1;
+	}
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	if (s < 0) {
+		perror("tcpio: socket");
+		return -1;
+	}
+	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		perror("tcpio: connect");
+		close(s);
+		return -1;
+	}
+	return s;
+}
+
+int main(int argc, char **argv)
+{
+	long long n;
+	int s;
+
+	if (argc != 4 || (strcmp(argv[1], "send") && strcmp(argv[1], "recv"))) {
+		fprintf(stderr, "usage: tcpio send|recv ADDR PORT\n");
+		return 1;
+	}
+	s = connect_to(argv[2], argv[3]);
+	if (s < 0)
+		return 1;
+	if (!strcmp(argv[1], "send")) {
+		n = copy(0, s);
+		if (n < 0 || shutdown(s, SHUT_WR) < 0 || copy(s, 1) < 0) {
+			perror("tcpio: send");
+			return 1;
+		}
+	} else {
+		n = shutdown(s, SHUT_WR) < 0 ? -1 : copy(s, 1);
+		if (n < 0) {
+			perror("tcpio: recv");
+			return 1;
+		}
+	}
+	fprintf(stderr, "tcpio: %s %lld bytes\n", argv[1], n);
+	close(s);
+	return 0;
+}

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: MIT
+/* vu_msg.c - vhost-user framing: header, payload size per request, fds over SCM_RIGHTS */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "vu_int.h"
+
+/* What a request must look like: exact payload size (or a range) and fds. */
+struct vu_rule {
+	uint32_t min;
+	uint32_t max;
+	uint8_t fds;		/* fds required */
+	bool fd_by_flag;	/* fds = 0 when VU_VRING_NOFD is set */
+	bool fds_by_table;	/* fds = nregions of the memory table */
+};
+
+#define EXACT(n)	{ .min = (n), .max = (n) }
+
+static const struct vu_rule r_none = EXACT(0);
+static const struct vu_rule r_u64 = EXACT(8);
+static const struct vu_rule r_u128 = EXACT(16);
+static const struct vu_rule r_state = EXACT(sizeof(struct vu_state));
+static const struct vu_rule r_addr = EXACT(sizeof(struct vu_addr));
+static const struct vu_rule r_vfile = { 8, 8, 1, true, false };
+static const struct vu_rule r_table = { 8 + sizeof(struct vu_region),
+					sizeof(struct vu_mem_table), 0, false,
+					true };
+static const struct vu_rule r_log = { 16, 16, 1, false, false };
+static const struct vu_rule r_logfd = { 0, 8, 1, false, false };
+static const struct vu_rule r_config = { 12, sizeof(struct vu_config), 0,
+					 false, false };
+static const struct vu_rule r_reg = { sizeof(struct vu_mem_reg),
+				      sizeof(struct vu_mem_reg), 1, false,
+				      false };
+static const struct vu_rule r_rem = EXACT(sizeof(struct vu_mem_reg));
+
+/* Every request this backend knows, with its rule. */
+static const struct {
+	uint32_t req;
+	const struct vu_rule *rule;
+} vu_rules[] = {
+	{ VNET_VU_GET_FEATURES, &r_none },
+	{ VNET_VU_SET_FEATURES, &r_u64 },
+	{ VNET_VU_SET_OWNER, &r_none },
+	{ VNET_VU_RESET_OWNER, &r_none },
+	{ VNET_VU_SET_MEM_TABLE, &r_table },
+	{ VNET_VU_SET_LOG_BASE, &r_log },
+	{ VNET_VU_SET_LOG_FD, &r_logfd },
+	{ VNET_VU_SET_VRING_NUM, &r_state },
+	{ VNET_VU_SET_VRING_ADDR, &r_addr },
+	{ VNET_VU_SET_VRING_BASE, &r_state },
+	{ VNET_VU_GET_VRING_BASE, &r_state },
+	{ VNET_VU_SET_VRING_KICK, &r_vfile },
+	{ VNET_VU_SET_VRING_CALL, &r_vfile },
+	{ VNET_VU_SET_VRING_ERR, &r_vfile },
+	{ VNET_VU_GET_PROTOCOL_FEATURES, &r_none },
+	{ VNET_VU_SET_PROTOCOL_FEATURES, &r_u64 },
+	{ VNET_VU_GET_QUEUE_NUM, &r_none },
+	{ VNET_VU_SET_VRING_ENABLE, &r_state },
+	{ VNET_VU_SEND_RARP, &r_u64 },
+	{ VNET_VU_NET_SET_MTU, &r_u64 },
+	{ VNET_VU_SET_VRING_ENDIAN, &r_state },
+	{ VNET_VU_GET_CONFIG, &r_config },
+	{ VNET_VU_SET_CONFIG, &r_config },
+	{ VNET_VU_RESET_DEVICE, &r_none },
+	{ VNET_VU_GET_MAX_MEM_SLOTS, &r_none },
+	{ VNET_VU_ADD_MEM_REG, &r_reg },
+	{ VNET_VU_REM_MEM_REG, &r_rem },
+	{ VNET_VU_SET_STATUS, &r_u64 },
+	{ VNET_VU_GET_STATUS, &r_none },
+	{ VNET_VU_GET_FEATURES_EX, &r_none },
+	{ VNET_VU_SET_FEATURES_EX, &r_u128 },
+};
+
+/**
+ * vu_rule_of() - the size and fd rule of a request
+ * @req:	request number
+ *
+ * Return: the rule, or NULL for a request this backend does not know
+ */
+static const struct vu_rule *vu_rule_of(uint32_t req)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(vu_rules) / sizeof(vu_rules[0]); i++)
+		if (vu_rules[i].req == req)
+			return vu_rules[i].rule;
+	return NULL;
+}
+
+/**
+ * vu_msg_close_fds() - close every fd a message still holds
+ * @m:	the message
+ */
+void vu_msg_close_fds(struct vu_msg *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nfds; i++) {
+		if (m->fds[i] >= 0)
+			close(m->fds[i]);
+		m->fds[i] = -1;
+	}
+	m->nfds = 0;
+}
+
+/**
+ * vu_msg_take_fd() - take ownership of one received fd
+ * @m:	the message
+ * @i:	which
+ *
+ * Return: the fd, or -1 if there is none at @i
+ */
+int vu_msg_take_fd(struct vu_msg *m, unsigned int i)
+{
+	int fd;
+
+	if (i >= m->nfds)
+		return -1;
+	fd = m->fds[i];
+	m->fds[i] = -1;
+	return fd;
+}
+
+/**
+ * vu_fds_needed() - how many fds a request carries, by its rule
+ * @rule:	the rule
+ * @m:		the message, payload already checked for size
+ *
+ * Return: the count, or -EINVAL for a memory table with a bad count
+ */
+static int vu_fds_needed(const struct vu_rule *rule, const struct vu_msg *m)
+{
+	uint32_t n;
+
+	if (rule->fd_by_flag)
+		return (m->p.u64 & VU_VRING_NOFD) ? 0 : rule->fds;
+	if (!rule->fds_by_table)
+		return rule->fds;
+	n = m->p.mem.nregions;
+	if (n == 0 || n > VU_MEM_TABLE_REGIONS)
+		return -EINVAL;	/* region count out of range */
+	if (m->hdr.size != 8 + n * sizeof(struct vu_region))
+		return -EINVAL;	/* size does not match the count */
+	return (int)n;
+}
+
+/**
+ * vu_msg_check() - check a request's size and fds against its type
+ * @m:	the request; fds beyond what it takes are closed
+ * @st:	counters
+ *
+ * Return: 0; -ENOSYS for an unknown request (fds closed); -EBADMSG for a
+ * wrong size; -EBADF for too few fds
+ */
+int vu_msg_check(struct vu_msg *m, struct vnet_vu_stats *st)
+{
+	const struct vu_rule *rule = vu_rule_of(m->hdr.request);
+	unsigned int i;
+	int need;
+
+	if (!rule) {
+		vu_msg_close_fds(m);
+		st->unknown++;
+		return -ENOSYS;
+	}
+	if (m->hdr.size < rule->min || m->hdr.size > rule->max)
+		goto bad_size;	/* payload size wrong for the request */
+	need = vu_fds_needed(rule, m);
+	if (need < 0)
+		goto bad_size;	/* memory table count and size disagree */
+	if (m->nfds < (unsigned int)need)
+		goto bad_fds;	/* fewer fds than the request takes */
+	for (i = (unsigned int)need; i < m->nfds; i++) {
+		close(m->fds[i]);
+		m->fds[i] = -1;
+		st->fds_extra++;
+	}
+	m->nfds = (unsigned int)need;
+	return 0;
+bad_size:
+	st->bad_size++;
+	return -EBADMSG;
+bad_fds:
+	st->bad_fds++;
+	return -EBADF;
+}
+
+/**
+ * vu_recv_fds() - collect the fds of a control message
+ * @mh:	the received message header
+ * @m:	where the fds go
+ *
+ * Return: 0, or -EBADF if the fds did not fit (they are closed)
+ */
+static int vu_recv_fds(struct msghdr *mh, struct vu_msg *m)
+{
+	struct cmsghdr *c;
+
+	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		size_t n, i;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		if (c->cmsg_len < CMSG_LEN(0))
+			continue;
+		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < n; i++) {
+			int fd;
+
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
+			if (m->nfds < VU_FDS_MAX)
+				m->fds[m->nfds++] = fd;
+			else
+				close(fd);	/* more than any request takes */
+		}
+	}
+	return (mh->msg_flags & MSG_CTRUNC) ? -EBADF : 0;
+}
+
+/**
+ * vu_read_all() - read exactly @len bytes, no fds expected
+ * @fd:		socket
+ * @buf:	where
+ * @len:	how many
+ *
+ * Return: 0, -ECONNRESET at end of stream, or -errno
+ */
+static int vu_read_all(int fd, void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t r = recv(fd, (uint8_t *)buf + done, len - done, 0);
+
+		if (r == 0)
+			return -ECONNRESET;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		done += (size_t)r;
+	}
+	return 0;
+}
+
+/**
+ * vu_msg_recv() - read one request: header with its fds, then the payload
+ * @fd:	connected socket
+ * @m:	the message; on error no fd is left open
+ * @st:	counters
+ *
+ * Return: 0; -ECONNRESET on hang-up; -EBADF for more fds than fit;
+ * -EPROTO for a bad version; -EBADMSG for a payload larger than any
+ * request's; -errno for a socket error
+ */
+int vu_msg_recv(int fd, struct vu_msg *m, struct vnet_vu_stats *st)
+{
+	char ctl[CMSG_SPACE(VU_FDS_MAX * 2 * sizeof(int))];
+	struct iovec iov = { &m->hdr, sizeof(m->hdr) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	ssize_t r;
+	int ret;
+
+	m->nfds = 0;
+	do
+		r = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+	while (r < 0 && errno == EINTR);
+	if (r == 0)
+		return -ECONNRESET;
+	if (r < 0)
+		return -errno;
+	ret = vu_recv_fds(&mh, m);
+	if (!ret && (size_t)r < sizeof(m->hdr))
+		ret = vu_read_all(fd, (uint8_t *)&m->hdr + r,
+				  sizeof(m->hdr) - (size_t)r);
+	if (!ret && (m->hdr.flags & VU_VERSION_MASK) != VU_VERSION)
+		ret = -EPROTO;	/* not protocol version 1 */
+	if (!ret && m->hdr.size > sizeof(m->p))
+		ret = -EBADMSG;	/* larger than any request's payload */
+	if (!ret && m->hdr.size) {
+		memset(&m->p, 0, sizeof(m->p));
+		ret = vu_read_all(fd, &m->p, m->hdr.size);
+	}
+	if (ret) {
+		if (ret == -EBADF)
+			st->bad_fds++;
+		else if (ret == -EBADMSG)
+			st->bad_size++;
+		else if (ret != -ECONNRESET)
+			st->io_errors++;
+		vu_msg_close_fds(m);
+	}
+	return ret;
+}
+
+/**
+ * vu_msg_send() - write a reply: header and payload in one go
+ * @fd:		connected socket
+ * @hdr:	header; size bytes of @payload follow it
+ * @payload:	payload
+ *
+ * Return: 0, or -errno (-EIO for a short write)
+ */
+int vu_msg_send(int fd, const struct vu_hdr *hdr, const void *payload)
+{
+	struct iovec iov[2] = {
+		{ (void *)hdr, sizeof(*hdr) },
+		{ (void *)payload, hdr->size },
+	};
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = hdr->size ? 2 : 1 };
+	ssize_t r;
+
+	do
+		r = sendmsg(fd, &mh, MSG_NOSIGNAL);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	if ((size_t)r != sizeof(*hdr) + hdr->size)
+		return -EIO;
+	return 0;
+}

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: MIT
+/* vu_vring.c - per-queue transport state: fds, size, addresses, base, enable; start and stop */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vu_int.h"
+
+/**
+ * vu_vring_init() - a queue with nothing configured
+ * @v:	the queue
+ */
+void vu_vring_init(struct vu_vring *v)
+{
+	memset(v, 0, sizeof(*v));
+	vnet_virtq_init(&v->q);
+	v->kick_fd = v->call_fd = v->err_fd = -1;
+}
+
+/**
+ * vu_vring_dir() - which buffers queue @idx takes
+ * @vu:		the backend
+ * @idx:	queue index
+ *
+ * Receive queues are even, transmit queues odd; the control queue, after
+ * the pairs (one pair without MQ), takes both directions.
+ *
+ * Return: the direction
+ */
+static enum vnet_virtq_dir vu_vring_dir(const struct vnet_vu *vu,
+					unsigned int idx)
+{
+	bool mq = vnet_features_has(&vu->features, VNET_F_MQ);
+
+	/* The control queue follows the pairs in use: all, or just one. */
+	if (idx >= 2 * (mq ? vu->cfg.queue_pairs : 1))
+		return VNET_VIRTQ_DIR_ANY;
+	return (idx & 1) ? VNET_VIRTQ_DIR_OUT : VNET_VIRTQ_DIR_IN;
+}
+
+/**
+ * vu_vring_update() - tell the owner when a queue starts or stops running
+ * @vu:		the backend
+ * @idx:	queue index
+ */
+void vu_vring_update(struct vnet_vu *vu, unsigned int idx)
+{
+	struct vu_vring *v = &vu->vr[idx];
+	/* Without PROTOCOL_FEATURES a ring is enabled from the start. */
+	bool legacy = !(vu->transport_features &
+			(1ULL << VNET_VU_F_PROTOCOL_FEATURES));
+	bool running = v->started && (v->enabled || legacy);
+
+	if (running == v->running)
+		return;
+	v->running = running;
+	if (vu->cfg.ops && vu->cfg.ops->queue_state)
+		vu->cfg.ops->queue_state(vu->cfg.opaque, idx, running);
+}
+
+/**
+ * vu_vring_broken() - a guest fault broke a queue: tell the frontend
+ * @q:		the queue
+ * @err:	why
+ * @opaque:	the backend
+ *
+ * Signals the queue's error eventfd (SET_VRING_ERR), if it gave one.
+ */
+static void vu_vring_broken(struct vnet_virtq *q, enum vnet_virtq_err err,
+			    void *opaque)
+{
+	struct vu_vring *v = (struct vu_vring *)((char *)q -
+						  offsetof(struct vu_vring, q));
+	struct vnet_vu *vu = opaque;
+	uint64_t one = 1;
+
+	(void)err;
+	vu->stats.queue_errors++;
+	if (v->err_fd >= 0 && write(v->err_fd, &one, sizeof(one)) < 0)
+		vu->stats.io_errors++;
+}
+
+/**
+ * vu_vring_start() - set the queue up on the current memory table
+ * @vu:		the backend
+ * @idx:	queue index, with size and addresses known
+ *
+ * Return: 0; -EPROTO if size, addresses or memory are missing; or what
+ * vnet_virtq_setup() returns for rings outside guest memory
+ */
+int vu_vring_start(struct vnet_vu *vu, unsigned int idx)
+{
+	struct vu_vring *v = &vu->vr[idx];
+	struct vnet_virtq_config c = { 0 };
+	int ret;
+
+	if (v->started)
+		return 0;
+	if (!v->num || !v->have_addr || !vu->mem.nregions) {
+		vu->stats.bad_state++;	/* kick before size, addresses, memory */
+		return -EPROTO;
+	}
+	c.size = v->num;
+	c.desc_addr = v->addr.desc;
+	c.driver_addr = v->addr.avail;
+	c.device_addr = v->addr.used;
+	c.addr_is_uva = true;
+	c.dir = vu_vring_dir(vu, idx);
+	c.big_endian = vu->big_endian;
+	c.base = v->base;
+	c.features = vu->features;
+	c.broken = vu_vring_broken;
+	c.opaque = vu;
+	ret = vnet_virtq_setup(&v->q, &vu->mem, &c);
+	if (ret) {
+		vnet_virtq_reset(&v->q);
+		vu->stats.bad_state++;	/* rings not in guest memory */
+		return ret;
+	}
+	v->started = true;
+	vu_vring_update(vu, idx);
+	return 0;
+}
+
+/**
+ * vu_vring_stop() - stop the queue, keeping its fds
+ * @vu:		the backend
+ * @idx:	queue index
+ *
+ * The owner hears of it first (queue_state), so it can finish what it
+ * holds; then the ring state is read and forgotten.
+ *
+ * Return: the base to resume from (as GET_VRING_BASE reports it)
+ */
+uint32_t vu_vring_stop(struct vnet_vu *vu, unsigned int idx)
+{
+	struct vu_vring *v = &vu->vr[idx];
+	uint32_t base = v->base;
+
+	if (!v->started)
+		return base;
+	v->started = false;
+	vu_vring_update(vu, idx);
+	base = vnet_virtq_get_base(&v->q);
+	vnet_virtq_reset(&v->q);
+	v->base = base;
+	return base;
+}
+
+static void vu_close(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/**
+ * vu_vring_release() - stop the queue and close all its fds
+ * @vu:		the backend
+ * @idx:	queue index
+ */
+void vu_vring_release(struct vnet_vu *vu, unsigned int idx)
+{
+	struct vu_vring *v = &vu->vr[idx];
+
+	vu_vring_stop(vu, idx);
+	vu_close(&v->kick_fd);
+	vu_close(&v->call_fd);
+	vu_close(&v->err_fd);
+	vnet_virtq_reset(&v->q);
+	vu_vring_init(v);
+}
+
+/**
+ * vu_vring_remap() - start again every queue that has a kick fd
+ * @vu:	the backend, after its memory table changed
+ *
+ * Return: 0, or the first error of vu_vring_start()
+ */
+int vu_vring_remap(struct vnet_vu *vu)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < vu->nqueues; i++) {
+		if (vu->vr[i].kick_fd < 0 || vu->vr[i].started)
+			continue;
+		ret = vu_vring_start(vu, i);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+struct vnet_virtq *vnet_vu_queue(struct vnet_vu *vu, unsigned int idx)
+{
+	if (idx >= vu->nqueues || !vu->vr[idx].running)
+		return NULL;
+	return &vu->vr[idx].q;
+}
+
+int vnet_vu_kick_fd(const struct vnet_vu *vu, unsigned int idx)
+{
+	if (idx >= vu->nqueues || !vu->vr[idx].started)
+		return -1;
+	return vu->vr[idx].kick_fd;
+}
+
+int vnet_vu_kick_drain(struct vnet_vu *vu, unsigned int idx)
+{
+	uint64_t v;
+
+	if (idx >= vu->nqueues || vu->vr[idx].kick_fd < 0)
+		return -ENODEV;
+	if (read(vu->vr[idx].kick_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		return -errno;
+	return 0;
+}
+
+int vnet_vu_notify(struct vnet_vu *vu, unsigned int idx)
+{
+	struct vu_vring *v;
+	uint64_t one = 1;
+
+	if (idx >= vu->nqueues || !vu->vr[idx].started)
+		return -ENODEV;
+	v = &vu->vr[idx];
+	vu_log_used(vu, idx);
+	if (!vnet_virtq_should_notify(&v->q) || v->call_fd < 0)
+		return 0;
+	if (write(v->call_fd, &one, sizeof(one)) < 0)
+		return -errno;
+	return 1;
+}
+
+const struct vnet_features *vnet_vu_features(const struct vnet_vu *vu)
+{
+	return &vu->features;
+}
+
+const struct vnet_mem *vnet_vu_mem(const struct vnet_vu *vu)
+{
+	return &vu->mem;
+}
+
+const struct vnet_vu_stats *vnet_vu_get_stats(const struct vnet_vu *vu)
+{
+	return &vu->stats;
+}

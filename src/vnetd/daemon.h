@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/* daemon.h - vnetd's state: the device, its vhost-user server, the tap */
+#ifndef VNETD_DAEMON_H
+#define VNETD_DAEMON_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "options.h"
+#include "stats.h"
+#include "vnet/dev.h"
+#include "vnet/gso.h"
+#include "vnet/hdr.h"
+#include "vnet/rx.h"
+#include "vnet/tap.h"
+#include "vnet/vhost_user.h"
+#include "vnet/virtq_net.h"
+
+struct pcap_out;
+
+/* Largest frame the tap hands over: a 64 KiB super-frame and its header. */
+#define VNETD_FRAME_MAX		(65536 + 64)
+/* Buffers a received frame may take (mergeable buffers of 1500 bytes). */
+#define VNETD_RX_BUFS_MAX	64
+/* Frames a queue handles per wake-up before the others get their turn. */
+#define VNETD_BURST		64
+
+/* Drop reasons the daemon counts, beside the engines' own. */
+enum vnetd_drop {
+	VNETD_DROP_TX_INVALID,		/* the transmit engine refused it */
+	VNETD_DROP_TX_SHORT,		/* buffer shorter than the header */
+	VNETD_DROP_TAP_FULL,		/* the tap's queue was full */
+	VNETD_DROP_RX_NO_BUFFERS,	/* the guest gave no buffers */
+	VNETD_DROP_RX_FILTERED,		/* the receive filter said no */
+	VNETD_DROP_RX_TOO_BIG,		/* larger than the guest's buffers */
+	VNETD_DROP_RX_INVALID,		/* delivery refused it */
+	VNETD_DROP_CTRL_BAD,		/* control buffer malformed */
+	VNETD_DROP__COUNT,
+};
+
+/**
+ * struct vnetd_qp - one queue pair: its engines and their memory
+ * @index:	pair number; receive queue 2 * @index, transmit 2 * @index + 1
+ * @d:		the daemon
+ * @rx:		delivery to the guest
+ * @gso:	guest frames to the tap: passthrough or segmentation
+ * @gso_out:	the segmenter's output memory
+ * @tap_buf:	one frame read from the tap, header first
+ * @flat:	a frame made contiguous for the receive queue
+ * @tap_polled:	the tap queue is in the epoll set
+ * @pending_len: bytes of a frame in @tap_buf that waits for guest buffers
+ * @pending_done: frames of it already delivered (a segmented super-frame)
+ * @emitted:	frames delivered of the frame in hand
+ * @rx_elems:	receive buffers of one frame
+ * @rx_iov:	their segments
+ * @stats:	this pair's counters
+ * @epfd:	the worker's event loop: this pair's kicks and tap queue
+ * @thread:	the worker
+ * @tx_more:	the transmit queue has work left after a full burst
+ */
+struct vnetd_qp {
+	unsigned int index;
+	struct vnetd *d;
+	int epfd;
+	pthread_t thread;
+	bool tx_more;
+	struct vnet_rx_ctx rx;
+	bool rx_ready;
+	struct vnet_gso_ctx gso;
+	struct vnet_gso_out gso_out;
+	uint8_t *tap_buf;
+	uint8_t *flat;
+	bool tap_polled;
+	size_t pending_len;
+	unsigned int pending_done;
+	unsigned int emitted;
+	struct vnet_virtq_elem rx_elems[VNETD_RX_BUFS_MAX];
+	struct iovec rx_iov[VNETD_RX_BUFS_MAX][8];
+	struct vnetd_queue_stats *stats;
+};
+
+/**
+ * struct vnetd - the daemon
+ * @cfg:	the command line
+ * @dev:	the device model: config space, control queue, filters
+ * @vu:		the vhost-user server
+ * @tap:	the tap
+ * @guest_layout: the virtio-net header the guest negotiated
+ * @tap_layout:	the header the tap reads and writes
+ * @net:	how frames sit in the guest's buffers
+ * @ready:	features negotiated, engines set up
+ * @epfd:	the event loop
+ * @vu_fd:	the vhost-user fd in the epoll set
+ * @kick_fds:	kick fds in the epoll set, by virtqueue
+ * @qp:		the queue pairs
+ * @lock:	workers hold it for reading while they touch guest memory or
+ *		the device; the main thread for writing while vhost-user
+ *		messages or control commands change them (per burst, not per
+ *		frame)
+ * @stop_fd:	an eventfd every worker watches: set, they all return
+ * @ctrl_buf:	one control command
+ * @stats:	counters, for the stats socket
+ * @pcap:	capture of the frames crossing the device, or NULL
+ */
+struct vnetd {
+	const struct vnetd_config *cfg;
+	struct vnet_dev dev;
+	struct vnet_vu *vu;
+	struct vnet_tap tap;
+	struct vnet_hdr_layout guest_layout;
+	struct vnet_hdr_layout tap_layout;
+	struct vnet_virtq_net net;
+	bool ready;
+	int epfd;
+	int vu_fd;
+	int kick_fds[VNET_VU_QUEUES_MAX];
+	struct vnetd_qp qp[VNET_TAP_QUEUES_MAX];
+	pthread_rwlock_t lock;
+	int stop_fd;
+	uint8_t *ctrl_buf;
+	struct vnetd_stats stats;
+	struct pcap_out *pcap;
+};
+
+/* epoll tags: what woke the loop, and which queue. */
+enum vnetd_event {
+	VNETD_EV_STOP = 0,
+	VNETD_EV_SIGNAL = 1,
+	VNETD_EV_STATS,
+	VNETD_EV_VU,
+	VNETD_EV_KICK,
+	VNETD_EV_TAP,
+};
+
+static inline uint64_t vnetd_tag(enum vnetd_event ev, unsigned int idx)
+{
+	return (uint64_t)ev << 32 | idx;
+}
+
+/* device.c */
+int vnetd_device_start(struct vnetd *d, const struct vnetd_config *cfg);
+void vnetd_device_stop(struct vnetd *d);
+void vnetd_device_vu_event(struct vnetd *d);
+int vnetd_poll_add(struct vnetd *d, int fd, enum vnetd_event ev,
+		   unsigned int idx);
+void vnetd_poll_del(struct vnetd *d, int fd, enum vnetd_event ev,
+		    unsigned int idx);
+
+/* datapath.c */
+void vnetd_kick(struct vnetd *d, unsigned int vq);
+void vnetd_tx_process(struct vnetd *d, unsigned int vq);
+bool vnetd_is_ctrl(const struct vnetd *d, unsigned int vq);
+void vnetd_rx_ready(struct vnetd *d, unsigned int pair);
+void vnetd_rx_kick(struct vnetd *d, unsigned int vq);
+int vnetd_qp_init(struct vnetd_qp *qp);
+void vnetd_qp_fini(struct vnetd_qp *qp);
+void vnetd_qp_negotiated(struct vnetd_qp *qp);
+
+/* worker.c */
+int vnetd_workers_start(struct vnetd *d);
+void vnetd_workers_stop(struct vnetd *d);
+
+#endif /* VNETD_DAEMON_H */

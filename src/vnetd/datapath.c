@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: MIT
+/* datapath.c - vnetd's frames: guest to tap, tap to guest, control queue */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../tools/pcapio.h"
+#include "daemon.h"
+#include "log.h"
+#include "vnet/ctrl.h"
+#include "vnet/filter.h"
+
+#define GSO_SEG_MAX	1024
+#define GSO_PIECES	(GSO_SEG_MAX * 8)
+#define TX_SEGS_MAX	64
+#define CTRL_MAX	65536
+
+static void drop(struct vnetd_qp *qp, enum vnetd_drop why)
+{
+	vnetd_stats_drop(qp->stats, why);
+}
+
+int vnetd_qp_init(struct vnetd_qp *qp)
+{
+	struct vnet_gso_out *o = &qp->gso_out;
+
+	qp->tap_buf = malloc(VNETD_FRAME_MAX);
+	qp->flat = malloc(VNETD_FRAME_MAX);
+	o->buf_len = GSO_SEG_MAX * (VNET_TX_HDR_MAX + 8);
+	o->buf = malloc(o->buf_len);
+	o->iov_max = GSO_PIECES;
+	o->iov = calloc(GSO_PIECES, sizeof(*o->iov));
+	o->seg_max = GSO_SEG_MAX;
+	o->segs = calloc(GSO_SEG_MAX, sizeof(*o->segs));
+	if (!qp->d->ctrl_buf)
+		qp->d->ctrl_buf = malloc(CTRL_MAX);
+	if (!qp->tap_buf || !qp->flat || !o->buf || !o->iov || !o->segs ||
+	    !qp->d->ctrl_buf)
+		return -ENOMEM;
+	return 0;
+}
+
+void vnetd_qp_fini(struct vnetd_qp *qp)
+{
+	if (qp->rx_ready)
+		vnet_rx_ctx_fini(&qp->rx);
+	free(qp->tap_buf);
+	free(qp->flat);
+	free(qp->gso_out.buf);
+	free(qp->gso_out.iov);
+	free(qp->gso_out.segs);
+	if (qp->index == 0)
+		free(qp->d->ctrl_buf);
+}
+
+/* The HOST_* offloads the tap takes on write: what may pass untouched. */
+static void tap_peer_features(const struct vnet_tap *t, struct vnet_features *f)
+{
+	static const unsigned int always[] = {
+		VNET_F_CSUM, VNET_F_HOST_TSO4, VNET_F_HOST_TSO6,
+		VNET_F_HOST_ECN, VNET_F_HOST_UFO, VNET_F_HOST_USO,
+	};
+	size_t i;
+
+	memset(f, 0, sizeof(*f));
+	for (i = 0; i < sizeof(always) / sizeof(always[0]); i++)
+		vnet_features_set(f, always[i]);
+	if (t->offloads & VNET_TUN_F_UDP_TUNNEL_GSO)
+		vnet_features_set(f, VNET_F_HOST_UDP_TUNNEL_GSO);
+	if (t->offloads & VNET_TUN_F_UDP_TUNNEL_GSO_CSUM)
+		vnet_features_set(f, VNET_F_HOST_UDP_TUNNEL_GSO_CSUM);
+}
+
+void vnetd_qp_negotiated(struct vnetd_qp *qp)
+{
+	struct vnetd *d = qp->d;
+	const struct vnet_features *f = &d->dev.features;
+
+	if (qp->rx_ready)
+		vnet_rx_ctx_fini(&qp->rx);
+	qp->rx_ready = !vnet_rx_ctx_init(&qp->rx, f, d->cfg->mtu);
+	vnet_gso_ctx_init(&qp->gso, f, VNET_GSO_PASSTHROUGH,
+			  (uint32_t)(uintptr_t)qp ^ 0x5eed);
+	tap_peer_features(&d->tap, &qp->gso.peer);
+	qp->pending_len = 0;
+}
+
+static void capture(struct vnetd *d, struct vnetd_qp *qp,
+		    const struct vnet_pkt *pkt)
+{
+	struct timeval tv;
+
+	if (!d->pcap || vnet_pkt_len(pkt) > VNETD_FRAME_MAX ||
+	    vnet_pkt_read(pkt, 0, qp->flat, vnet_pkt_len(pkt)))
+		return;
+	gettimeofday(&tv, NULL);
+	pcap_out_write(d->pcap, qp->flat, vnet_pkt_len(pkt), &tv);
+}
+
+/* One frame to the tap: @h in the tap's layout, then @iov. */
+static void tap_write(struct vnetd_qp *qp, const struct vnet_hdr *h,
+		      const struct iovec *iov, unsigned int n)
+{
+	struct vnetd *d = qp->d;
+	uint8_t hb[VNET_HDR_LEN_MAX];
+	struct iovec v[TX_SEGS_MAX + 2];
+	ssize_t rc;
+
+	if (n > TX_SEGS_MAX + 1)
+		return drop(qp, VNETD_DROP_TX_INVALID);
+	vnet_hdr_encode(&d->tap_layout, h, hb, sizeof(hb));
+	v[0].iov_base = hb;
+	v[0].iov_len = d->tap_layout.size;
+	memcpy(v + 1, iov, n * sizeof(*iov));
+	rc = vnet_tap_write(&d->tap, qp->index, v, (int)n + 1);
+	if (rc < 0)
+		drop(qp, VNETD_DROP_TAP_FULL);
+}
+
+static void tx_segments(struct vnetd_qp *qp, const struct vnet_gso_out *o)
+{
+	struct vnet_hdr none;
+	unsigned int i;
+
+	memset(&none, 0, sizeof(none));
+	for (i = 0; i < o->nseg; i++)
+		tap_write(qp, &none, o->segs[i].iov, o->segs[i].iovcnt);
+	vnetd_stats_add(qp->stats, VNETD_TX_SEGMENTS, o->nseg);
+	if (o->nseg && o->hdr.flags == 0)
+		vnetd_stats_add(qp->stats, VNETD_TX_CSUM_COMPLETED, 1);
+}
+
+/* One transmit buffer: checked, then passed through or segmented. */
+static void tx_one(struct vnetd_qp *qp, const struct vnet_virtq_elem *e)
+{
+	struct vnetd *d = qp->d;
+	struct iovec frame[TX_SEGS_MAX];
+	struct vnet_pkt pkt;
+	struct vnet_hdr h;
+	int n;
+
+	n = vnet_virtq_net_tx_hdr(&d->net, e, &h, frame, TX_SEGS_MAX);
+	if (n < 0)
+		return drop(qp, VNETD_DROP_TX_SHORT);
+	vnet_pkt_init(&pkt, frame, (unsigned int)n);
+	vnetd_stats_add(qp->stats, VNETD_TX_FRAMES, 1);
+	vnetd_stats_add(qp->stats, VNETD_TX_BYTES, vnet_pkt_len(&pkt));
+	capture(d, qp, &pkt);
+	if (!d->cfg->tap)
+		return;		/* no tap: a sink, as the benchmarks want */
+	if (vnet_gso_segment(&qp->gso, &h, &pkt, &qp->gso_out) < 0) {
+		vnetd_log_ratelimited(VNETD_LOG_WARN, "queue %u: frame refused: %s",
+				      qp->index, vnet_tx_reason_name(qp->gso_out.reason));
+		return drop(qp, VNETD_DROP_TX_INVALID);
+	}
+	if (!qp->gso_out.passthrough)
+		return tx_segments(qp, &qp->gso_out);
+	tap_write(qp, &qp->gso_out.hdr, frame, (unsigned int)n);
+	vnetd_stats_add(qp->stats, VNETD_TX_PASSTHROUGH, 1);
+}
+
+/* A burst of one transmit queue; a full burst is resumed next turn. */
+void vnetd_tx_process(struct vnetd *d, unsigned int vq)
+{
+	struct vnet_virtq *q = vnet_vu_queue(d->vu, vq);
+	struct iovec out[TX_SEGS_MAX], in[4];
+	struct vnet_virtq_elem e;
+	unsigned int n;
+
+	d->qp[vq / 2].tx_more = false;
+	if (!q || !d->ready)
+		return;
+	for (n = 0; n < VNETD_BURST; n++) {
+		vnet_virtq_elem_init(&e, out, TX_SEGS_MAX, in, 4);
+		if (vnet_virtq_pop(q, &e) != 1)
+			break;
+		tx_one(&d->qp[vq / 2], &e);
+		vnet_virtq_push(q, &e, 0);
+	}
+	if (n) {
+		vnet_virtq_flush(q);
+		vnet_vu_notify(d->vu, vq);
+	}
+	d->qp[vq / 2].tx_more = n == VNETD_BURST;
+}
+
+/* Guest buffers for one frame; -EAGAIN when there are too few now. */
+static int emit_guest(void *opaque, const struct vnet_hdr *h,
+		      const struct vnet_pkt *pkt)
+{
+	struct vnetd_qp *qp = opaque;
+	struct vnetd *d = qp->d;
+	struct vnet_virtq *q = vnet_vu_queue(d->vu, qp->index * 2);
+	size_t len = vnet_pkt_len(pkt);
+	struct vnet_hdr hh = *h;
+	unsigned int i;
+	int nb;
+
+	if (qp->emitted++ < qp->pending_done)
+		return 0;		/* delivered before a pause */
+	if (!q || len > VNETD_FRAME_MAX || vnet_pkt_read(pkt, 0, qp->flat, len))
+		return -ENODEV;
+	for (i = 0; i < VNETD_RX_BUFS_MAX; i++)
+		vnet_virtq_elem_init(&qp->rx_elems[i], NULL, 0, qp->rx_iov[i], 8);
+	nb = vnet_virtq_net_rx_pop(q, &d->net, qp->rx_elems, VNETD_RX_BUFS_MAX,
+				   len);
+	if (nb == -EAGAIN)
+		return -EAGAIN;
+	qp->pending_done++;
+	if (nb < 0) {
+		drop(qp, VNETD_DROP_RX_TOO_BIG);
+		return 0;
+	}
+	vnet_virtq_net_rx_push(q, &d->net, qp->rx_elems, (unsigned int)nb, &hh,
+			       qp->flat, len);
+	vnetd_stats_add(qp->stats, VNETD_RX_FRAMES, 1);
+	vnetd_stats_add(qp->stats, VNETD_RX_BYTES, len);
+	return 0;
+}
+
+/* Hand the frame in tap_buf to the guest; -EAGAIN keeps it pending. */
+static int rx_deliver(struct vnetd_qp *qp, size_t len)
+{
+	struct vnetd *d = qp->d;
+	size_t hl = d->tap_layout.size;
+	struct vnet_rx_frame f;
+	int rc;
+
+	memset(&f, 0, sizeof(f));
+	if (len < hl || vnet_hdr_decode(&d->tap_layout, qp->tap_buf, len,
+					&f.hdr) < 0)
+		return 0;
+	f.iov.iov_base = qp->tap_buf + hl;
+	f.iov.iov_len = len - hl;
+	vnet_pkt_init(&f.pkt, &f.iov, 1);
+	if (!vnet_filter_accept(&d->dev, &f.pkt)) {
+		drop(qp, VNETD_DROP_RX_FILTERED);
+		return 0;
+	}
+	capture(d, qp, &f.pkt);
+	f.segs = f.hdr.gso_type ? 0 : 1;
+	qp->emitted = 0;
+	rc = vnet_rx_deliver(&qp->rx, &f, emit_guest, qp);
+	if (rc == -EAGAIN)
+		return -EAGAIN;
+	if (rc < 0)
+		drop(qp, VNETD_DROP_RX_INVALID);
+	return 0;
+}
+
+static void tap_poll(struct vnetd_qp *qp, bool on)
+{
+	struct vnetd *d = qp->d;
+
+	if (!d->cfg->tap || on == qp->tap_polled)
+		return;
+	if (on)
+		vnetd_poll_add(d, d->tap.fds[qp->index], VNETD_EV_TAP,
+			       qp->index);
+	else
+		vnetd_poll_del(d, d->tap.fds[qp->index], VNETD_EV_TAP,
+			       qp->index);
+	qp->tap_polled = on;
+}
+
+/* Frames from the tap to the guest until the tap is empty or the guest
+ * is out of buffers: then the frame in hand waits, and so does the tap. */
+void vnetd_rx_ready(struct vnetd *d, unsigned int pair)
+{
+	struct vnetd_qp *qp = &d->qp[pair];
+	struct vnet_virtq *q = vnet_vu_queue(d->vu, pair * 2);
+	struct iovec iov = { qp->tap_buf, VNETD_FRAME_MAX };
+	unsigned int n = 0;
+	ssize_t len;
+
+	if (!q || !d->ready || !qp->rx_ready)
+		return tap_poll(qp, false);
+	while (n++ < VNETD_BURST) {
+		len = qp->pending_len ? (ssize_t)qp->pending_len :
+		      vnet_tap_read(&d->tap, pair, &iov, 1);
+		if (len < 0)
+			break;
+		if (rx_deliver(qp, (size_t)len) == -EAGAIN) {
+			qp->pending_len = (size_t)len;
+			tap_poll(qp, false);
+			/* a buffer added meanwhile would go unnoticed */
+			if (vnet_virtq_enable_notify(q) == 1)
+				continue;
+			break;
+		}
+		qp->pending_len = 0;
+		qp->pending_done = 0;
+	}
+	vnet_virtq_flush(q);
+	vnet_vu_notify(d->vu, pair * 2);
+	if (!qp->pending_len)
+		tap_poll(qp, true);
+}
+
+void vnetd_rx_kick(struct vnetd *d, unsigned int vq)
+{
+	if (d->cfg->tap)
+		vnetd_rx_ready(d, vq / 2);
+}
+
+/* One control command: read whole, executed, answered with its ack. */
+static void ctrl_one(struct vnetd *d, struct vnet_virtq *q,
+		     const struct vnet_virtq_elem *e)
+{
+	uint8_t result[256], ack = VNET_CTRL_ERR;
+	struct vnet_pkt in, out;
+	size_t used = 0;
+
+	vnet_pkt_init(&in, e->out, e->out_num);
+	vnet_pkt_init_rw(&out, e->in, e->in_num);
+	if (vnet_pkt_len(&in) <= CTRL_MAX &&
+	    !vnet_pkt_read(&in, 0, d->ctrl_buf, vnet_pkt_len(&in)))
+		ack = (uint8_t)vnet_ctrl_exec(&d->dev, d->ctrl_buf,
+					      vnet_pkt_len(&in), result,
+					      sizeof(result), &used);
+	else
+		vnetd_stats_drop(&d->stats.queues[0], VNETD_DROP_CTRL_BAD);
+	if (used + 1 > vnet_pkt_len(&out)) {
+		vnetd_stats_drop(&d->stats.queues[0], VNETD_DROP_CTRL_BAD);
+		used = 0;
+	} else {
+		vnet_pkt_write(&out, 0, result, used);
+		vnet_pkt_write(&out, used, &ack, 1);
+		used++;
+	}
+	vnet_virtq_push(q, e, (uint32_t)used);
+}
+
+/* After a command, what follows the device state: offloads, RX engines. */
+static void ctrl_follow(struct vnetd *d)
+{
+	unsigned int q;
+
+	if (d->cfg->tap)
+		vnet_tap_set_offloads(&d->tap,
+				      vnet_tap_offloads_for(&d->dev.guest_offloads));
+	for (q = 0; q < d->cfg->queues; q++)
+		if (d->qp[q].rx_ready)
+			vnet_rx_set_offloads(&d->qp[q].rx,
+					     &d->dev.guest_offloads);
+}
+
+static void ctrl_process(struct vnetd *d, unsigned int vq)
+{
+	struct vnet_virtq *q = vnet_vu_queue(d->vu, vq);
+	struct iovec out[16], in[4];
+	struct vnet_virtq_elem e;
+	unsigned int n = 0;
+
+	if (!q || !d->ready)
+		return;
+	while (n < VNETD_BURST) {
+		vnet_virtq_elem_init(&e, out, 16, in, 4);
+		if (vnet_virtq_pop(q, &e) != 1)
+			break;
+		ctrl_one(d, q, &e);
+		n++;
+	}
+	if (!n)
+		return;
+	vnet_virtq_flush(q);
+	vnet_vu_notify(d->vu, vq);
+	ctrl_follow(d);
+}
+
+/* The control queue follows the data queues: 2N with MQ, else 2. */
+bool vnetd_is_ctrl(const struct vnetd *d, unsigned int vq)
+{
+	unsigned int pairs = vnet_dev_has(&d->dev, VNET_F_MQ) ? d->cfg->queues : 1;
+
+	return vnet_dev_has(&d->dev, VNET_F_CTRL_VQ) && vq == 2 * pairs;
+}
+
+/* Which queue a kick is for: receive, transmit, or the control queue. */
+void vnetd_kick(struct vnetd *d, unsigned int vq)
+{
+	vnet_vu_kick_drain(d->vu, vq);
+	if (vnetd_is_ctrl(d, vq))
+		ctrl_process(d, vq);
+	else if (vq / 2 >= d->cfg->queues)
+		return;
+	else if (vq % 2)
+		vnetd_tx_process(d, vq);
+	else
+		vnetd_rx_kick(d, vq);
+}

@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: MIT
+/* device.c - vnetd's device: the model, its vhost-user server, the tap */
+
+#define _GNU_SOURCE /* pthread_rwlockattr_setkind_np */
+
+#include <errno.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "vnet/config.h"
+
+/* A data queue's events go to its pair's worker, the rest to the main loop. */
+static int epfd_for(const struct vnetd *d, enum vnetd_event ev,
+		    unsigned int idx)
+{
+	if (ev == VNETD_EV_TAP)
+		return d->qp[idx].epfd;
+	if (ev == VNETD_EV_KICK && !vnetd_is_ctrl(d, idx) &&
+	    idx / 2 < d->cfg->queues)
+		return d->qp[idx / 2].epfd;
+	return d->epfd;
+}
+
+int vnetd_poll_add(struct vnetd *d, int fd, enum vnetd_event ev,
+		   unsigned int idx)
+{
+	struct epoll_event e = { .events = EPOLLIN,
+				 .data.u64 = vnetd_tag(ev, idx) };
+
+	return epoll_ctl(epfd_for(d, ev, idx), EPOLL_CTL_ADD, fd, &e) ?
+	       -errno : 0;
+}
+
+void vnetd_poll_del(struct vnetd *d, int fd, enum vnetd_event ev,
+		    unsigned int idx)
+{
+	/* the fd may be closed already: the kernel dropped it then */
+	epoll_ctl(epfd_for(d, ev, idx), EPOLL_CTL_DEL, fd, NULL);
+}
+
+static int hook_get_config(void *opaque, uint32_t off, void *buf, uint32_t len)
+{
+	struct vnetd *d = opaque;
+
+	return vnet_config_read(&d->dev, off, buf, len);
+}
+
+static int hook_set_config(void *opaque, uint32_t off, const void *buf,
+			   uint32_t len)
+{
+	struct vnetd *d = opaque;
+
+	return vnet_config_write(&d->dev, off, buf, len);
+}
+
+/* A queue started or stopped: watch its kick fd, or stop watching it. */
+static void hook_queue_state(void *opaque, unsigned int idx, bool running)
+{
+	struct vnetd *d = opaque;
+	int fd = vnet_vu_kick_fd(d->vu, idx);
+
+	if (idx >= VNET_VU_QUEUES_MAX)
+		return;
+	if (d->kick_fds[idx] >= 0) {
+		vnetd_poll_del(d, d->kick_fds[idx], VNETD_EV_KICK, idx);
+		d->kick_fds[idx] = -1;
+	}
+	if (running && fd >= 0 && !vnetd_poll_add(d, fd, VNETD_EV_KICK, idx))
+		d->kick_fds[idx] = fd;
+	vnetd_log(VNETD_LOG_DEBUG, "queue %u %s", idx,
+		  running ? "running" : "stopped");
+	/* a receive queue that starts may take what the tap holds */
+	if (running && idx % 2 == 0 && idx / 2 < d->cfg->queues)
+		vnetd_rx_kick(d, idx);
+}
+
+/* The tap's offloads follow what the guest may receive now. */
+static void tap_follow_guest(struct vnetd *d)
+{
+	unsigned int want = vnet_tap_offloads_for(&d->dev.guest_offloads);
+
+	if (!d->cfg->tap || vnet_tap_set_offloads(&d->tap, want))
+		return;
+	vnetd_log(VNETD_LOG_DEBUG, "tap offloads 0x%x (asked 0x%x)",
+		  d->tap.offloads, want);
+}
+
+/* The header the tap speaks: with tunnel fields when the kernel takes them. */
+static void tap_choose_layout(struct vnetd *d)
+{
+	struct vnet_features f = { { 0, 0 } };
+
+	vnet_features_set(&f, VNET_F_VERSION_1);
+	if (d->cfg->tap && !vnet_tap_set_hdr_len(&d->tap, VNET_HDR_LEN_TUNNEL))
+		vnet_features_set(&f, VNET_F_HOST_UDP_TUNNEL_GSO);
+	else if (d->cfg->tap)
+		vnet_tap_set_hdr_len(&d->tap, VNET_HDR_LEN_MRG);
+	vnet_hdr_layout_init(&d->tap_layout, &f, VNET_PROFILE_STANDARD,
+			     VNET_ENDIAN_LITTLE);
+}
+
+/*
+ * A vhost-user frontend may keep the control queue for itself (DPDK's
+ * virtio-user does, and strips CTRL_VQ but not the features that need it;
+ * QEMU handles it too): the features that only mean something with a
+ * control queue then mean nothing to this device, and are dropped.
+ */
+static void drop_ctrl_features(struct vnet_features *f)
+{
+	static const unsigned int need_ctrl_vq[] = {
+		VNET_F_CTRL_RX, VNET_F_CTRL_VLAN, VNET_F_CTRL_RX_EXTRA,
+		VNET_F_GUEST_ANNOUNCE, VNET_F_MQ, VNET_F_CTRL_MAC_ADDR,
+		VNET_F_NOTF_COAL, VNET_F_VQ_NOTF_COAL, VNET_F_RSS,
+		VNET_F_HASH_TUNNEL, VNET_F_RSS_CONTEXT,
+		VNET_F_CTRL_GUEST_OFFLOADS,
+	};
+	size_t i;
+
+	if (vnet_features_has(f, VNET_F_CTRL_VQ))
+		return;
+	for (i = 0; i < sizeof(need_ctrl_vq) / sizeof(need_ctrl_vq[0]); i++)
+		vnet_features_clear(f, need_ctrl_vq[i]);
+}
+
+static void hook_features(void *opaque, const struct vnet_features *acked)
+{
+	struct vnetd *d = opaque;
+	struct vnet_features fs = *acked;
+	const struct vnet_features *f = &fs;
+	char why[256];
+	unsigned int q;
+
+	drop_ctrl_features(&fs);
+	if (memcmp(&fs, acked, sizeof(fs)))
+		vnetd_log(VNETD_LOG_INFO, "the frontend handles the control "
+			  "queue: its features are left to it");
+	vnet_dev_reset(&d->dev);
+	if (vnet_dev_negotiate(&d->dev, f, why, sizeof(why))) {
+		vnetd_log(VNETD_LOG_WARN, "features refused: %s", why);
+		d->ready = false;
+		return;
+	}
+	vnet_hdr_layout_init(&d->guest_layout, f, VNET_PROFILE_STANDARD,
+			     vnet_dev_endian(&d->dev));
+	vnet_virtq_net_init(&d->net, &d->guest_layout, f);
+	tap_choose_layout(d);
+	tap_follow_guest(d);
+	for (q = 0; q < d->cfg->queues; q++)
+		vnetd_qp_negotiated(&d->qp[q]);
+	d->ready = true;
+	vnetd_log(VNETD_LOG_INFO, "features negotiated: header %u bytes, tap "
+		  "offloads 0x%x", d->guest_layout.size, d->tap.offloads);
+}
+
+static void hook_reset(void *opaque)
+{
+	struct vnetd *d = opaque;
+
+	d->ready = false;
+	vnet_dev_reset(&d->dev);
+}
+
+static const struct vnet_vu_ops vu_ops = {
+	.get_config = hook_get_config,
+	.set_config = hook_set_config,
+	.queue_state = hook_queue_state,
+	.features = hook_features,
+	.reset = hook_reset,
+};
+
+static int start_model(struct vnetd *d, const struct vnetd_config *cfg)
+{
+	struct vnet_dev_params p;
+
+	memset(&p, 0, sizeof(p));
+	p.offer = cfg->offer;
+	p.profile = VNET_PROFILE_STANDARD;
+	p.legacy_endian = VNET_ENDIAN_LITTLE;
+	memcpy(p.mac, cfg->mac, 6);
+	p.max_pairs = (uint16_t)cfg->queues;
+	p.mtu = (uint16_t)cfg->mtu;
+	return vnet_dev_init(&d->dev, &p);
+}
+
+static int start_vu(struct vnetd *d, const struct vnetd_config *cfg)
+{
+	struct vnet_vu_config vc;
+	int err = 0;
+
+	memset(&vc, 0, sizeof(vc));
+	vc.path = cfg->socket_path;
+	vc.client = cfg->client;
+	vc.features = cfg->offer;
+	vc.queue_pairs = cfg->queues;
+	vc.config_size = (uint32_t)vnet_config_size(&d->dev);
+	vc.ops = &vu_ops;
+	vc.opaque = d;
+	d->vu = vnet_vu_new(&vc, &err);
+	if (!d->vu)
+		return err ? err : -ENOMEM;
+	if (cfg->socket_fd >= 0)
+		return vnet_vu_adopt(d->vu, cfg->socket_fd);
+	if (cfg->client)
+		return vnet_vu_connect(d->vu);
+	return 0;
+}
+
+static int start_queues(struct vnetd *d, const struct vnetd_config *cfg)
+{
+	unsigned int q;
+	int err;
+
+	for (q = 0; q < VNET_VU_QUEUES_MAX; q++)
+		d->kick_fds[q] = -1;
+	for (q = 0; q < cfg->queues; q++) {
+		d->qp[q].index = q;
+		d->qp[q].d = d;
+		d->qp[q].epfd = epoll_create1(EPOLL_CLOEXEC);
+		if (d->qp[q].epfd < 0)
+			return -errno;
+		d->qp[q].stats = &d->stats.queues[q];
+		err = vnetd_qp_init(&d->qp[q]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Writers first: busy-polling workers retake the read lock at once, and a
+ * vhost-user message must still get its turn. */
+static void init_lock(pthread_rwlock_t *lock)
+{
+	pthread_rwlockattr_t a;
+
+	pthread_rwlockattr_init(&a);
+	pthread_rwlockattr_setkind_np(&a,
+				      PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(lock, &a);
+	pthread_rwlockattr_destroy(&a);
+}
+
+int vnetd_device_start(struct vnetd *d, const struct vnetd_config *cfg)
+{
+	int err;
+
+	d->cfg = cfg;
+	d->vu_fd = -1;
+	init_lock(&d->lock);
+	d->epfd = epoll_create1(EPOLL_CLOEXEC);
+	d->stop_fd = eventfd(0, EFD_CLOEXEC);
+	if (d->epfd < 0 || d->stop_fd < 0)
+		return -errno;
+	err = start_model(d, cfg);
+	if (!err)
+		err = start_queues(d, cfg);
+	if (!err && cfg->tap)
+		err = vnet_tap_open(&d->tap, cfg->tap, cfg->queues);
+	if (err)
+		return err;
+	if (cfg->tap)
+		vnetd_log(VNETD_LOG_INFO, "tap %s, %u queue(s)", d->tap.name,
+			  d->tap.nqueues);
+	err = start_vu(d, cfg);
+	if (!err)
+		vnetd_device_vu_event(d);
+	return err;
+}
+
+/* The vhost-user fd changes between listening and a connection. */
+static void watch_vu_fd(struct vnetd *d)
+{
+	int fd = vnet_vu_fd(d->vu);
+
+	if (fd == d->vu_fd)
+		return;
+	if (d->vu_fd >= 0)
+		vnetd_poll_del(d, d->vu_fd, VNETD_EV_VU, 0);
+	d->vu_fd = fd >= 0 && !vnetd_poll_add(d, fd, VNETD_EV_VU, 0) ? fd : -1;
+}
+
+/* vhost-user messages change guest memory and queues: the workers wait. */
+void vnetd_device_vu_event(struct vnetd *d)
+{
+	int err;
+
+	pthread_rwlock_wrlock(&d->lock);
+	if (d->vu_fd >= 0) {
+		err = vnet_vu_dispatch(d->vu);
+		if (err == -ECONNRESET)
+			vnetd_log(VNETD_LOG_INFO, "frontend went away");
+	}
+	watch_vu_fd(d);
+	pthread_rwlock_unlock(&d->lock);
+}
+
+void vnetd_device_stop(struct vnetd *d)
+{
+	unsigned int q;
+
+	vnet_vu_free(d->vu);
+	if (d->cfg->tap)
+		vnet_tap_close(&d->tap);
+	for (q = 0; q < d->cfg->queues; q++) {
+		vnetd_qp_fini(&d->qp[q]);
+		close(d->qp[q].epfd);
+	}
+	vnet_dev_fini(&d->dev);
+	close(d->epfd);
+	close(d->stop_fd);
+}

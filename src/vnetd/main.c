@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+/* main.c - vnetd: a virtio-net device over vhost-user, bridged to a tap */
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "../tools/pcapio.h"
+#include "daemon.h"
+#include "log.h"
+
+/* --print-capabilities: the vhost-user.json VHostUserBackendCapabilities. */
+static void print_capabilities(void)
+{
+	printf("{\n  \"type\": \"net\",\n  \"features\": [\n"
+	       "    \"tap\", \"queues\", \"mac\", \"mtu\", \"offloads\",\n"
+	       "    \"packed\", \"busy-poll\", \"pcap\", \"stats\"\n  ]\n}\n");
+}
+
+/* SIGTERM and SIGINT arrive on an fd, so the loop ends cleanly. */
+static int signals_fd(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -errno;
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+/* The reasons counted in the stats, by enum vnetd_drop. */
+static void name_reasons(struct vnetd_stats *s)
+{
+	static const char *const names[VNETD_DROP__COUNT] = {
+		"tx_invalid", "tx_short", "tap_full", "rx_no_buffers",
+		"rx_filtered", "rx_too_big", "rx_invalid", "ctrl_bad",
+	};
+	unsigned int i;
+
+	for (i = 0; i < VNETD_DROP__COUNT; i++)
+		s->reasons[i] = names[i];
+}
+
+static void dispatch(struct vnetd *d, uint64_t tag, int stats_fd)
+{
+	unsigned int idx = (unsigned int)tag;
+
+	switch ((enum vnetd_event)(tag >> 32)) {
+	case VNETD_EV_STATS:
+		vnetd_stats_serve(&d->stats, stats_fd);
+		break;
+	case VNETD_EV_VU:
+		vnetd_device_vu_event(d);
+		break;
+	case VNETD_EV_KICK:
+		/* the control queue: its commands change what workers use */
+		pthread_rwlock_wrlock(&d->lock);
+		vnetd_kick(d, idx);
+		pthread_rwlock_unlock(&d->lock);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The main loop, until SIGTERM: vhost-user, the control queue, stats.
+ * The queue pairs have workers of their own (worker.c). */
+static void run(struct vnetd *d, int stats_fd)
+{
+	struct epoll_event ev[32];
+	int n, i;
+
+	for (;;) {
+		n = epoll_wait(d->epfd, ev, 32, -1);
+		if (n < 0 && errno != EINTR)
+			return;
+		for (i = 0; i < n; i++) {
+			if (ev[i].data.u64 >> 32 == VNETD_EV_SIGNAL)
+				return;
+			dispatch(d, ev[i].data.u64, stats_fd);
+		}
+	}
+}
+
+static int open_outputs(struct vnetd *d, const struct vnetd_config *cfg,
+			int *stats_fd)
+{
+	if (cfg->stats) {
+		*stats_fd = vnetd_stats_listen(cfg->stats);
+		if (*stats_fd < 0) {
+			vnetd_log(VNETD_LOG_ERR, "stats socket %s: %s",
+				  cfg->stats, strerror(-*stats_fd));
+			return -1;
+		}
+		vnetd_poll_add(d, *stats_fd, VNETD_EV_STATS, 0);
+	}
+	if (cfg->pcap) {
+		d->pcap = pcap_out_open(cfg->pcap);
+		if (!d->pcap)
+			return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct vnetd d;
+	struct vnetd_config cfg;
+	int rc, sfd, stats_fd = -1;
+
+	rc = vnetd_options_parse(argc, argv, &cfg);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	if (cfg.print_caps) {
+		print_capabilities();
+		return 0;
+	}
+	vnetd_log_set_level(cfg.log_level);
+	sfd = signals_fd();
+	d.stats.nqueues = cfg.queues;
+	d.stats.queues = calloc(cfg.queues, sizeof(*d.stats.queues));
+	if (sfd < 0 || !d.stats.queues)
+		return 1;
+	name_reasons(&d.stats);
+	rc = vnetd_device_start(&d, &cfg);
+	if (rc) {
+		vnetd_log(VNETD_LOG_ERR, "cannot start the device: %s",
+			  strerror(-rc));
+		return 1;
+	}
+	vnetd_poll_add(&d, sfd, VNETD_EV_SIGNAL, 0);
+	if (open_outputs(&d, &cfg, &stats_fd))
+		return 1;
+	rc = vnetd_workers_start(&d);
+	if (rc) {
+		vnetd_log(VNETD_LOG_ERR, "cannot start workers: %s",
+			  strerror(-rc));
+		return 1;
+	}
+	vnetd_log(VNETD_LOG_INFO, "serving %s, %u queue pair(s)",
+		  cfg.socket_path ? cfg.socket_path : "an inherited socket",
+		  cfg.queues);
+	run(&d, stats_fd);
+	vnetd_log(VNETD_LOG_INFO, "stopping");
+	vnetd_workers_stop(&d);
+	if (d.pcap)
+		pcap_out_close(d.pcap);
+	if (cfg.stats)
+		unlink(cfg.stats);
+	vnetd_device_stop(&d);
+	free(d.stats.queues);
+	return 0;
+}

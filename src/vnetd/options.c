@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: MIT
+/* options.c - vnetd's command line, checked into one configuration */
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+#include "vnet/tap.h"
+
+/* The offload bits --offloads and --no-offloads decide. */
+static const unsigned int offload_bits[] = {
+	VNET_F_CSUM, VNET_F_GUEST_CSUM, VNET_F_GUEST_TSO4, VNET_F_GUEST_TSO6,
+	VNET_F_GUEST_ECN, VNET_F_GUEST_UFO, VNET_F_HOST_TSO4, VNET_F_HOST_TSO6,
+	VNET_F_HOST_ECN, VNET_F_HOST_UFO, VNET_F_GUEST_USO4, VNET_F_GUEST_USO6,
+	VNET_F_HOST_USO, VNET_F_GUEST_UDP_TUNNEL_GSO,
+	VNET_F_GUEST_UDP_TUNNEL_GSO_CSUM, VNET_F_HOST_UDP_TUNNEL_GSO,
+	VNET_F_HOST_UDP_TUNNEL_GSO_CSUM, VNET_F_RSC_EXT,
+};
+
+/* Everything else offered by default. */
+static const unsigned int base_bits[] = {
+	VNET_F_VERSION_1, VNET_F_INDIRECT_DESC, VNET_F_EVENT_IDX,
+	VNET_F_MRG_RXBUF, VNET_F_STATUS, VNET_F_MAC, VNET_F_CTRL_VQ,
+	VNET_F_CTRL_RX, VNET_F_CTRL_VLAN, VNET_F_CTRL_RX_EXTRA,
+	VNET_F_GUEST_ANNOUNCE, VNET_F_MQ, VNET_F_CTRL_MAC_ADDR,
+	VNET_F_CTRL_GUEST_OFFLOADS,
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static void set_bits(struct vnet_features *f, const unsigned int *bits,
+		     size_t n, bool on)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (on)
+			vnet_features_set(f, bits[i]);
+		else
+			vnet_features_clear(f, bits[i]);
+	}
+}
+
+void vnetd_default_offer(struct vnet_features *offer)
+{
+	memset(offer, 0, sizeof(*offer));
+	set_bits(offer, base_bits, ARRAY_SIZE(base_bits), true);
+	set_bits(offer, offload_bits, ARRAY_SIZE(offload_bits), true);
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"usage: vnetd (--socket-path PATH [--client] | --fd N) [options]\n"
+"       vnetd --print-capabilities\n"
+"\n"
+"A virtio-net device served over vhost-user, bridged to a Linux tap.\n"
+"\n"
+"  --socket-path PATH   vhost-user socket to listen on (or connect to with\n"
+"                       --client)\n"
+"  --fd N               an inherited, listening vhost-user socket\n"
+"  --tap NAME           tap to use (created if absent)\n"
+"  --queues N           queue pairs (default 1)\n"
+"  --mac MAC            the device's address (default 52:54:00:12:34:56)\n"
+"  --mtu N              MTU advertised to the guest (68..65535)\n"
+"  --offloads LIST      the offload features offered (feature names, as\n"
+"                       'vnet features' lists them)\n"
+"  --no-offloads        offer no checksum or segmentation offload\n"
+"  --packed             offer packed rings\n"
+"  --busy-poll          poll the queues instead of sleeping on kicks\n"
+"  --pcap FILE          capture the frames crossing the device\n"
+"  --stats SOCKET       serve statistics (JSON, Prometheus) on SOCKET\n"
+"  --log-level LEVEL    err, warn, info (default) or debug\n"
+"  --print-capabilities print the backend capabilities (JSON) and exit\n"
+"\n"
+"Exit: 0 after SIGTERM; 1 if the device cannot start; 2 on a usage error.\n");
+}
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+	int i;
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x", &b[0], &b[1], &b[2], &b[3],
+		   &b[4], &b[5]) != 6 || strlen(s) != 17)
+		return -1;
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	/* a group address cannot be a station's */
+	return mac[0] & 1 ? -1 : 0;
+}
+
+static int parse_uint(const char *s, unsigned int min, unsigned int max,
+		      unsigned int *out)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (!*s || *end || v < min || v > max)
+		return -1;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+/* --offloads LIST: the offered offload bits become exactly LIST's. */
+static int parse_offloads(const char *list, struct vnet_features *offer)
+{
+	struct vnet_features f;
+	const char *bad = NULL;
+	size_t bad_len = 0, i;
+
+	if (vnet_features_parse(list, VNET_PROFILE_STANDARD, &f, &bad,
+				&bad_len)) {
+		fprintf(stderr, "vnetd: unknown feature '%.*s' in --offloads\n",
+			(int)bad_len, bad ? bad : list);
+		return -1;
+	}
+	for (i = 0; i < VNET_FEATURE_BITS; i++) {
+		bool is_offload = false;
+		size_t j;
+
+		for (j = 0; j < ARRAY_SIZE(offload_bits); j++)
+			is_offload |= offload_bits[j] == i;
+		if (vnet_features_has(&f, (unsigned int)i) && !is_offload) {
+			fprintf(stderr, "vnetd: '%s' is not an offload\n",
+				vnet_feature_name((unsigned int)i,
+						  VNET_PROFILE_STANDARD));
+			return -1;
+		}
+	}
+	set_bits(offer, offload_bits, ARRAY_SIZE(offload_bits), false);
+	offer->w[0] |= f.w[0];
+	offer->w[1] |= f.w[1];
+	return 0;
+}
+
+enum {
+	OPT_SOCKET = 256, OPT_FD, OPT_CLIENT, OPT_TAP, OPT_QUEUES, OPT_MAC,
+	OPT_MTU, OPT_OFFLOADS, OPT_NO_OFFLOADS, OPT_PACKED, OPT_BUSY_POLL,
+	OPT_PCAP, OPT_STATS, OPT_LOG_LEVEL, OPT_CAPS,
+};
+
+static const struct option long_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "socket-path", required_argument, NULL, OPT_SOCKET },
+	{ "fd", required_argument, NULL, OPT_FD },
+	{ "client", no_argument, NULL, OPT_CLIENT },
+	{ "tap", required_argument, NULL, OPT_TAP },
+	{ "queues", required_argument, NULL, OPT_QUEUES },
+	{ "mac", required_argument, NULL, OPT_MAC },
+	{ "mtu", required_argument, NULL, OPT_MTU },
+	{ "offloads", required_argument, NULL, OPT_OFFLOADS },
+	{ "no-offloads", no_argument, NULL, OPT_NO_OFFLOADS },
+	{ "packed", no_argument, NULL, OPT_PACKED },
+	{ "busy-poll", no_argument, NULL, OPT_BUSY_POLL },
+	{ "pcap", required_argument, NULL, OPT_PCAP },
+	{ "stats", required_argument, NULL, OPT_STATS },
+	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+	{ "print-capabilities", no_argument, NULL, OPT_CAPS },
+	{ 0 },
+};
+
+/* One option; return 0, or -1 after printing what is wrong. */
+static int apply_option(int c, const char *arg, struct vnetd_config *cfg)
+{
+	unsigned int v;
+
+	switch (c) {
+	case OPT_SOCKET: cfg->socket_path = arg; return 0;
+	case OPT_CLIENT: cfg->client = true; return 0;
+	case OPT_TAP: cfg->tap = arg; return 0;
+	case OPT_PACKED: cfg->packed = true; return 0;
+	case OPT_BUSY_POLL: cfg->busy_poll = true; return 0;
+	case OPT_PCAP: cfg->pcap = arg; return 0;
+	case OPT_STATS: cfg->stats = arg; return 0;
+	case OPT_CAPS: cfg->print_caps = true; return 0;
+	case OPT_NO_OFFLOADS:
+		set_bits(&cfg->offer, offload_bits, ARRAY_SIZE(offload_bits),
+			 false);
+		return 0;
+	case OPT_OFFLOADS: return parse_offloads(arg, &cfg->offer);
+	case OPT_FD:
+		if (parse_uint(arg, 0, 65535, &v))
+			break;
+		cfg->socket_fd = (int)v;
+		return 0;
+	case OPT_QUEUES:
+		if (parse_uint(arg, 1, VNET_TAP_QUEUES_MAX, &cfg->queues))
+			break;
+		return 0;
+	case OPT_MTU:
+		if (parse_uint(arg, 68, 65535, &cfg->mtu))
+			break;
+		return 0;
+	case OPT_MAC:
+		if (parse_mac(arg, cfg->mac))
+			break;
+		return 0;
+	case OPT_LOG_LEVEL:
+		if (vnetd_log_parse_level(arg, &cfg->log_level))
+			break;
+		return 0;
+	default:
+		return -1;
+	}
+	fprintf(stderr, "vnetd: bad value '%s' for --%s\n", arg,
+		long_opts[c - OPT_SOCKET + 1].name);
+	return -1;
+}
+
+/* The combination as a whole; return 0, or -1 after printing why. */
+static int check_config(struct vnetd_config *cfg)
+{
+	const struct vnet_feature_rule *rule;
+	char why[256];
+
+	if (cfg->print_caps)
+		return 0;
+	if (!cfg->socket_path == (cfg->socket_fd < 0)) {
+		fprintf(stderr, "vnetd: give exactly one of --socket-path and --fd\n");
+		return -1;
+	}
+	if (cfg->client && !cfg->socket_path) {
+		fprintf(stderr, "vnetd: --client needs --socket-path\n");
+		return -1;
+	}
+	if (cfg->mtu)
+		vnet_features_set(&cfg->offer, VNET_F_MTU);
+	if (cfg->packed)
+		vnet_features_set(&cfg->offer, VNET_F_RING_PACKED);
+	if (vnet_features_check(&cfg->offer, VNET_PROFILE_STANDARD, &rule, 1)) {
+		vnet_feature_rule_format(rule, VNET_PROFILE_STANDARD, why,
+					 sizeof(why));
+		fprintf(stderr, "vnetd: the offered features break a rule: %s\n",
+			why);
+		return -1;
+	}
+	return 0;
+}
+
+int vnetd_options_parse(int argc, char **argv, struct vnetd_config *cfg)
+{
+	static const uint8_t default_mac[6] = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 };
+	int c;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->socket_fd = -1;
+	cfg->queues = 1;
+	cfg->log_level = VNETD_LOG_INFO;
+	memcpy(cfg->mac, default_mac, 6);
+	vnetd_default_offer(&cfg->offer);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			return 1;
+		}
+		if (apply_option(c, optarg, cfg)) {
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "vnetd: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	return check_config(cfg);
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/* stats.h - vnetd's counters, as JSON and Prometheus text on a unix socket */
+#ifndef VNETD_STATS_H
+#define VNETD_STATS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* Counters of one queue pair; each is written by its queue's worker only. */
+enum vnetd_counter {
+	VNETD_TX_FRAMES,	/* frames the guest sent */
+	VNETD_TX_BYTES,
+	VNETD_TX_SEGMENTS,	/* wire frames made by segmentation */
+	VNETD_TX_CSUM_COMPLETED,
+	VNETD_TX_PASSTHROUGH,	/* super-frames handed on untouched */
+	VNETD_RX_FRAMES,	/* frames given to the guest */
+	VNETD_RX_BYTES,
+	VNETD_RX_COALESCED,	/* segments merged into super-frames */
+	VNETD_RX_CSUM_VERIFIED,
+	VNETD_COUNTER__COUNT,
+};
+
+#define VNETD_DROP_REASONS_MAX	64
+
+/**
+ * struct vnetd_queue_stats - one queue pair's counters
+ * @c:		the counters, by enum vnetd_counter
+ * @drops:	frames dropped, by reason (names in struct vnetd_stats)
+ */
+struct vnetd_queue_stats {
+	uint64_t c[VNETD_COUNTER__COUNT];
+	uint64_t drops[VNETD_DROP_REASONS_MAX];
+};
+
+/**
+ * struct vnetd_stats - every queue pair's counters, and the reasons' names
+ * @nqueues:		queue pairs
+ * @queues:		their counters
+ * @reasons:		drop reason names, NULL past the last
+ */
+struct vnetd_stats {
+	unsigned int nqueues;
+	struct vnetd_queue_stats *queues;
+	const char *reasons[VNETD_DROP_REASONS_MAX];
+};
+
+/**
+ * vnetd_stats_add() - count on a queue (called by that queue's worker)
+ * @q:		the queue's counters
+ * @c:		counter
+ * @n:		amount
+ */
+static inline void vnetd_stats_add(struct vnetd_queue_stats *q,
+				   enum vnetd_counter c, uint64_t n)
+{
+	/* relaxed: readers want a recent value, never a torn one */
+	__atomic_store_n(&q->c[c], q->c[c] + n, __ATOMIC_RELAXED);
+}
+
+static inline void vnetd_stats_drop(struct vnetd_queue_stats *q,
+				    unsigned int reason)
+{
+	if (reason < VNETD_DROP_REASONS_MAX)
+		__atomic_store_n(&q->drops[reason], q->drops[reason] + 1,
+				 __ATOMIC_RELAXED);
+}
+
+/**
+ * vnetd_stats_write_json() - {"queues": [...], "total": {...}}
+ * @s:		the counters
+ * @out:	where to write
+ */
+void vnetd_stats_write_json(const struct vnetd_stats *s, FILE *out);
+
+/**
+ * vnetd_stats_write_prometheus() - the text exposition format, one
+ *				    vnetd_<counter>_total per counter
+ * @s:		the counters
+ * @out:	where to write
+ */
+void vnetd_stats_write_prometheus(const struct vnetd_stats *s, FILE *out);
+
+/**
+ * vnetd_stats_listen() - a unix stream socket at @path (replacing a stale one)
+ * @path:	socket path
+ *
+ * Return: the listening fd, non-blocking, or -errno
+ */
+int vnetd_stats_listen(const char *path);
+
+/**
+ * vnetd_stats_serve() - answer one client waiting on @listen_fd
+ * @s:		the counters
+ * @listen_fd:	from vnetd_stats_listen()
+ *
+ * The client sends one line within a second: "json" (or nothing),
+ * "prometheus", or an HTTP request for /metrics (answered in HTTP with the
+ * Prometheus text). The answer follows and the connection is closed.
+ */
+void vnetd_stats_serve(const struct vnetd_stats *s, int listen_fd);
+
+#endif /* VNETD_STATS_H */

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+/* worker.c - one thread per queue pair: its kicks, its tap queue */
+
+#include <errno.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "log.h"
+
+/* Busy polling: serve the pair whether or not it was kicked. */
+static void poll_pair(struct vnetd *d, struct vnetd_qp *qp)
+{
+	vnetd_tx_process(d, qp->index * 2 + 1);
+	if (d->cfg->tap && !qp->pending_len)
+		vnetd_rx_ready(d, qp->index);
+}
+
+/* Return: false when the daemon stops. */
+static bool serve(struct vnetd *d, struct vnetd_qp *qp,
+		  const struct epoll_event *ev, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t tag = ev[i].data.u64;
+		unsigned int idx = (unsigned int)tag;
+
+		if (tag >> 32 == VNETD_EV_STOP)
+			return false;
+		if (tag >> 32 == VNETD_EV_KICK)
+			vnetd_kick(d, idx);
+		else if (tag >> 32 == VNETD_EV_TAP)
+			vnetd_rx_ready(d, idx);
+	}
+	if (d->cfg->busy_poll)
+		poll_pair(d, qp);
+	else if (qp->tx_more)
+		vnetd_tx_process(d, qp->index * 2 + 1);
+	return true;
+}
+
+static void *worker_main(void *arg)
+{
+	struct vnetd_qp *qp = arg;
+	struct vnetd *d = qp->d;
+	struct epoll_event ev[16];
+	bool go = true;
+	int n;
+
+	while (go) {
+		int wait = d->cfg->busy_poll || qp->tx_more ? 0 : -1;
+
+		n = epoll_wait(qp->epfd, ev, 16, wait);
+		if (n < 0 && errno != EINTR)
+			break;
+		pthread_rwlock_rdlock(&d->lock);
+		go = serve(d, qp, ev, n < 0 ? 0 : n);
+		pthread_rwlock_unlock(&d->lock);
+	}
+	return NULL;
+}
+
+int vnetd_workers_start(struct vnetd *d)
+{
+	unsigned int q;
+	int err;
+
+	for (q = 0; q < d->cfg->queues; q++) {
+		struct epoll_event e = { .events = EPOLLIN,
+					 .data.u64 = vnetd_tag(VNETD_EV_STOP, 0) };
+
+		if (epoll_ctl(d->qp[q].epfd, EPOLL_CTL_ADD, d->stop_fd, &e))
+			return -errno;
+		err = pthread_create(&d->qp[q].thread, NULL, worker_main,
+				     &d->qp[q]);
+		if (err)
+			return -err;
+	}
+	return 0;
+}
+
+void vnetd_workers_stop(struct vnetd *d)
+{
+	uint64_t one = 1;
+	unsigned int q;
+
+	if (write(d->stop_fd, &one, sizeof(one)) != sizeof(one))
+		vnetd_log(VNETD_LOG_ERR, "cannot stop the workers");
+	for (q = 0; q < d->cfg->queues; q++)
+		pthread_join(d->qp[q].thread, NULL);
+}

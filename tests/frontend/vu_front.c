@@ -1,0 +1,704 @@
+// SPDX-License-Identifier: MIT
+/* vu_front.c - the test frontend: memfd guest memory, vhost-user start-up, split and packed drivers */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "vnet/hdr.h"
+#include "vnet/vhost_user.h"
+#include "vu_front.h"
+
+#define F_VERSION	0x1u
+#define F_REPLY		(1u << 2)
+#define F_NEED_REPLY	(1u << 3)
+
+struct hdr {
+	uint32_t req, flags, size;
+} __attribute__((packed));
+
+int vuf_send_msg(struct vuf *f, uint32_t req, uint32_t flags,
+		 const void *payload, uint32_t size, const int *fds,
+		 unsigned int nfds)
+{
+	char ctl[CMSG_SPACE(32 * sizeof(int))];
+	struct hdr h = { req, flags ? flags : F_VERSION, size };
+	struct iovec iov[2] = { { &h, sizeof(h) }, { (void *)payload, size } };
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = size ? 2 : 1 };
+	ssize_t r;
+
+	if (nfds > 32)
+		return -EINVAL;
+	if (nfds) {
+		struct cmsghdr *c;
+
+		memset(ctl, 0, sizeof(ctl));
+		mh.msg_control = ctl;
+		mh.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+		memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
+	}
+	r = sendmsg(f->sock, &mh, MSG_NOSIGNAL);
+	if (r < 0)
+		return -errno;
+	return (size_t)r == sizeof(h) + size ? 0 : -EIO;
+}
+
+/* Read one reply; returns payload size, or -errno (-ECONNRESET: closed). */
+int vuf_recv_msg(struct vuf *f, uint32_t *req, void *payload, uint32_t room)
+{
+	struct pollfd p = { f->sock, POLLIN, 0 };
+	uint8_t junk[512];
+	struct hdr h;
+	ssize_t r;
+
+	if (poll(&p, 1, 5000) != 1)
+		return -ETIMEDOUT;
+	r = recv(f->sock, &h, sizeof(h), MSG_WAITALL);
+	if (r == 0)
+		return -ECONNRESET;
+	if (r != sizeof(h))
+		return r < 0 ? -errno : -EIO;
+	if (!(h.flags & F_REPLY) || h.size > room + sizeof(junk))
+		return -EPROTO;
+	if (h.size) {
+		r = recv(f->sock, h.size <= room ? payload : junk, h.size,
+			 MSG_WAITALL);
+		if (r != (ssize_t)h.size)
+			return -EIO;
+	}
+	if (req)
+		*req = h.req;
+	return (int)h.size;
+}
+
+int vuf_get_u64(struct vuf *f, uint32_t req, uint64_t *v)
+{
+	uint32_t got;
+	int ret = vuf_send_msg(f, req, 0, NULL, 0, NULL, 0);
+
+	if (ret)
+		return ret;
+	ret = vuf_recv_msg(f, &got, v, sizeof(*v));
+	if (ret < 0)
+		return ret;
+	return ret == 8 && got == req ? 0 : -EPROTO;
+}
+
+/* A request that wants an ack when REPLY_ACK was agreed: 0 or -errno. */
+int vuf_set(struct vuf *f, uint32_t req, const void *p, uint32_t size,
+	    const int *fds, unsigned int nfds)
+{
+	bool ack = f->protocol & (1ULL << VNET_VU_PROTOCOL_F_REPLY_ACK);
+	uint64_t v = 0;
+	int ret;
+
+	ret = vuf_send_msg(f, req, F_VERSION | (ack ? F_NEED_REPLY : 0), p,
+			   size, fds, nfds);
+	if (ret || !ack)
+		return ret;
+	ret = vuf_recv_msg(f, NULL, &v, sizeof(v));
+	if (ret < 0)
+		return ret;
+	return v ? -EREMOTEIO : 0;
+}
+
+bool vuf_alive(struct vuf *f)
+{
+	uint64_t v;
+
+	return vuf_get_u64(f, VNET_VU_GET_FEATURES, &v) == 0;
+}
+
+void vuf_attach(struct vuf *f, int sock)
+{
+	int i;
+
+	memset(f, 0, sizeof(*f));
+	f->memfd = -1;
+	for (i = 0; i < VUF_QUEUES_MAX; i++)
+		f->q[i].kick = f->q[i].call = f->q[i].err = -1;
+	f->sock = sock;
+}
+
+int vuf_connect(struct vuf *f, const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int i;
+
+	vuf_attach(f, -1);
+	strncpy(sa.sun_path, path, sizeof(sa.sun_path) - 1);
+	f->sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (f->sock < 0)
+		return -errno;
+	for (i = 0; i < 200; i++) {
+		if (!connect(f->sock, (struct sockaddr *)&sa, sizeof(sa)))
+			return 0;
+		usleep(10000);
+	}
+	return -errno;
+}
+
+void vuf_close(struct vuf *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < VUF_QUEUES_MAX; i++) {
+		if (f->q[i].kick >= 0)
+			close(f->q[i].kick);
+		if (f->q[i].call >= 0)
+			close(f->q[i].call);
+		if (f->q[i].err >= 0)
+			close(f->q[i].err);
+		f->q[i].kick = f->q[i].call = f->q[i].err = -1;
+	}
+	if (f->sock >= 0)
+		close(f->sock);
+	if (f->memfd >= 0)
+		close(f->memfd);
+	if (f->mem)
+		munmap(f->mem, f->mem_size);
+	free(f->g);
+	f->sock = f->memfd = -1;
+	f->mem = NULL;
+	f->g = NULL;
+}
+
+/* The guest: one memfd, rings in one region, buffers in another. */
+static int vuf_guest(struct vuf *f)
+{
+	f->mem_size = VUF_RING_SIZE + VUF_BUF_SIZE;
+	f->memfd = memfd_create("vuf-guest", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (f->memfd < 0 || ftruncate(f->memfd, (off_t)f->mem_size) < 0)
+		return -errno;
+	f->mem = mmap(NULL, f->mem_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      f->memfd, 0);
+	if (f->mem == MAP_FAILED) {
+		f->mem = NULL;
+		return -errno;
+	}
+	f->g = calloc(1, sizeof(*f->g));
+	if (!f->g)
+		return -ENOMEM;
+	f->g->r[0] = (struct guest_region){ VUF_RING_GPA, VUF_RING_SIZE,
+					    f->mem };
+	f->g->r[1] = (struct guest_region){ VUF_BUF_GPA, VUF_BUF_SIZE,
+					    f->mem + VUF_RING_SIZE };
+	f->g->n = 2;
+	return 0;
+}
+
+int vuf_mem_table(struct vuf *f)
+{
+	struct {
+		uint32_t n, pad;
+		uint64_t r[2][4];
+	} __attribute__((packed)) t = { 2, 0, {
+		{ VUF_RING_GPA, VUF_RING_SIZE, VUF_RING_GPA + VUF_UVA_BIAS, 0 },
+		{ VUF_BUF_GPA, VUF_BUF_SIZE, VUF_BUF_GPA + VUF_UVA_BIAS,
+		  VUF_RING_SIZE } } };
+	int fds[2] = { f->memfd, f->memfd };
+
+	return vuf_set(f, VNET_VU_SET_MEM_TABLE, &t, sizeof(t), fds, 2);
+}
+
+static uint64_t vuf_ring_gpa(unsigned int idx)
+{
+	return VUF_RING_GPA + 0x10000ULL * idx;
+}
+
+static uint64_t vuf_slot_gpa(unsigned int idx, uint16_t mem)
+{
+	return VUF_BUF_GPA + ((uint64_t)idx * VUF_SLOTS_MAX + mem) * VUF_SLOT_SIZE;
+}
+
+/* Driver state of queue @idx, rings zeroed, all slots and descs free. */
+static void vuf_queue_init(struct vuf *f, unsigned int idx)
+{
+	struct vuf_queue *q = &f->q[idx];
+	unsigned int i;
+
+	q->rx = !(idx & 1);
+	q->size = f->o.qsize;
+	if (f->o.packed)
+		packed_init(&q->p, f->g, q->size, vuf_ring_gpa(idx));
+	else
+		split_init(&q->s, f->g, q->size, vuf_ring_gpa(idx));
+	for (i = 0; i < q->size; i++) {
+		q->free[i] = (uint16_t)(q->size - 1 - i);
+		q->ids[i] = (uint16_t)(q->size - 1 - i);
+	}
+	q->nfree = q->nids = q->size;
+	q->last_used = 0;
+	memset(q->slot, 0, sizeof(q->slot));
+}
+
+int vuf_vring_setup(struct vuf *f, unsigned int idx)
+{
+	struct vuf_queue *q = &f->q[idx];
+	struct { uint32_t index, num; } st = { idx, f->o.qsize };
+	struct { uint32_t index, flags; uint64_t desc, used, avail, log; }
+		__attribute__((packed)) a = { idx, 0, 0, 0, 0, 0 };
+	uint64_t u = idx;
+	int ret;
+
+	vuf_queue_init(f, idx);
+	if (q->kick < 0)
+		q->kick = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (q->call < 0)
+		q->call = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (q->err < 0)
+		q->err = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (f->o.packed) {
+		a.desc = q->p.desc;
+		a.avail = q->p.drv_evt;
+		a.used = q->p.dev_evt;
+	} else {
+		a.desc = q->s.desc;
+		a.avail = q->s.avail;
+		a.used = q->s.used;
+	}
+	a.desc += VUF_UVA_BIAS;
+	a.avail += VUF_UVA_BIAS;
+	a.used += VUF_UVA_BIAS;
+	ret = vuf_set(f, VNET_VU_SET_VRING_NUM, &st, sizeof(st), NULL, 0);
+	st.num = f->o.packed ? 1u << 15 : 0;
+	if (!ret)
+		ret = vuf_set(f, VNET_VU_SET_VRING_BASE, &st, sizeof(st), NULL, 0);
+	if (!ret)
+		ret = vuf_set(f, VNET_VU_SET_VRING_ADDR, &a, sizeof(a), NULL, 0);
+	if (!ret)
+		ret = vuf_set(f, VNET_VU_SET_VRING_CALL, &u, 8, &q->call, 1);
+	if (!ret)
+		ret = vuf_set(f, VNET_VU_SET_VRING_ERR, &u, 8, &q->err, 1);
+	if (!ret)
+		ret = vuf_set(f, VNET_VU_SET_VRING_KICK, &u, 8, &q->kick, 1);
+	st.num = 1;
+	if (!ret && !f->o.no_protocol)
+		ret = vuf_set(f, VNET_VU_SET_VRING_ENABLE, &st, sizeof(st),
+			      NULL, 0);
+	return ret;
+}
+
+int vuf_stop_queue(struct vuf *f, unsigned int idx, uint32_t *base)
+{
+	struct { uint32_t index, num; } st = { idx, 0 };
+	int ret = vuf_send_msg(f, VNET_VU_GET_VRING_BASE, 0, &st, sizeof(st),
+			       NULL, 0);
+
+	if (ret)
+		return ret;
+	ret = vuf_recv_msg(f, NULL, &st, sizeof(st));
+	if (ret != (int)sizeof(st))
+		return ret < 0 ? ret : -EPROTO;
+	*base = st.num;
+	return 0;
+}
+
+/* The features this frontend wants, given its options. */
+static void vuf_want(const struct vuf_opts *o, struct vnet_features *w)
+{
+	memset(w, 0, sizeof(*w));
+	vnet_features_set(w, VNET_F_VERSION_1);
+	if (o->packed)
+		vnet_features_set(w, VNET_F_RING_PACKED);
+	if (o->indirect)
+		vnet_features_set(w, VNET_F_INDIRECT_DESC);
+	if (o->event_idx)
+		vnet_features_set(w, VNET_F_EVENT_IDX);
+	if (o->mrg)
+		vnet_features_set(w, VNET_F_MRG_RXBUF);
+	if (o->pairs > 1) {
+		vnet_features_set(w, VNET_F_CTRL_VQ);
+		vnet_features_set(w, VNET_F_MQ);
+	}
+}
+
+/* Features and protocol features, as a VMM negotiates them. */
+static int vuf_negotiate(struct vuf *f)
+{
+	const uint64_t want_proto = (1ULL << VNET_VU_PROTOCOL_F_MQ) |
+		(1ULL << VNET_VU_PROTOCOL_F_REPLY_ACK) |
+		(1ULL << VNET_VU_PROTOCOL_F_CONFIG) |
+		(1ULL << VNET_VU_PROTOCOL_F_STATUS);
+	struct vnet_features w;
+	uint64_t dev, proto, v;
+	int ret;
+
+	ret = vuf_send_msg(f, VNET_VU_SET_OWNER, 0, NULL, 0, NULL, 0);
+	if (!ret)
+		ret = vuf_get_u64(f, VNET_VU_GET_FEATURES, &dev);
+	if (ret)
+		return ret;
+	if (!(dev & (1ULL << VNET_VU_F_PROTOCOL_FEATURES)))
+		return -EPROTO;
+	if (!f->o.no_protocol) {
+		ret = vuf_get_u64(f, VNET_VU_GET_PROTOCOL_FEATURES, &proto);
+		if (ret)
+			return ret;
+		v = proto & (want_proto | f->o.proto_extra);
+		ret = vuf_send_msg(f, VNET_VU_SET_PROTOCOL_FEATURES, 0, &v, 8,
+				   NULL, 0);
+		if (ret)
+			return ret;
+		f->protocol = v;
+	}
+	vuf_want(&f->o, &w);
+	if ((w.w[0] & dev) != w.w[0])
+		return -ENOTSUP;
+	f->features = w;
+	v = w.w[0] | (f->o.no_protocol ? 0 : 1ULL << VNET_VU_F_PROTOCOL_FEATURES) |
+	    (f->o.log_all ? 1ULL << VNET_VU_F_LOG_ALL : 0);
+	ret = vuf_set(f, VNET_VU_SET_FEATURES, &v, 8, NULL, 0);
+	if (!ret && f->o.pairs > 1) {
+		ret = vuf_get_u64(f, VNET_VU_GET_QUEUE_NUM, &v);
+		if (!ret && v < f->o.pairs)
+			ret = -ENOTSUP;
+	}
+	return ret;
+}
+
+int vuf_start(struct vuf *f, const char *path, const struct vuf_opts *o)
+{
+	int ret = vuf_connect(f, path);
+
+	return ret ? ret : vuf_begin(f, o);
+}
+
+int vuf_begin(struct vuf *f, const struct vuf_opts *o)
+{
+	unsigned int i;
+	int ret;
+
+	f->o = *o;
+	f->hdr_len = VNET_HDR_LEN_MRG;	/* VERSION_1 */
+	f->nq = 2 * o->pairs;
+	if (f->nq > VUF_QUEUES_MAX || o->qsize > VUF_SLOTS_MAX)
+		return -EINVAL;
+	ret = vuf_guest(f);
+	if (!ret)
+		ret = vuf_negotiate(f);
+	if (!ret)
+		ret = vuf_mem_table(f);
+	for (i = 0; !ret && i < f->nq; i++)
+		ret = vuf_vring_setup(f, i);
+	return ret;
+}
+
+void vuf_kick(struct vuf *f, unsigned int idx)
+{
+	uint64_t one = 1;
+
+	if (write(f->q[idx].kick, &one, sizeof(one)) < 0)
+		abort();
+}
+
+/* Packed: the spec's example with a free choice of extra flags. */
+static void vuf_packed_add(struct packed_drv *d, const struct buf *b,
+			   unsigned int n, uint16_t id, uint16_t extra)
+{
+	uint16_t first = d->next_avail, first_flags = 0, last = first;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		uint8_t *p = packed_desc(d, d->next_avail);
+		uint16_t fl = (uint16_t)((b[i].write ? G_DESC_F_WRITE : 0) |
+			(d->avail_wrap ? G_DESC_F_AVAIL : G_DESC_F_USED) |
+			(i + 1 < n ? G_DESC_F_NEXT : 0) | extra);
+
+		st64(p, b[i].addr);
+		st32(p + 8, b[i].len);
+		if (d->next_avail == first)
+			first_flags = fl;
+		else
+			st16(p + 14, fl);
+		last = d->next_avail;
+		if (++d->next_avail >= d->size) {
+			d->next_avail = 0;
+			d->avail_wrap = !d->avail_wrap;
+		}
+	}
+	d->sgs[id] = (uint16_t)n;
+	st16(packed_desc(d, last) + 12, id);
+	atomic_thread_fence(memory_order_release);
+	st16(packed_desc(d, first) + 14, first_flags);
+}
+
+/* Split: chain @n descriptors from the free list; returns the head. */
+static int vuf_split_chain(struct vuf_queue *q, const struct buf *b,
+			   unsigned int n, uint16_t extra, struct vuf_slot *s)
+{
+	uint16_t idx[16];
+	unsigned int i;
+
+	if (n > 16 || q->nfree < n)
+		return -EAGAIN;
+	for (i = 0; i < n; i++)
+		idx[i] = q->free[--q->nfree];
+	for (i = 0; i < n; i++) {
+		uint16_t fl = (uint16_t)((b[i].write ? G_DESC_F_WRITE : 0) |
+					 (i + 1 < n ? G_DESC_F_NEXT : 0) | extra);
+
+		split_desc(&q->s, idx[i], b[i].addr, b[i].len, fl,
+			   i + 1 < n ? idx[i + 1] : 0);
+	}
+	s->ndesc = (uint16_t)n;
+	memcpy(s->descs, idx, n * sizeof(idx[0]));
+	return idx[0];
+}
+
+/**
+ * vuf_add() - make one buffer available, directly or through an indirect table
+ * @f:		frontend
+ * @idx:	queue
+ * @b:		its elements
+ * @n:		how many (at most 16)
+ * @mem:	memory slot it uses (the table goes at offset 3072 there)
+ *
+ * Return: 0, or -EAGAIN when the ring has no room
+ */
+static int vuf_add(struct vuf *f, unsigned int idx, const struct buf *b,
+		   unsigned int n, uint16_t mem)
+{
+	struct vuf_queue *q = &f->q[idx];
+	bool ind = f->o.indirect && n > 1;
+	uint64_t table = vuf_slot_gpa(idx, mem) + 3072;
+	struct buf tb = { table, 16 * n, false };
+	struct vuf_slot s = { .out = true, .mem = mem };
+	unsigned int i;
+	int id;
+
+	for (i = 0; ind && i < n; i++) {
+		uint16_t fl = (uint16_t)(b[i].write ? G_DESC_F_WRITE : 0);
+
+		if (f->o.packed)
+			packed_table_desc(f->g, table, (uint16_t)i, b[i].addr,
+					  b[i].len, fl);
+		else
+			split_table_desc(f->g, table, (uint16_t)i, b[i].addr,
+					 b[i].len, (uint16_t)(fl | (i + 1 < n ?
+					 G_DESC_F_NEXT : 0)), (uint16_t)(i + 1));
+	}
+	if (f->o.packed) {
+		unsigned int nd = ind ? 1 : n;
+
+		if (q->nfree < nd)
+			return -EAGAIN;
+		q->nfree -= nd;
+		s.ndesc = (uint16_t)nd;
+		id = mem;
+		q->slot[id] = s;
+		vuf_packed_add(&q->p, ind ? &tb : b, nd, (uint16_t)id,
+			       ind ? G_DESC_F_INDIRECT : 0);
+	} else {
+		id = vuf_split_chain(q, ind ? &tb : b, ind ? 1 : n,
+				     ind ? G_DESC_F_INDIRECT : 0, &s);
+		if (id < 0)
+			return id;
+		q->slot[id] = s;
+		split_avail_add(&q->s, (uint16_t)id);
+		split_publish(&q->s);
+	}
+	q->made_avail++;
+	return 0;
+}
+
+/**
+ * vuf_used() - take the next used buffer, checking it was out
+ * @f:		frontend
+ * @idx:	queue
+ * @len:	bytes written
+ *
+ * Return: the buffer's memory slot, -EAGAIN if none, -EPROTO for a
+ * buffer not out (counted)
+ */
+static int vuf_used(struct vuf *f, unsigned int idx, uint32_t *len)
+{
+	struct vuf_queue *q = &f->q[idx];
+	uint32_t id32 = 0;
+	uint16_t id;
+
+	if (f->o.packed) {
+		if (!packed_get_used(&q->p, &id, len, NULL))
+			return -EAGAIN;
+		id32 = id;
+	} else {
+		if (q->last_used == split_used_idx(&q->s))
+			return -EAGAIN;
+		atomic_thread_fence(memory_order_acquire);
+		split_used_elem(&q->s, q->last_used++, &id32, len);
+		if (f->o.event_idx)
+			split_set_used_event(&q->s, q->last_used);
+	}
+	if (id32 >= q->size || !q->slot[id32].out) {
+		q->bad_returns++;	/* unknown ID, or returned twice */
+		return -EPROTO;
+	}
+	q->slot[id32].out = false;
+	if (f->o.packed)
+		q->nfree += q->slot[id32].ndesc;
+	else
+		while (q->slot[id32].ndesc)
+			q->free[q->nfree++] =
+				q->slot[id32].descs[--q->slot[id32].ndesc];
+	q->returned++;
+	q->ids[q->nids++] = q->slot[id32].mem;
+	return q->slot[id32].mem;
+}
+
+int vuf_reap_tx(struct vuf *f, unsigned int pair)
+{
+	unsigned int idx = 2 * pair + 1;
+	uint32_t len;
+	int n = 0, m;
+
+	while ((m = vuf_used(f, idx, &len)) != -EAGAIN) {
+		if (m >= 0 && len != 0)
+			f->q[idx].bad_len++;	/* device wrote a TX buffer */
+		n++;
+	}
+	return n;
+}
+
+int vuf_tx(struct vuf *f, unsigned int pair, const void *frame, size_t len)
+{
+	unsigned int idx = 2 * pair + 1, n = 0, i;
+	struct vuf_queue *q = &f->q[idx];
+	struct buf b[16];
+	uint64_t base;
+	uint16_t mem;
+	int ret;
+
+	if (len > VUF_FRAME_MAX)
+		return -EMSGSIZE;
+	vuf_reap_tx(f, pair);
+	if (!q->nids)
+		return -EAGAIN;
+	mem = q->ids[q->nids - 1];
+	base = vuf_slot_gpa(idx, mem);
+	memset(vuf_gp(f, base, f->hdr_len), 0, f->hdr_len);
+	memcpy(vuf_gp(f, base + f->hdr_len, len), frame, len);
+	if (f->o.split_hdr) {
+		for (i = 0; i < f->hdr_len; i++)
+			b[n++] = (struct buf){ base + i, 1, false };
+		b[n++] = (struct buf){ base + f->hdr_len, (uint32_t)len, false };
+	} else if (len > 1000) {
+		b[n++] = (struct buf){ base, 1000, false };
+		b[n++] = (struct buf){ base + 1000,
+				       (uint32_t)(f->hdr_len + len - 1000), false };
+	} else {
+		b[n++] = (struct buf){ base, (uint32_t)(f->hdr_len + len), false };
+	}
+	ret = vuf_add(f, idx, b, n, mem);
+	if (ret)
+		return ret;
+	q->nids--;
+	vuf_kick(f, idx);
+	return 0;
+}
+
+/* Receive buffer size: small with MRG_RXBUF so frames span buffers. */
+static uint32_t vuf_rx_buf(const struct vuf *f)
+{
+	return f->o.mrg ? 1024 : 3072;
+}
+
+int vuf_rx_fill(struct vuf *f, unsigned int pair)
+{
+	unsigned int idx = 2 * pair;
+	struct vuf_queue *q = &f->q[idx];
+	int added = 0;
+
+	while (q->nids) {
+		uint16_t mem = q->ids[q->nids - 1];
+		uint64_t base = vuf_slot_gpa(idx, mem);
+		struct buf b[2] = { { base, 64, true },
+				    { base + 64, vuf_rx_buf(f) - 64, true } };
+
+		if (f->o.mrg)
+			b[0].len = vuf_rx_buf(f);
+		if (vuf_add(f, idx, b, f->o.mrg ? 1 : 2, mem))
+			break;
+		q->nids--;
+		added++;
+	}
+	if (added)
+		vuf_kick(f, idx);
+	return added;
+}
+
+/* Copy what the device wrote into one used receive buffer. */
+static int vuf_rx_take(struct vuf *f, unsigned int idx, uint8_t *out,
+		       size_t room, size_t *done, bool first, uint16_t *nb)
+{
+	uint32_t len = 0;
+	size_t skip = first ? f->hdr_len : 0, c;
+	uint8_t *p;
+	int m, spins = 0;
+
+	while ((m = vuf_used(f, idx, &len)) == -EAGAIN && !first &&
+	       spins++ < 100000)
+		usleep(10);
+	if (m < 0)
+		return m;
+	if (len > vuf_rx_buf(f) || len < skip) {
+		f->q[idx].bad_len++;	/* more than the buffer, or no header */
+		return -EPROTO;
+	}
+	p = vuf_gp(f, vuf_slot_gpa(idx, (uint16_t)m), vuf_rx_buf(f));
+	if (first)
+		*nb = ld16(p + 10);
+	c = len - skip;
+	if (c > room - *done)
+		return -EMSGSIZE;
+	memcpy(out + *done, p + skip, c);
+	*done += c;
+	return 0;
+}
+
+int vuf_rx(struct vuf *f, unsigned int pair, void *frame, size_t room)
+{
+	unsigned int idx = 2 * pair;
+	uint16_t nb = 1, i;
+	size_t done = 0;
+	int ret;
+
+	ret = vuf_rx_take(f, idx, frame, room, &done, true, &nb);
+	if (ret == -EAGAIN)
+		return 0;
+	if (ret)
+		return ret;
+	if (nb == 0 || (!f->o.mrg && nb != 1))
+		return -EPROTO;	/* num_buffers wrong */
+	for (i = 1; i < nb; i++) {
+		ret = vuf_rx_take(f, idx, frame, room, &done, false, &nb);
+		if (ret)
+			return ret;
+	}
+	return (int)done;
+}
+
+uint64_t vuf_outstanding(const struct vuf *f, unsigned int idx)
+{
+	return f->q[idx].made_avail - f->q[idx].returned;
+}
+
+bool vuf_wait_err(struct vuf *f, unsigned int idx, int ms)
+{
+	struct pollfd p = { f->q[idx].err, POLLIN, 0 };
+	uint64_t v;
+
+	if (poll(&p, 1, ms) != 1)
+		return false;
+	return read(f->q[idx].err, &v, sizeof(v)) == sizeof(v);
+}

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/* vu_front.h - a test frontend: a userspace virtio-net driver speaking vhost-user, well-behaved or hostile on demand */
+#ifndef VU_FRONT_H
+#define VU_FRONT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vnet/features.h"
+#include "vq_guest.h"
+
+#define VUF_QUEUES_MAX	9	/* 4 pairs and a control queue */
+#define VUF_SLOTS_MAX	256	/* buffer IDs per queue (vq_guest.h's packed) */
+#define VUF_SLOT_SIZE	4096	/* bytes of guest memory per buffer */
+#define VUF_FRAME_MAX	3000	/* largest frame the tests send */
+
+/* Guest memory: rings in one region, buffers in another, one memfd. */
+#define VUF_RING_GPA	0x0ULL
+#define VUF_RING_SIZE	0x100000ULL
+#define VUF_BUF_GPA	0x40000000ULL
+#define VUF_BUF_SIZE	((uint64_t)VUF_QUEUES_MAX * VUF_SLOTS_MAX * VUF_SLOT_SIZE)
+#define VUF_UVA_BIAS	0x7f0000000000ULL	/* frontend address = gpa + bias */
+
+/**
+ * struct vuf_opts - what a frontend negotiates and how it lays out buffers
+ * @packed:	RING_PACKED
+ * @indirect:	INDIRECT_DESC, used for every transmit buffer
+ * @event_idx:	EVENT_IDX
+ * @mrg:	MRG_RXBUF (receive buffers of 1024 bytes; else 4096)
+ * @pairs:	queue pairs (MQ when more than 1)
+ * @qsize:	queue size, a power of two, at most VUF_SLOTS_MAX
+ * @split_hdr:	transmit header over one descriptor per byte
+ * @proto_extra: protocol features wanted beyond the usual ones
+ * @log_all:	ack VHOST_F_LOG_ALL
+ * @no_protocol: an old frontend: no protocol features, rings enabled
+ *		from the start
+ */
+struct vuf_opts {
+	bool packed;
+	bool indirect;
+	bool event_idx;
+	bool mrg;
+	unsigned int pairs;
+	uint16_t qsize;
+	bool split_hdr;
+	uint64_t proto_extra;
+	bool log_all;
+	bool no_protocol;
+};
+
+/* Per-buffer bookkeeping: what is out, so every return is checked. */
+struct vuf_slot {
+	bool out;
+	uint16_t ndesc;
+	uint16_t mem;		/* memory slot of the buffer */
+	uint16_t descs[16];
+	uint32_t len;
+};
+
+struct vuf_queue {
+	bool rx;
+	uint16_t size;
+	int kick;
+	int call;
+	int err;
+	struct split_drv s;
+	struct packed_drv p;
+	uint16_t free[VUF_SLOTS_MAX];	/* split: free descriptors */
+	unsigned int nfree;
+	uint16_t ids[VUF_SLOTS_MAX];	/* free buffer IDs / slots */
+	unsigned int nids;
+	struct vuf_slot slot[VUF_SLOTS_MAX];
+	uint16_t last_used;		/* split: next used entry to read */
+	uint64_t made_avail;
+	uint64_t returned;
+	uint64_t bad_returns;	/* unknown ID, or returned twice */
+	uint64_t bad_len;	/* used length larger than the buffer */
+};
+
+/**
+ * struct vuf - one frontend connection and its guest
+ */
+struct vuf {
+	int sock;
+	int memfd;
+	uint8_t *mem;
+	size_t mem_size;
+	struct guest *g;
+	struct vuf_opts o;
+	struct vnet_features features;
+	uint64_t protocol;
+	unsigned int nq;
+	struct vuf_queue q[VUF_QUEUES_MAX];
+	unsigned int hdr_len;
+};
+
+/* Connection and raw messages (for hostile tests too). */
+int vuf_connect(struct vuf *f, const char *path);
+void vuf_attach(struct vuf *f, int sock);
+int vuf_set(struct vuf *f, uint32_t req, const void *p, uint32_t size,
+	    const int *fds, unsigned int nfds);
+int vuf_send_msg(struct vuf *f, uint32_t req, uint32_t flags,
+		 const void *payload, uint32_t size, const int *fds,
+		 unsigned int nfds);
+int vuf_recv_msg(struct vuf *f, uint32_t *req, void *payload, uint32_t room);
+int vuf_get_u64(struct vuf *f, uint32_t req, uint64_t *v);
+bool vuf_alive(struct vuf *f);
+void vuf_close(struct vuf *f);
+
+/* The full start-up a VMM performs. */
+int vuf_start(struct vuf *f, const char *path, const struct vuf_opts *o);
+int vuf_begin(struct vuf *f, const struct vuf_opts *o);
+int vuf_mem_table(struct vuf *f);
+int vuf_vring_setup(struct vuf *f, unsigned int idx);
+int vuf_stop_queue(struct vuf *f, unsigned int idx, uint32_t *base);
+
+/* Data path. */
+int vuf_tx(struct vuf *f, unsigned int pair, const void *frame, size_t len);
+int vuf_rx_fill(struct vuf *f, unsigned int pair);
+int vuf_rx(struct vuf *f, unsigned int pair, void *frame, size_t room);
+int vuf_reap_tx(struct vuf *f, unsigned int pair);
+bool vuf_wait_err(struct vuf *f, unsigned int idx, int ms);
+void vuf_kick(struct vuf *f, unsigned int idx);
+uint64_t vuf_outstanding(const struct vuf *f, unsigned int idx);
+
+/* A guest pointer into the frontend's memory. */
+static inline uint8_t *vuf_gp(struct vuf *f, uint64_t gpa, size_t len)
+{
+	return gp(f->g, gpa, len);
+}
+
+#endif /* VU_FRONT_H */
