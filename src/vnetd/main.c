@@ -71,6 +71,27 @@ static void dispatch(struct vnetd *d, uint64_t tag, int stats_fd)
 	}
 }
 
+/* At exit, what the device did: one line per counter that is not zero. */
+static void log_totals(const struct vnetd_stats *s)
+{
+	char *text = NULL, *line, *save = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	if (!out)
+		return;
+	vnetd_stats_write_prometheus(s, out);
+	fclose(out);
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *v = strrchr(line, ' ');
+
+		if (line[0] != '#' && v && strcmp(v, " 0"))
+			vnetd_log(VNETD_LOG_INFO, "total %s", line);
+	}
+	free(text);
+}
+
 /* The main loop, until SIGTERM: vhost-user, the control queue, stats.
  * The queue pairs have workers of their own (worker.c). */
 static void run(struct vnetd *d, int stats_fd)
@@ -151,6 +172,7 @@ int main(int argc, char **argv)
 	run(&d, stats_fd);
 	vnetd_log(VNETD_LOG_INFO, "stopping");
 	vnetd_workers_stop(&d);
+	log_totals(&d.stats);
 	if (d.pcap)
 		pcap_out_close(d.pcap);
 	if (cfg.stats)
