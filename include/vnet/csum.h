@@ -37,6 +37,46 @@
 uint32_t vnet_csum_partial(const void *buf, size_t len, uint32_t sum);
 
 /**
+ * vnet_csum_copy() - sum bytes and copy them, in one pass
+ * @dst:	destination, or NULL to sum only; may not overlap @src
+ * @src:	bytes, any alignment
+ * @len:	number of bytes, odd allowed
+ *
+ * One read of each byte for both the copy and the sum (the AVX-512 path
+ * loads aligned 64-byte blocks, masked at both ends, and stores the same
+ * bytes to @dst, masked alike: nothing outside @dst[0..@len) is written).
+ * Bytes pair into words by their position from @src, as for
+ * vnet_csum_partial(); add the result to a sum of what came before with
+ * vnet_csum_block_add().
+ *
+ * Return: the partial sum of the bytes (folds as vnet_csum_partial(@src,
+ * @len, 0) does), not folded
+ */
+uint32_t vnet_csum_copy(void *dst, const void *src, size_t len);
+
+/**
+ * vnet_csum_cuts() - the partial sums of consecutive ranges, in one pass
+ * @buf:	bytes, any alignment
+ * @len:	bytes, at least 1
+ * @first:	bytes of the first range, at least 1 (at least @len: one
+ *		range)
+ * @step:	bytes of every later range (the last may be shorter), at
+ *		least 1
+ * @sums:	out: each range's partial sum, as from the range's own first
+ *		byte (folds as vnet_csum_partial() of the range does)
+ * @max:	room in @sums
+ *
+ * The payload sums of all the segments of a frame, say: the vector path
+ * runs one loop over the buffer, its accumulators across the cuts, instead
+ * of a set-up and a reduction per range.
+ *
+ * Return: ranges written, or -EINVAL for a zero @len, @first or @step,
+ * -ENOSPC if more than @max ranges
+ */
+int vnet_csum_cuts(const void *buf, size_t len, size_t first, size_t step,
+		   uint32_t *sums, size_t max);
+
+/**
  * vnet_csum_partial_scalar() - vnet_csum_partial() in portable C
  * @buf:	bytes, any alignment
  * @len:	number of bytes

@@ -51,6 +51,8 @@
 #define VNET_GRO_F_UDP6		0x08	/* UDP over IPv6 */
 #define VNET_GRO_F_TUNNEL	0x10	/* the above inside VXLAN / Geneve */
 #define VNET_GRO_F_RSC		0x20	/* RSC_EXT rules instead of Linux's */
+#define VNET_GRO_F_SLOW		0x40	/* no fast path: every frame parsed
+					 * (the same results; for tests) */
 #define VNET_GRO_F_ALL		0x1f
 
 /* Defaults. */
@@ -58,6 +60,8 @@
 #define VNET_GRO_SEGS_DEFAULT		64
 #define VNET_GRO_TIMEOUT_DEFAULT	300000	/* ns, RSC's 300 us */
 #define VNET_GRO_IP_MAX			65535	/* IP datagram cap */
+#define VNET_GRO_FAST_TAB		256	/* fast path's flow index */
+#define VNET_GRO_FAST_HDR		128	/* fast path's longest headers */
 
 /**
  * struct vnet_gro_params - limits of a context
@@ -118,22 +122,47 @@ struct vnet_gro_flow;
  * @p:		limits
  * @flows:	the table, @p.flows entries
  * @order:	indices of the flows in use, oldest first
+ * @order_hash: the hash of each held flow's key, in the age order: the
+ *		lookup scans this, not the flows
+ * @free_idx:	flows not in use, a stack
+ * @nfree:	entries in @free_idx
  * @nheld:	flows in use
  * @held:	bytes held over all flows
  * @buf_size:	bytes of each flow buffer
  * @arena:	the flow buffers, allocated once
  * @parse:	parser configuration (tunnel ports)
+ * @spare:	a flow buffer not in use: a segment that may start a flow is
+ *		copied there (its checksum summed on the way) and the buffer
+ *		swapped into the flow's slot
+ * @fast_tab:	held flows for the fast path, by a hash of addresses and
+ *		ports (index + 1; 0 empty; a stale entry only costs a compare)
+ * @fast_l3:	the fast layout: IP header offset, 0 if none yet
+ * @fast_l4:	TCP header offset
+ * @fast_hlen:	header bytes
+ * @fast_v6:	IPv6
+ * @fast_mask:	which header bytes a segment must have as its flow's held
+ *		header has them, 64 bits at a time (gro_fast.c)
  * @stats:	counters, indexed by enum vnet_gro_stat
  */
 struct vnet_gro_ctx {
 	struct vnet_gro_params p;
 	struct vnet_gro_flow *flows;
 	uint16_t *order;
+	uint32_t *order_hash;
+	uint16_t *free_idx;
+	unsigned int nfree;
 	unsigned int nheld;
 	size_t held;
 	size_t buf_size;
 	uint8_t *arena;
 	struct vnet_parse_config parse;
+	uint8_t *spare;
+	uint16_t fast_tab[VNET_GRO_FAST_TAB];
+	size_t fast_l3;
+	size_t fast_l4;
+	size_t fast_hlen;
+	bool fast_v6;
+	uint64_t fast_mask[VNET_GRO_FAST_HDR / 8];
 	uint64_t stats[VNET_GRO_S_MAX];
 };
 

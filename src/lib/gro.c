@@ -117,13 +117,21 @@ int vnet_gro_init(struct vnet_gro_ctx *ctx, const struct vnet_gro_params *p)
 	ctx->buf_size = GRO_BUF_SIZE;
 	ctx->flows = calloc(p->flows, sizeof(*ctx->flows));
 	ctx->order = calloc(p->flows, sizeof(*ctx->order));
-	ctx->arena = malloc((size_t)p->flows * ctx->buf_size);
-	if (!ctx->flows || !ctx->order || !ctx->arena) {
+	ctx->order_hash = calloc(p->flows, sizeof(*ctx->order_hash));
+	ctx->free_idx = calloc(p->flows, sizeof(*ctx->free_idx));
+	/* One buffer more than flows: the spare. */
+	ctx->arena = malloc(((size_t)p->flows + 1) * ctx->buf_size);
+	if (!ctx->flows || !ctx->order || !ctx->order_hash ||
+	    !ctx->free_idx || !ctx->arena) {
 		vnet_gro_fini(ctx);
 		return -ENOMEM;
 	}
-	for (i = 0; i < p->flows; i++)
+	for (i = 0; i < p->flows; i++) {
 		ctx->flows[i].buf = ctx->arena + (size_t)i * ctx->buf_size;
+		ctx->free_idx[i] = (uint16_t)(p->flows - 1 - i);
+	}
+	ctx->nfree = p->flows;
+	ctx->spare = ctx->arena + (size_t)p->flows * ctx->buf_size;
 	vnet_parse_config_init(&ctx->parse);
 	return 0;
 }
@@ -136,6 +144,8 @@ void vnet_gro_fini(struct vnet_gro_ctx *ctx)
 {
 	free(ctx->flows);
 	free(ctx->order);
+	free(ctx->order_hash);
+	free(ctx->free_idx);
 	free(ctx->arena);
 	memset(ctx, 0, sizeof(*ctx));
 }
@@ -230,7 +240,10 @@ static int gro_flow_release(struct vnet_gro_ctx *ctx, unsigned int pos,
 	ctx->held -= f->len;
 	memmove(&ctx->order[pos], &ctx->order[pos + 1],
 		(ctx->nheld - pos - 1) * sizeof(*ctx->order));
+	memmove(&ctx->order_hash[pos], &ctx->order_hash[pos + 1],
+		(ctx->nheld - pos - 1) * sizeof(*ctx->order_hash));
 	ctx->nheld--;
+	ctx->free_idx[ctx->nfree++] = (uint16_t)(f - ctx->flows);
 	f->len = 0;
 	return r;
 }
@@ -316,10 +329,9 @@ static int gro_lookup(const struct vnet_gro_ctx *ctx, const struct gro_seg *s)
 	unsigned int i;
 
 	for (i = 0; i < ctx->nheld; i++) {
-		const struct vnet_gro_flow *f = &ctx->flows[ctx->order[i]];
-
-		if (f->hash == s->hash && !memcmp(&f->key, &s->key,
-						  sizeof(s->key)))
+		if (ctx->order_hash[i] == s->hash &&
+		    !memcmp(&ctx->flows[ctx->order[i]].key, &s->key,
+			    sizeof(s->key)))
 			return (int)i;
 	}
 	return -1;
@@ -430,8 +442,7 @@ static bool gro_seg_fields(struct gro_seg *s)
 	s->pay_len = l->payload_len;
 	if (s->hdr_len > GRO_HDR_MAX || !s->hdr_len)
 		return false;
-	s->hdr = vnet_pkt_peek(s->pkt, 0, s->hdr_len, s->scratch);
-	if (!s->hdr)
+	if (!s->hdr)			/* gro_ip_key() peeked them */
 		return false;
 	if (s->pay_len && (l->trailer_len || (s->o && s->o->trailer_len)))
 		return false;
@@ -455,6 +466,7 @@ static bool gro_seg_fields(struct gro_seg *s)
 static enum gro_prep gro_prepare(struct vnet_gro_ctx *ctx, struct gro_seg *s)
 {
 	enum vnet_gro_stat why;
+	int ok;
 
 	s->csum_ok = false;
 	if (vnet_parse(s->pkt, &ctx->parse, &s->res)) {
@@ -479,7 +491,8 @@ static enum gro_prep gro_prepare(struct vnet_gro_ctx *ctx, struct gro_seg *s)
 		gro_bump(ctx, VNET_GRO_S_MISMATCH);
 		return PREP_FLUSH_PASS;
 	}
-	if (!gro_csum_ok(s)) {
+	ok = gro_copy_first(ctx, s);
+	if (!(ok < 0 ? gro_csum_ok(s) : ok)) {
 		gro_bump(ctx, VNET_GRO_S_CSUM);
 		return PREP_FLUSH_PASS;
 	}
@@ -491,16 +504,11 @@ static enum gro_prep gro_prepare(struct vnet_gro_ctx *ctx, struct gro_seg *s)
  * gro_free_slot() - a flow not in use
  * @ctx:	the context, with fewer than p.flows flows held
  *
- * Return: its index
+ * Return: its index, taken off the free stack
  */
-static unsigned int gro_free_slot(const struct vnet_gro_ctx *ctx)
+static unsigned int gro_free_slot(struct vnet_gro_ctx *ctx)
 {
-	unsigned int i;
-
-	for (i = 0; i < ctx->p.flows; i++)
-		if (!ctx->flows[i].len)
-			return i;
-	return 0;	/* not reached: the caller made room */
+	return ctx->nfree ? ctx->free_idx[--ctx->nfree] : 0;
 }
 
 /**
@@ -567,9 +575,18 @@ static int gro_hold(struct vnet_gro_ctx *ctx, const struct gro_seg *s,
 	}
 	idx = gro_free_slot(ctx);
 	f = &ctx->flows[idx];
-	if (vnet_pkt_read(s->pkt, 0, f->buf, len))
+	if (s->in_spare) {
+		uint8_t *b = f->buf;	/* copied already: swap buffers */
+
+		f->buf = ctx->spare;
+		ctx->spare = b;
+	} else if (vnet_pkt_read(s->pkt, 0, f->buf, len)) {
+		ctx->free_idx[ctx->nfree++] = (uint16_t)idx;
 		return gro_emit_pass(ctx, s->pkt, s->csum_ok, emit, opaque);
+	}
 	gro_flow_start(f, s, now);
+	gro_fast_setup(ctx, f, !ctx->nheld);
+	ctx->order_hash[ctx->nheld] = f->hash;
 	ctx->order[ctx->nheld++] = (uint16_t)idx;
 	ctx->held += len;
 	gro_bump(ctx, VNET_GRO_S_HELD);
@@ -588,7 +605,8 @@ static int gro_hold(struct vnet_gro_ctx *ctx, const struct gro_seg *s,
 static int gro_append(struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
 		      const struct gro_seg *s)
 {
-	if (vnet_pkt_read(s->pkt, s->hdr_len, f->buf + f->len, s->pay_len))
+	if (!s->copied &&
+	    vnet_pkt_read(s->pkt, s->hdr_len, f->buf + f->len, s->pay_len))
 		return -EFAULT;
 	f->len += s->pay_len;
 	ctx->held += s->pay_len;
@@ -678,6 +696,38 @@ static enum gro_verdict gro_decide(struct vnet_gro_ctx *ctx,
 }
 
 /**
+ * gro_classify() - find a segment's flow and the verdict on it
+ * @ctx:	the context
+ * @s:		the segment; s->pkt set
+ * @pos:	out: its flow's position in the age order, or -1
+ *
+ * A segment of a held flow whose header bytes say so takes the fast path
+ * (gro_fast.c): no parse, no ladder, the same rules.
+ *
+ * Return: the verdict
+ */
+static enum gro_verdict gro_classify(struct vnet_gro_ctx *ctx,
+				     struct gro_seg *s, int *pos)
+{
+	s->in_spare = false;
+	*pos = gro_fast_find(ctx, s);
+	if (*pos >= 0)
+		return gro_decide(ctx, s, *pos);
+	s->copied = false;
+	switch (gro_prepare(ctx, s)) {
+	case PREP_OK:
+		*pos = gro_lookup(ctx, s);
+		return gro_decide(ctx, s, *pos);
+	case PREP_FLUSH_PASS:
+		*pos = gro_lookup(ctx, s);
+		return GRO_FLUSH_PASS;
+	default:
+		*pos = -1;
+		return GRO_PASS;
+	}
+}
+
+/**
  * vnet_gro_receive() - feed one frame
  * @ctx:	the context
  * @pkt:	the frame
@@ -695,24 +745,12 @@ int vnet_gro_receive(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
 	int n, r, pos;
 
 	gro_bump(ctx, VNET_GRO_S_IN);
-	n = vnet_gro_flush(ctx, now, VNET_GRO_FLUSH_EXPIRED, emit, opaque);
+	n = ctx->nheld ? vnet_gro_flush(ctx, now, VNET_GRO_FLUSH_EXPIRED,
+					emit, opaque) : 0;
 	if (n < 0)
 		return n;
 	s.pkt = pkt;
-	switch (gro_prepare(ctx, &s)) {
-	case PREP_OK:
-		pos = gro_lookup(ctx, &s);
-		v = gro_decide(ctx, &s, pos);
-		break;
-	case PREP_FLUSH_PASS:
-		pos = gro_lookup(ctx, &s);
-		v = GRO_FLUSH_PASS;
-		break;
-	default:
-		pos = -1;
-		v = GRO_PASS;
-		break;
-	}
+	v = gro_classify(ctx, &s, &pos);
 	r = gro_apply(ctx, &s, pos, v, now, emit, opaque);
 	return r < 0 ? r : n + r;
 }

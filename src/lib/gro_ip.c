@@ -88,8 +88,9 @@ static uint32_t gro_opt_hash(const uint8_t *hdr,
  *
  * Reads the headers through a peek of the whole header run; a segment
  * whose headers cannot be peeked gets a key without addresses or MACs (it
- * is refused later by gro_seg_fields()). Every field is stored, so the
- * key (which has no padding) compares whole with memcmp.
+ * is refused later by gro_seg_fields()). The view is left in s->hdr
+ * (NULL if none) for the ladder. Every field is stored, so the key (which
+ * has no padding) compares whole with memcmp.
  */
 void gro_ip_key(struct gro_seg *s)
 {
@@ -101,6 +102,7 @@ void gro_ip_key(struct gro_seg *s)
 
 	hdr = end && end <= GRO_HDR_MAX ?
 	      vnet_pkt_peek(s->pkt, 0, end, s->scratch) : NULL;
+	s->hdr = hdr;				/* gro_seg_fields() uses it */
 	if (hdr && e->has_eth)
 		memcpy(k->eth, hdr + e->l2_off, 12);
 	else

@@ -68,6 +68,9 @@ _Static_assert(sizeof(struct gro_key) == 12 + 2 * VNET_PARSE_VLAN_MAX + 4 +
  * @key:	the flow key
  * @hash:	a hash of @key
  * @csum_ok:	every checksum verified good
+ * @copied:	the payload is already at the end of its flow's buffer (the
+ *		fast path copied it while summing it)
+ * @in_spare:	the whole frame is in ctx->spare (gro_copy_first())
  */
 struct gro_seg {
 	const struct vnet_pkt *pkt;
@@ -84,6 +87,8 @@ struct gro_seg {
 	struct gro_key key;
 	uint32_t hash;
 	bool csum_ok;
+	bool copied;
+	bool in_spare;
 	uint8_t scratch[GRO_HDR_MAX];
 };
 
@@ -114,6 +119,11 @@ struct gro_seg {
  * @csum_ok:	all segments verified
  * @rewritten:	a header field was changed in place (RSC window update):
  *		the frame's checksums must be redone even for one segment
+ * @fast:	segments may join through the fast path (TCP, Linux rules,
+ *		no tunnel, the context's fast layout)
+ * @ip_base:	sum of the held IPv4 header, length, ID and checksum as zero
+ * @l4_base:	sum of the pseudo-header (length as zero) and the held TCP
+ *		header, sequence number and checksum as zero
  */
 struct vnet_gro_flow {
 	struct gro_key key;
@@ -140,6 +150,9 @@ struct vnet_gro_flow {
 	uint64_t first_ns;
 	bool csum_ok;
 	bool rewritten;
+	bool fast;
+	uint32_t ip_base;
+	uint32_t l4_base;
 };
 
 /* What a protocol's rules decide for a segment against its flow. */
@@ -181,6 +194,16 @@ void gro_udp_finish(struct vnet_gro_flow *f, struct vnet_hdr *h);
 bool gro_tunnel_flush(const struct vnet_gro_flow *f, const struct gro_seg *s,
 		      bool check_id);
 void gro_tunnel_finish(struct vnet_gro_flow *f, struct vnet_hdr *h);
+
+/* gro_fast.c */
+void gro_fast_setup(struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
+		    bool first);
+int gro_fast_find(struct vnet_gro_ctx *ctx, struct gro_seg *s);
+
+/* gro_copy.c */
+int gro_copy_sum(const struct vnet_pkt *pkt, size_t off, size_t len,
+		 uint8_t *dst, uint32_t *sum);
+int gro_copy_first(struct vnet_gro_ctx *ctx, struct gro_seg *s);
 
 /* rsc.c */
 bool rsc_bypass(struct vnet_gro_ctx *ctx, const struct gro_seg *s);

@@ -252,7 +252,8 @@ void gso_l4_csum(uint8_t *hdr, const struct vnet_parse_layer *l, size_t hlen,
  * @iov:	where to put its slices (ZEROCOPY mode)
  * @room:	entries at @iov
  *
- * st->psum is set to the range's sum, as from its first byte.
+ * st->psum is set to the range's sum, as from its first byte (not
+ * taken when st->presummed: gso_run() has it).
  *
  * Return: slices written (0 when copying), or -ENOSPC
  */
@@ -274,7 +275,8 @@ static int gso_take(struct gso_state *st, size_t off, size_t len,
 
 		take = fi[st->cur].iov_len - in;
 		take = take > len - done ? len - done : take;
-		part = gso_sum_copy(dst ? dst + done : NULL, p, take);
+		part = dst || !st->presummed ?
+		       vnet_csum_copy(dst ? dst + done : NULL, p, take) : 0;
 		sum = done ? vnet_csum_block_add(sum, part, done) : part;
 		if (!dst) {
 			if (n == room)
@@ -293,6 +295,56 @@ static int gso_take(struct gso_state *st, size_t off, size_t len,
 }
 
 /**
+ * gso_sum_all() - every segment's payload sum, in one pass per frame piece
+ * @st:		state, with hlen, mss and nseg set
+ *
+ * vnet_csum_cuts() over each piece, cut at the segment boundaries; a
+ * segment across two pieces has its parts joined.
+ *
+ * Return: true if st->seg_sum holds st->nseg sums
+ */
+static bool gso_sum_all(struct gso_state *st)
+{
+	const struct iovec *fi = st->frame->iov;
+	size_t base = 0, done = 0, lo, hi, first, r, left;
+	uint32_t part[GSO_SUMS_MAX + 1], acc = 0;
+	unsigned int i, seg = 0;
+	int n, j;
+
+	for (i = 0; i < st->frame->iovcnt; base = hi, i++) {
+		hi = base + fi[i].iov_len;
+		hi = hi > st->frame->len ? st->frame->len : hi;
+		lo = base > st->hlen ? base : st->hlen;
+		if (lo >= hi)
+			continue;
+		first = st->mss - done;
+		left = hi - lo;
+		n = vnet_csum_cuts((const uint8_t *)fi[i].iov_base +
+				   (lo - base), left, first, st->mss, part,
+				   GSO_SUMS_MAX + 1);
+		for (j = 0; j < n; j++) {
+			r = j ? st->mss : first;
+			r = r > left ? left : r;
+			left -= r;
+			acc = done ? vnet_csum_block_add(acc, part[j], done) :
+				     part[j];
+			done += r;
+			if (done < st->mss)
+				continue;
+			if (seg == GSO_SUMS_MAX)
+				return false;
+			st->seg_sum[seg++] = acc;
+			done = 0;
+		}
+		if (n < 0)
+			return false;			/* too many cuts */
+	}
+	if (done && seg < GSO_SUMS_MAX)
+		st->seg_sum[seg++] = acc;
+	return seg == st->nseg;
+}
+
+/**
  * gso_run() - replicate the headers and slice the payload, mss at a time
  * @st:		state, with hlen, mss, nseg, tmpl and the fix-ups set
  *
@@ -307,6 +359,8 @@ int gso_run(struct gso_state *st)
 	uint8_t *hdr;
 	int k;
 
+	st->presummed = st->zerocopy && st->nseg <= GSO_SUMS_MAX &&
+			gso_sum_all(st);
 	for (i = 0; i < st->nseg; i++, off += n) {
 		n = pay - off < st->mss ? pay - off : st->mss;
 		hdr = gso_seg_begin(st, hl, n);
@@ -318,6 +372,8 @@ int gso_run(struct gso_state *st)
 			     iov + 1, out->iov_max - st->iov_used - 1);
 		if (k < 0)
 			return k;
+		if (st->presummed)
+			st->psum = st->seg_sum[i];
 		st->inner_fix(st, hdr, i, n);
 		if (st->outer_fix)
 			st->outer_fix(st, hdr, i, n);
@@ -333,49 +389,96 @@ int gso_run(struct gso_state *st)
 }
 
 /**
- * gso_whole_split() - zero-copy frame with its checksum field replaced
+ * gso_whole_split() - zero-copy frame with its checksum fields replaced
  * @st:		state
- * @field:	offset of the 2-byte field
- * @c:		its new value
+ * @field:	offsets of the 2-byte fields, ascending, not overlapping
+ * @c:		their new values
+ * @nf:		fields (1 or 2)
  *
- * Three parts: a slice up to the field, the field from out->buf, a slice
- * after it.
+ * Slices of the frame between the fields, each field from out->buf.
  *
  * Return: 1, or -ENOSPC
  */
-static int gso_whole_split(struct gso_state *st, size_t field, uint16_t c)
+static int gso_whole_split(struct gso_state *st, const size_t *field,
+			   const uint16_t *c, unsigned int nf)
 {
 	struct vnet_gso_out *out = st->out;
 	struct iovec *iov = out->iov + st->iov_used;
-	unsigned int room = out->iov_max - st->iov_used;
-	size_t len = st->frame->len;
-	uint8_t *p = gso_seg_begin(st, 2, 0);
-	int a, b;
+	unsigned int room = out->iov_max - st->iov_used, n = 0, i;
+	size_t len = st->frame->len, at = 0;
+	uint8_t *p = gso_seg_begin(st, 2 * nf, 0);
+	int k;
 
 	if (!p)
 		return -ENOSPC;
-	memcpy(p, &c, 2);
-	a = gso_iov_slice(st->frame, 0, field, iov, room);
-	if (a < 0 || (unsigned int)a >= room)
-		return -ENOSPC;
-	iov[a].iov_base = p;
-	iov[a].iov_len = 2;
-	b = gso_iov_slice(st->frame, field + 2, len - field - 2, iov + a + 1,
-			  room - (unsigned int)a - 1);
-	if (b < 0)
-		return -ENOSPC;
+	for (i = 0; i <= nf; i++) {
+		size_t end = i < nf ? field[i] : len;
+
+		k = gso_iov_slice(st->frame, at, end - at, iov + n, room - n);
+		if (k < 0)
+			return -ENOSPC;
+		n += (unsigned int)k;
+		if (i == nf)
+			break;
+		if (n >= room)
+			return -ENOSPC;			/* no piece for it */
+		memcpy(p + 2 * i, &c[i], 2);
+		iov[n].iov_base = p + 2 * i;
+		iov[n++].iov_len = 2;
+		at = field[i] + 2;
+	}
 	out->segs[out->nseg].iov = iov;
-	out->segs[out->nseg].iovcnt = (unsigned int)(a + b + 1);
+	out->segs[out->nseg].iovcnt = n;
 	out->segs[out->nseg].len = len;
-	st->iov_used += (unsigned int)(a + b + 1);
-	st->buf_used += 2;
+	st->iov_used += n;
+	st->buf_used += 2 * nf;
 	out->nseg++;
 	return 1;
 }
 
 /**
- * gso_whole() - the frame as one segment, its checksum completed if asked
+ * gso_whole_outer() - a tunnel's outer UDP checksum over the whole frame
  * @st:		state
+ * @in_sum:	partial sum of the frame from csum_start, inner checksum
+ *		field as completed
+ * @c:		the outer checksum field
+ *
+ * What the segmenter computes for each of several segments, for the one:
+ * the outer pseudo-header, the outer UDP header with its checksum as zero,
+ * the bytes up to csum_start, and the inner datagram as completed (the
+ * outer field's content, a pseudo-header sum from the guest, is not used).
+ *
+ * Return: 0, or -EFAULT if the headers cannot be read (validated: cannot)
+ */
+static int gso_whole_outer(struct gso_state *st, uint32_t in_sum, uint16_t *c)
+{
+	const struct vnet_parse_layer *o = &st->res->outer;
+	size_t cs = st->h->csum_start, len = st->frame->len;
+	uint8_t *t = st->tmpl;
+	uint32_t sum;
+
+	if (cs > sizeof(st->tmpl) || cs < o->l4_off + 8 ||
+	    vnet_pkt_read(st->frame, 0, t, cs))
+		return -EFAULT;				/* validated: cannot */
+	memset(t + o->l4_off + 6, 0, 2);
+	sum = o->l3 == VNET_L3_IPV6 ?
+	      vnet_csum_pseudo_ipv6(t + o->l3_off + 8, t + o->l3_off + 24, 17,
+				    (uint32_t)(len - o->l4_off)) :
+	      vnet_csum_pseudo_ipv4(t + o->l3_off + 12, t + o->l3_off + 16, 17,
+				    (uint32_t)(len - o->l4_off));
+	sum = vnet_csum_partial(t + o->l4_off, cs - o->l4_off, sum);
+	sum = vnet_csum_block_add(sum, in_sum, cs - o->l4_off);
+	*c = vnet_csum_udp_finish(sum);
+	return 0;
+}
+
+/**
+ * gso_whole() - the frame as one segment, its checksums completed if asked
+ * @st:		state
+ *
+ * The checksum at csum_start; for a tunnel with UDP_TUNNEL_CSUM the outer
+ * UDP checksum too, over the inner datagram as completed: a frame that
+ * fits in one MSS gets what each segment of a longer one gets.
  *
  * Return: 1, or -ENOSPC
  */
@@ -383,21 +486,38 @@ static int gso_whole(struct gso_state *st)
 {
 	const struct vnet_hdr *h = st->h;
 	bool csum = h->flags & VNET_HDR_F_NEEDS_CSUM;
-	size_t field = (size_t)h->csum_start + h->csum_offset;
-	size_t len = st->frame->len;
-	uint16_t c = 0;
+	bool outer = csum && (h->flags & VNET_HDR_F_UDP_TUNNEL_CSUM);
+	size_t field[2], len = st->frame->len, cs = h->csum_start;
+	uint16_t c[2] = { 0, 0 }, old;
+	uint32_t sum = 0;
+	unsigned int nf = 0;
 	uint8_t *p;
 
-	if (csum && vnet_tx_csum_compute(st->frame, h->csum_start,
-					 h->csum_offset, &c))
+	field[1] = cs + h->csum_offset;
+	if (csum && (field[1] > len - 2 || len < 2 ||
+		     vnet_csum_iov(st->frame->iov, st->frame->iovcnt, cs,
+				   len - cs, &sum) ||
+		     vnet_pkt_read(st->frame, field[1], &old, 2)))
 		return -EFAULT;				/* validated: cannot */
-	if (csum && st->zerocopy)
-		return gso_whole_split(st, field, c);
+	c[1] = vnet_csum_udp_finish(sum);
+	if (outer) {
+		/* The inner datagram as completed: old field out, new in. */
+		sum = vnet_csum_block_add(sum, (uint32_t)(uint16_t)~old + c[1],
+					  h->csum_offset);
+		if (gso_whole_outer(st, sum, &c[0]))
+			return -EFAULT;
+		field[0] = st->res->outer.l4_off + 6;
+	}
+	nf = csum + outer;
+	if (nf && st->zerocopy)
+		return gso_whole_split(st, field + 2 - nf, c + 2 - nf, nf);
 	p = gso_seg_begin(st, 0, len);
 	if (!p || gso_seg_end(st, p, 0, 0, len))
 		return -ENOSPC;
-	if (csum && !st->zerocopy)
-		memcpy(p + field, &c, 2);
+	if (csum)
+		memcpy(p + field[1], &c[1], 2);
+	if (outer)
+		memcpy(p + field[0], &c[0], 2);
 	return 1;
 }
 

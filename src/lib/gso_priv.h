@@ -19,6 +19,9 @@
 /* Most pieces a frame may be in for the tunnel view and slicing. */
 #define GSO_IOV_MAX	128
 
+/* Most segments whose payload sums are taken in one pass beforehand. */
+#define GSO_SUMS_MAX	64
+
 struct gso_state;
 
 /**
@@ -61,7 +64,9 @@ typedef void (*gso_fix_fn)(struct gso_state *st, uint8_t *hdr, unsigned int i,
  * @otnl_fast:	the outer UDP checksum comes from @otnl_base
  * @inner_fix:	fix-up of the segmented layer
  * @outer_fix:	fix-up of a tunnel's outer headers, or NULL
+ * @presummed:	@seg_sum holds every segment's payload sum (zero-copy)
  * @tmpl:	the headers as the frame has them
+ * @seg_sum:	payload sums of the segments, taken in one pass
  */
 struct gso_state {
 	struct vnet_gso_ctx *ctx;
@@ -90,7 +95,9 @@ struct gso_state {
 	bool otnl_fast;
 	gso_fix_fn inner_fix;
 	gso_fix_fn outer_fix;
+	bool presummed;
 	uint8_t tmpl[VNET_TX_HDR_MAX + 8];
+	uint32_t seg_sum[GSO_SUMS_MAX];
 };
 
 int tx_parse_config_parse(const struct vnet_pkt *pkt,
@@ -103,7 +110,6 @@ uint8_t *gso_seg_begin(struct gso_state *st, size_t hlen, size_t plen);
 int gso_seg_end(struct gso_state *st, uint8_t *hdr, size_t hlen, size_t poff,
 		size_t plen);
 int gso_run(struct gso_state *st);
-uint32_t gso_sum_copy(uint8_t *dst, const uint8_t *src, size_t len);
 void gso_fix_l3(uint8_t *hdr, const struct vnet_parse_layer *l, size_t l3_len,
 		uint16_t id, uint32_t base);
 uint32_t gso_ip_base(const uint8_t *tmpl, const struct vnet_parse_layer *l);

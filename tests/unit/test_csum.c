@@ -668,6 +668,101 @@ static void test_rfc1071_iov_random_segments(void **state)
 	}
 }
 
+/*
+ * vnet_csum_copy(): every start parity and alignment, lengths across the
+ * vector path's thresholds, with and without the copy; the sum against
+ * ref_sum(), the copy byte for byte, and nothing written outside it.
+ */
+static void test_csum_copy(void **state)
+{
+	static uint8_t b[5000], d[6000];
+	size_t off, len, k, at;
+
+	(void)state;
+	rng_seed(77);
+	rnd_fill(b, sizeof(b));
+	for (off = 0; off < 70; off++) {
+		for (len = 0; len < 3000; len += len < 200 ? 1 : 37) {
+			at = 3 + off % 5;
+			memset(d, 0xaa, sizeof(d));
+			assert_int_equal(folded(vnet_csum_copy(NULL, b + off,
+							       len)),
+					 ref_sum(b + off, len));
+			assert_int_equal(folded(vnet_csum_copy(d + at, b + off,
+							       len)),
+					 ref_sum(b + off, len));
+			assert_memory_equal(d + at, b + off, len);
+			for (k = 0; k < at; k++)
+				assert_int_equal(d[k], 0xaa);
+			for (k = at + len; k < sizeof(d); k++)
+				assert_int_equal(d[k], 0xaa);
+		}
+	}
+}
+
+/*
+ * vnet_csum_cuts(): random buffers, starts, first ranges and steps (from 1
+ * byte, several cuts in one vector, to more than a vector), each range's
+ * sum against ref_sum() of that range; the count and the limits.
+ */
+static void test_csum_cuts(void **state)
+{
+	static uint8_t b[9000];
+	static uint32_t sums[9000];
+	unsigned int c;
+	int n, k;
+
+	(void)state;
+	rng_seed(79);
+	rnd_fill(b, sizeof(b));
+	for (c = 0; c < 3000; c++) {
+		size_t off = rnd_below(130), len = 1 + rnd_below(c % 4 ? 4000 :
+								 200);
+		size_t first = 1 + rnd_below(c % 3 ? 1600 : 70);
+		size_t step = 1 + rnd_below(c % 5 ? 1500 : 90), at, r;
+
+		n = vnet_csum_cuts(b + off, len, first, step, sums, 9000);
+		assert_int_equal(n, first >= len ? 1 :
+				 1 + (int)((len - first + step - 1) / step));
+		for (k = 0, at = 0; k < n; k++, at += r) {
+			r = k ? step : first;
+			r = r > len - at ? len - at : r;
+			assert_int_equal(folded(sums[k]),
+					 ref_sum(b + off + at, r));
+		}
+		assert_int_equal(at, len);
+	}
+	assert_int_equal(vnet_csum_cuts(b, 100, 10, 10, sums, 9), -ENOSPC);
+	assert_int_equal(vnet_csum_cuts(b, 100, 10, 10, sums, 10), 10);
+	assert_int_equal(vnet_csum_cuts(b, 0, 10, 10, sums, 10), -EINVAL);
+	assert_int_equal(vnet_csum_cuts(b, 10, 0, 10, sums, 10), -EINVAL);
+	assert_int_equal(vnet_csum_cuts(b, 10, 1, 0, sums, 10), -EINVAL);
+}
+
+/* vnet_csum_copy() pieces joined with vnet_csum_block_add(), odd cuts. */
+static void test_csum_copy_blocks(void **state)
+{
+	static uint8_t b[4000], d[4000];
+	unsigned int c;
+
+	(void)state;
+	rng_seed(78);
+	rnd_fill(b, sizeof(b));
+	for (c = 0; c < 2000; c++) {
+		size_t len = 1 + rnd_below(sizeof(b) - 1), off = 0, n;
+		uint32_t sum = 0;
+
+		while (off < len) {
+			n = 1 + rnd_below(len - off < 1600 ? len - off : 1600);
+			sum = vnet_csum_block_add(sum, vnet_csum_copy(d + off,
+							b + off, n), off);
+			off += n;
+		}
+		assert_int_equal(folded(sum), ref_sum(b, len));
+		assert_memory_equal(d, b, len);
+	}
+}
+
 /* Ranges past the end of the list, or whose end overflows, are refused
  * with -EFAULT and leave the sum alone; empty ranges up to the end are fine. */
 static void test_iov_bounds(void **state)
@@ -716,6 +811,9 @@ int main(void)
 		cmocka_unit_test(test_rfc1624_replace16_matches_recompute),
 		cmocka_unit_test(test_rfc1624_replace32_matches_recompute),
 		cmocka_unit_test(test_rfc1071_paths_random),
+		cmocka_unit_test(test_csum_copy),
+		cmocka_unit_test(test_csum_copy_blocks),
+		cmocka_unit_test(test_csum_cuts),
 		cmocka_unit_test(test_rfc1071_paths_tails),
 		cmocka_unit_test(test_rfc1071_paths_large_extremes),
 		cmocka_unit_test(test_dispatch_names_best_path),

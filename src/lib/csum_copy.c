@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: MIT
-/* gso_csum.c - a segment's payload summed, and copied, in one pass */
+/* csum_copy.c - the Internet checksum of bytes summed while they are copied */
 
 #include <string.h>
 
 #include "vnet/csum.h"
-#include "gso_priv.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 
-#define GSO_AVX512 __attribute__((target("avx512f,avx512bw")))
+#define CSUM_COPY_AVX512 __attribute__((target("avx512f,avx512bw")))
 
 /**
- * gso_sum_avx512() - ones' complement sum of @len bytes, copied if asked
+ * csum_copy_avx512() - ones' complement sum of @len bytes, copied if asked
  * @dst:	destination, or NULL to sum only
  * @src:	bytes, any alignment
  * @len:	bytes, at least 1
@@ -27,8 +26,8 @@
  *
  * Return: the partial sum
  */
-static inline __attribute__((always_inline)) GSO_AVX512 uint32_t
-gso_sum_avx512(uint8_t *dst, const uint8_t *src, size_t len)
+static inline __attribute__((always_inline)) CSUM_COPY_AVX512 uint32_t
+csum_copy_avx512(uint8_t *dst, const uint8_t *src, size_t len)
 {
 	size_t head = (uintptr_t)src & 63, left = len + head;
 	const uint8_t *p = src - head;
@@ -84,35 +83,37 @@ gso_sum_avx512(uint8_t *dst, const uint8_t *src, size_t len)
 	return (uint32_t)s;
 }
 /**
- * gso_sum_avx512_only() - gso_sum_avx512() without the copy, compiled apart
+ * csum_copy_avx512_sum() - csum_copy_avx512() summing only, compiled apart
  * @src:	bytes
  * @len:	bytes, at least 1
  *
  * Return: the partial sum
  */
-static GSO_AVX512 uint32_t gso_sum_avx512_only(const uint8_t *src, size_t len)
+static CSUM_COPY_AVX512 uint32_t csum_copy_avx512_sum(const uint8_t *src,
+						      size_t len)
 {
-	return gso_sum_avx512(NULL, src, len);
+	return csum_copy_avx512(NULL, src, len);
 }
 
 /**
- * gso_sum_avx512_copy() - gso_sum_avx512() with the copy, compiled apart
+ * csum_copy_avx512_copy() - csum_copy_avx512() with the copy, compiled apart
  * @dst:	destination
  * @src:	bytes
  * @len:	bytes, at least 1
  *
  * Return: the partial sum
  */
-static GSO_AVX512 uint32_t gso_sum_avx512_copy(uint8_t *dst, const uint8_t *src,
-					       size_t len)
+static CSUM_COPY_AVX512 uint32_t csum_copy_avx512_copy(uint8_t *dst,
+						       const uint8_t *src,
+						       size_t len)
 {
-	return gso_sum_avx512(dst, src, len);
+	return csum_copy_avx512(dst, src, len);
 }
 #endif
 
 /**
- * gso_sum_copy() - sum a payload piece, and copy it when @dst is not NULL
- * @dst:	destination, or NULL
+ * vnet_csum_copy() - sum bytes and copy them, in one pass
+ * @dst:	destination, or NULL to sum only
  * @src:	bytes
  * @len:	bytes
  *
@@ -123,7 +124,7 @@ static GSO_AVX512 uint32_t gso_sum_avx512_copy(uint8_t *dst, const uint8_t *src,
  * Return: the partial sum, as vnet_csum_partial() gives it (the same once
  * folded)
  */
-uint32_t gso_sum_copy(uint8_t *dst, const uint8_t *src, size_t len)
+uint32_t vnet_csum_copy(void *dst, const void *src, size_t len)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
 	static _Atomic int avx512 = -1;	/* racing threads store the same */
@@ -131,8 +132,8 @@ uint32_t gso_sum_copy(uint8_t *dst, const uint8_t *src, size_t len)
 	if (avx512 < 0)
 		avx512 = vnet_csum_has_avx512();
 	if (avx512 && len >= 64)
-		return dst ? gso_sum_avx512_copy(dst, src, len) :
-			     gso_sum_avx512_only(src, len);
+		return dst ? csum_copy_avx512_copy(dst, src, len) :
+			     csum_copy_avx512_sum(src, len);
 #endif
 	if (dst)
 		memcpy(dst, src, len);

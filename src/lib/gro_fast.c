@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: MIT
+/* gro_fast.c - a segment of a held flow found by its header bytes, no parse */
+
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "gro_priv.h"
+
+#include "vnet/csum.h"
+
+/*
+ * A segment whose header bytes are its flow's held header byte for byte,
+ * but for the fields that differ between segments of one stream (IP total
+ * or payload length, IPv4 ID and header checksum, TCP sequence number and
+ * checksum), parses as that header does: same layout, same key, no options
+ * the flow did not have, nothing the ladder of gro_prepare() would refuse
+ * but its checksums, which are verified here from sums made once per flow
+ * and the payload's sum taken while it is copied. Such a segment skips the
+ * parser and the ladder, not the rules: gro_decide() judges it as any
+ * other. Any mismatch sends the segment down the full path.
+ */
+
+/**
+ * gro_ld16() - a 16-bit field as loaded, the checksum's convention
+ * @p:		two bytes
+ *
+ * Return: the bytes as a native-endian word
+ */
+static inline uint32_t gro_ld16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/**
+ * gro_ld32() - four bytes as a native-endian word
+ * @p:		four bytes
+ *
+ * Return: the word
+ */
+static inline uint32_t gro_ld32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/**
+ * gro_fold_ok() - does a sum over a checksummed range verify
+ * @s:		64-bit sum, checksum field included
+ *
+ * Return: true if it folds to 0xffff
+ */
+static inline bool gro_fold_ok(uint64_t s)
+{
+	s = (s & 0xffffffffu) + (s >> 32);
+	s = (s & 0xffffffffu) + (s >> 32);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return s == 0xffff;
+}
+
+/**
+ * gro_fast_hash() - the fast index's slot for an address word and ports
+ * @a:		the word before the TCP header (last of the destination
+ *		address), as loaded
+ * @ports:	source and destination ports, as loaded
+ *
+ * Return: the slot
+ */
+static inline unsigned int gro_fast_hash(uint32_t a, uint32_t ports)
+{
+	uint64_t x = ((uint64_t)a << 32 | ports) * 0x9e3779b97f4a7c15ull;
+
+	return (unsigned int)(x >> 56) % VNET_GRO_FAST_TAB;
+}
+
+/**
+ * gro_fast_layout() - make a flow's layout the context's fast one
+ * @ctx:	the context
+ * @f:		the flow
+ *
+ * The mask clears the bytes a segment may differ in.
+ */
+static void gro_fast_layout(struct vnet_gro_ctx *ctx,
+			    const struct vnet_gro_flow *f)
+{
+	uint8_t m[VNET_GRO_FAST_HDR];
+	size_t l3 = f->l3_off, l4 = f->l4_off;
+
+	memset(m, 0xff, f->hdr_len);
+	memset(m + f->hdr_len, 0, sizeof(m) - f->hdr_len);
+	if (f->v6) {
+		memset(m + l3 + 4, 0, 2);		/* payload length */
+	} else {
+		memset(m + l3 + 2, 0, 4);		/* total length, ID */
+		memset(m + l3 + 10, 0, 2);		/* header checksum */
+	}
+	memset(m + l4 + 4, 0, 4);			/* sequence number */
+	memset(m + l4 + 16, 0, 2);			/* checksum */
+	memcpy(ctx->fast_mask, m, sizeof(m));
+	ctx->fast_l3 = l3;
+	ctx->fast_l4 = l4;
+	ctx->fast_hlen = f->hdr_len;
+	ctx->fast_v6 = f->v6;
+}
+
+/**
+ * gro_sub16() - take a 16-bit field out of a sum
+ * @sum:	64-bit sum that includes the field
+ * @p:		the field
+ *
+ * Ones' complement subtraction is the addition of the complement: the
+ * result is the same modulo 0xffff, which is all a verification needs.
+ *
+ * Return: the sum without the field
+ */
+static inline uint64_t gro_sub16(uint64_t sum, const uint8_t *p)
+{
+	return sum + (0xffff ^ gro_ld16(p));
+}
+
+/**
+ * gro_fast_sums() - the per-flow parts of a segment's checksums
+ * @f:		the flow, its first segment in f->buf
+ *
+ * Summed from the held header in place, the per-segment fields taken out
+ * again: no copy to patch, whose reads would wait on the patching stores.
+ */
+static void gro_fast_sums(struct vnet_gro_flow *f)
+{
+	const uint8_t *ip = f->buf + f->l3_off, *th = f->buf + f->l4_off;
+	uint64_t s;
+
+	f->ip_base = 0;
+	if (!f->v6) {
+		s = vnet_csum_partial(ip, f->l4_off - f->l3_off, 0);
+		s = gro_sub16(gro_sub16(gro_sub16(s, ip + 2), ip + 4), ip + 10);
+		f->ip_base = (uint32_t)(s % 0xffff);
+	}
+	s = vnet_csum_partial(th, f->hdr_len - f->l4_off, f->v6 ?
+		vnet_csum_pseudo_ipv6(ip + 8, ip + 24, 6, 0) :
+		vnet_csum_pseudo_ipv4(ip + 12, ip + 16, 6, 0));
+	s = gro_sub16(gro_sub16(gro_sub16(s, th + 4), th + 6), th + 16);
+	f->l4_base = (uint32_t)(s % 0xffff);
+}
+
+/**
+ * gro_fast_setup() - let a flow just started take the fast path
+ * @ctx:	the context
+ * @f:		the flow, started by its first segment
+ * @first:	no other flow is held: the flow's layout becomes the fast one
+ *
+ * Only TCP without a tunnel, under Linux's rules, laid out as the context's
+ * fast layout.
+ */
+void gro_fast_setup(struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
+		    bool first)
+{
+	const uint8_t *b = f->buf;
+
+	f->fast = false;
+	if (f->udp || f->tunnel || (ctx->p.flags & VNET_GRO_F_RSC) ||
+	    f->hdr_len > VNET_GRO_FAST_HDR - 8 ||
+	    f->hdr_len < f->l4_off + 20)
+		return;
+	if (first || !ctx->fast_l4)
+		gro_fast_layout(ctx, f);
+	else if (ctx->fast_l3 != f->l3_off || ctx->fast_l4 != f->l4_off ||
+		 ctx->fast_hlen != f->hdr_len || ctx->fast_v6 != f->v6)
+		return;				/* another layout */
+	gro_fast_sums(f);
+	f->fast = true;
+	ctx->fast_tab[gro_fast_hash(gro_ld32(b + f->l4_off - 4),
+				    gro_ld32(b + f->l4_off))] =
+		(uint16_t)(f - ctx->flows + 1);
+}
+
+/**
+ * gro_fast_same() - the header bytes match the held ones under the mask
+ * @ctx:	the context, its fast layout the flow's
+ * @f:		the flow
+ * @p:		the segment's first bytes (hdr_len rounded up to 8 at least)
+ *
+ * Return: true if every byte outside the per-segment fields is equal
+ */
+static bool gro_fast_same(const struct vnet_gro_ctx *ctx,
+			  const struct vnet_gro_flow *f, const uint8_t *p)
+{
+	uint64_t a, b, d = 0;
+	size_t i, n = (f->hdr_len + 7) / 8;
+
+	for (i = 0; i < n; i++) {
+		memcpy(&a, f->buf + 8 * i, 8);
+		memcpy(&b, p + 8 * i, 8);
+		d |= (a ^ b) & ctx->fast_mask[i];
+	}
+	return !d;
+}
+
+/**
+ * gro_fast_csum() - verify a fast segment's IPv4 header and TCP checksums
+ * @f:		the flow
+ * @p:		the segment's headers
+ * @len:	the segment's length
+ * @psum:	its payload's sum, as from the payload's first byte
+ *
+ * Return: true if both verify
+ */
+static bool gro_fast_csum(const struct vnet_gro_flow *f, const uint8_t *p,
+			  size_t len, uint32_t psum)
+{
+	const uint8_t *ip = p + f->l3_off, *th = p + f->l4_off;
+	uint32_t l4len = htonl((uint32_t)(len - f->l4_off));
+	uint64_t s;
+
+	if (!f->v6 && !gro_fold_ok((uint64_t)f->ip_base + gro_ld16(ip + 2) +
+				   gro_ld16(ip + 4) + gro_ld16(ip + 10)))
+		return false;
+	s = (uint64_t)f->l4_base + (l4len & 0xffff) + (l4len >> 16) +
+	    gro_ld16(th + 4) + gro_ld16(th + 6) + gro_ld16(th + 16);
+	/* The TCP header is 4-byte aligned in length: the payload pairs
+	 * its bytes as the header does. */
+	return gro_fold_ok(s + psum);
+}
+
+/**
+ * gro_fast_fill() - what gro_prepare() would have set, from the flow
+ * @s:		the segment; s->pkt set
+ * @f:		its flow
+ * @p:		its headers
+ */
+static void gro_fast_fill(struct gro_seg *s, const struct vnet_gro_flow *f,
+			  const uint8_t *p)
+{
+	struct vnet_parse_layer *l = &s->res.outer;
+	const uint8_t *th = p + f->l4_off;
+
+	l->l3 = f->v6 ? VNET_L3_IPV6 : VNET_L3_IPV4;
+	l->l3_off = f->l3_off;
+	l->l4 = VNET_L4_TCP;
+	l->l4_proto = 6;
+	l->l4_off = f->l4_off;
+	l->payload_off = f->hdr_len;
+	l->payload_len = s->pay_len;
+	s->l = l;
+	s->o = NULL;
+	s->hdr = p;
+	s->hdr_len = f->hdr_len;
+	s->seq = vnet_load_be32(th + 4);
+	s->ack = vnet_load_be32(th + 8);
+	s->flags = th[13];
+	s->win = vnet_load_be16(th + 14);
+	s->key = f->key;
+	s->hash = f->hash;
+	s->csum_ok = true;
+	s->copied = true;
+}
+
+/**
+ * gro_fast_pos() - a flow's position in the age order
+ * @ctx:	the context
+ * @idx:	its index
+ *
+ * Return: the position, or -1 if it holds nothing
+ */
+static int gro_fast_pos(const struct vnet_gro_ctx *ctx, unsigned int idx)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nheld; i++)
+		if (ctx->order[i] == idx)
+			return (int)i;
+	return -1;
+}
+
+/**
+ * gro_fast_find() - the held flow a segment joins without a parse
+ * @ctx:	the context
+ * @s:		the segment; s->pkt set
+ *
+ * On success the payload has been copied after the flow's bytes (not yet
+ * counted in its length) and @s is filled as gro_prepare() fills it.
+ *
+ * Return: the flow's position in the age order, or -1: take the full path
+ */
+int gro_fast_find(struct vnet_gro_ctx *ctx, struct gro_seg *s)
+{
+	const struct vnet_pkt *pkt = s->pkt;
+	size_t len = pkt->len, head = (ctx->fast_hlen + 7) & ~(size_t)7;
+	const struct vnet_gro_flow *f;
+	const uint8_t *p;
+	unsigned int idx;
+	uint32_t psum;
+	int pos;
+
+	if (!ctx->nheld || !ctx->fast_l4 || !pkt->iovcnt ||
+	    (ctx->p.flags & (VNET_GRO_F_RSC | VNET_GRO_F_SLOW)) ||
+	    pkt->iov[0].iov_len < head || len <= ctx->fast_hlen)
+		return -1;
+	p = pkt->iov[0].iov_base;
+	idx = ctx->fast_tab[gro_fast_hash(gro_ld32(p + ctx->fast_l4 - 4),
+					  gro_ld32(p + ctx->fast_l4))];
+	if (!idx--)
+		return -1;
+	f = &ctx->flows[idx];
+	if (!f->fast || !f->len || f->hdr_len != ctx->fast_hlen ||
+	    !gro_fast_same(ctx, f, p))
+		return -1;
+	if (vnet_load_be16(p + f->l3_off + (f->v6 ? 4 : 2)) + f->l3_off +
+	    (f->v6 ? 40 : 0) != len)
+		return -1;			/* a trailer, or short */
+	pos = gro_fast_pos(ctx, idx);
+	s->pay_len = len - f->hdr_len;
+	if (pos < 0 || s->pay_len > ctx->buf_size - f->len ||
+	    gro_copy_sum(pkt, f->hdr_len, s->pay_len, f->buf + f->len, &psum) ||
+	    !gro_fast_csum(f, p, len, psum))
+		return -1;
+	gro_fast_fill(s, f, p);
+	return pos;
+}
