@@ -146,6 +146,9 @@ struct vnet_vu_config {
  * @nacks:		REPLY_ACK answers that reported failure
  * @queue_errors:	queues a guest fault broke (signalled on the
  *			queue's error eventfd)
+ * @mem_repeats:	ADD_MEM_REG of a region already present, REM_MEM_REG
+ *			of one already gone: acknowledged, nothing changed
+ *			(QEMU before 8.0 sends both once per queue pair)
  */
 struct vnet_vu_stats {
 	uint64_t connections;
@@ -162,6 +165,7 @@ struct vnet_vu_stats {
 	uint64_t io_errors;
 	uint64_t nacks;
 	uint64_t queue_errors;
+	uint64_t mem_repeats;
 };
 
 /**

@@ -11,8 +11,10 @@
 # Usage: scripts/guest/build-initramfs.sh [CACHE_DIR]
 #   CACHE_DIR defaults to $VNETD_GUEST_DIR, else
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/vnetd-guest. A kernel already unpacked
-#   there is reused; the initramfs is rebuilt when this script, init.sh or
-#   tcpio.c is newer than it. Prints "kernel PATH" and "initrd PATH".
+#   there is reused; the initramfs is named by a hash of this script,
+#   init.sh and tcpio.c (initramfs-HASH.cpio.gz), so checkouts that differ
+#   and share the cache each get their own, and it is built when missing.
+#   Prints "kernel PATH" and "initrd PATH".
 #   VNETD_GUEST_KERNEL_PKG names another kernel package (default: what
 #   linux-image-amd64 depends on).
 # Exit: 0; 77 when the kernel package or busybox cannot be had; 1 otherwise.
@@ -79,7 +81,7 @@ copy_with_libs() {
 }
 
 build_initrd() {
-	stage="$dir/stage"
+	stage="$dir/stage.$$"
 	rm -rf "$stage"
 	mkdir -p "$stage/bin" "$stage/sbin" "$stage/etc" "$stage/proc" \
 		"$stage/sys" "$stage/dev" "$stage/tmp" "$stage/lib/modules"
@@ -103,8 +105,8 @@ build_initrd() {
 	install -m 755 "$here/init.sh" "$stage/init"
 	[ "$(id -u)" = 0 ] && mknod -m 600 "$stage/dev/console" c 5 1
 	(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) \
-		>"$dir/initramfs.cpio.gz.tmp"
-	mv "$dir/initramfs.cpio.gz.tmp" "$dir/initramfs.cpio.gz"
+		>"$initrd.tmp.$$"
+	mv "$initrd.tmp.$$" "$initrd"
 	rm -rf "$stage"
 }
 
@@ -118,11 +120,8 @@ mkdir -p "$dir"
 fetch_kernel
 kver=$(ls "$dir/kernel/lib/modules" | head -n 1)
 ln -sf "kernel/boot/vmlinuz-$kver" "$dir/bzImage"
-if [ ! -f "$dir/initramfs.cpio.gz" ] ||
-	[ "$here/init.sh" -nt "$dir/initramfs.cpio.gz" ] ||
-	[ "$here/tcpio.c" -nt "$dir/initramfs.cpio.gz" ] ||
-	[ "$0" -nt "$dir/initramfs.cpio.gz" ]; then
-	build_initrd
-fi
+hash=$(cat "$0" "$here/init.sh" "$here/tcpio.c" | sha256sum | cut -c1-16)
+initrd="$dir/initramfs-$hash.cpio.gz"
+[ -f "$initrd" ] || build_initrd
 echo "kernel $dir/bzImage"
-echo "initrd $dir/initramfs.cpio.gz"
+echo "initrd $initrd"

@@ -11,7 +11,9 @@
 #   vnet.bytes=N         bytes of each TCP stream (default 10485760)
 #   vnet.port=P          send to P, then receive from P+1 (default 5201)
 #   vnet.timeout=S       power off after S seconds whatever happens (200)
+#   vnet.queues=N        queue pairs to turn on (ethtool -L combined N; 1)
 # Markers: "ping ok|fail", "features <bits>", "ethtool <line>",
+# "channels <combined>", "queue <ethtool -S line>" (with vnet.queues),
 # "sha256 sent|recv <hex> <bytes>", "stats <dir> <bytes> <packets>",
 # "phase send|recv tx <bytes> <packets> rx <bytes> <packets>" (during a stream),
 # "client tcpio|nc" (the program that moved the streams),
@@ -59,6 +61,11 @@ eth_up() {
 	[ -n "$MTU" ] && ip link set eth0 mtu "$MTU"
 	ip addr add "$IP" dev eth0
 	ip link set eth0 up
+	if [ "$QUEUES" -gt 1 ]; then
+		ethtool -L eth0 combined "$QUEUES" ||
+			say "result fail ethtool -L eth0 combined $QUEUES"
+		say "channels $(ethtool -l eth0 | awk '/^Combined/ { n = $2 } END { print n }')"
+	fi
 	say "features $(cat /sys/class/net/eth0/device/features)"
 	say "mtu $(cat /sys/class/net/eth0/mtu)"
 	ethtool -k eth0 2>/dev/null | grep -E \
@@ -71,6 +78,9 @@ stats() {
 		s=/sys/class/net/eth0/statistics
 		say "stats $d $(cat $s/${d}_bytes) $(cat $s/${d}_packets)"
 	done
+	[ "$QUEUES" -gt 1 ] || return 0
+	ethtool -S eth0 2>/dev/null | grep -E '_queue_[0-9]+_(packets|kicks)' |
+	while read -r l; do say "queue $l"; done
 }
 
 ping_peer() {
@@ -139,6 +149,7 @@ TEST=$(arg vnet.test tcp)
 BYTES=$(arg vnet.bytes 10485760)
 PORT=$(arg vnet.port 5201)
 TIMEOUT=$(arg vnet.timeout 200)
+QUEUES=$(arg vnet.queues 1)
 
 (sleep "$TIMEOUT"; say "result fail guest timeout"; halt_now) &
 say "up $(uname -r) $(cut -d' ' -f1 /proc/uptime) s"

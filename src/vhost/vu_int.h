@@ -113,12 +113,14 @@ struct vu_msg {
  * struct vu_map - one mmap of a frontend fd behind a memory region
  * @gpa:	region's guest address
  * @size:	region's size
+ * @uva:	region's frontend address
  * @base:	what mmap returned
  * @len:	what was mapped (offset + size)
  */
 struct vu_map {
 	uint64_t gpa;
 	uint64_t size;
+	uint64_t uva;
 	void *base;
 	size_t len;
 };
@@ -187,6 +189,7 @@ int vu_msg_take_fd(struct vu_msg *m, unsigned int i);
 void vu_seal_shrink(int fd);
 int vu_mem_add(struct vnet_vu *vu, const struct vu_region *r, int fd);
 int vu_mem_del(struct vnet_vu *vu, const struct vu_region *r);
+int vu_mem_find(const struct vnet_vu *vu, const struct vu_region *r);
 void vu_mem_clear(struct vnet_vu *vu);
 int vu_mem_set_table(struct vnet_vu *vu, struct vu_msg *m);
 

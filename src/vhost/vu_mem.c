@@ -63,12 +63,37 @@ static void *vu_mem_map(const struct vu_region *r, int fd, size_t *len)
 }
 
 /**
+ * vu_mem_find() - the mapped region that @r names exactly
+ * @vu:	the backend
+ * @r:	guest address, size and frontend address to look for
+ *
+ * Return: its index in vu->maps, or -ENOENT
+ */
+int vu_mem_find(const struct vnet_vu *vu, const struct vu_region *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < vu->nmaps; i++) {
+		const struct vu_map *m = &vu->maps[i];
+
+		if (m->gpa == r->gpa && m->size == r->size && m->uva == r->uva)
+			return (int)i;
+	}
+	return -ENOENT;
+}
+
+/**
  * vu_mem_add() - map one region and insert it into the table
  * @vu:		the backend
  * @r:		the region
  * @fd:		its fd; always closed (a mapping keeps what it needs)
  *
- * Return: 0, or -errno (the region is not added)
+ * A region identical to one present (same guest address, size and frontend
+ * address) is already there: QEMU before 8.0 sends ADD_MEM_REG once per
+ * vhost_dev, so once per queue pair, and libvhost-user compares regions the
+ * same way. Anything else that overlaps is refused by vnet_mem_add().
+ *
+ * Return: 0 (added, or already present), or -errno (the region is not added)
  */
 int vu_mem_add(struct vnet_vu *vu, const struct vu_region *r, int fd)
 {
@@ -78,6 +103,11 @@ int vu_mem_add(struct vnet_vu *vu, const struct vu_region *r, int fd)
 	void *base;
 	int ret;
 
+	if (r->size && vu_mem_find(vu, r) >= 0) {
+		close(fd);
+		vu->stats.mem_repeats++;	/* the same region again: no change */
+		return 0;
+	}
 	if (r->size == 0 || vu->nmaps >= VU_MEM_SLOTS) {
 		close(fd);
 		vu->stats.bad_mem++;	/* empty region, or table full */
@@ -97,33 +127,32 @@ int vu_mem_add(struct vnet_vu *vu, const struct vu_region *r, int fd)
 		vu->stats.bad_mem++;	/* overlap, overflow, full */
 		return ret;
 	}
-	vu->maps[vu->nmaps++] = (struct vu_map){ r->gpa, r->size, base, len };
+	vu->maps[vu->nmaps++] = (struct vu_map){ r->gpa, r->size, r->uva,
+						   base, len };
 	return 0;
 }
 
 /**
  * vu_mem_del() - remove the region that REM_MEM_REG names, and unmap it
  * @vu:	the backend
- * @r:	the region: guest address and size must match exactly
+ * @r:	the region: guest address, size and frontend address must match
  *
  * Return: 0, or -ENOENT
  */
 int vu_mem_del(struct vnet_vu *vu, const struct vu_region *r)
 {
-	unsigned int i;
+	int i = vu_mem_find(vu, r);
+	struct vu_map *m;
 
-	for (i = 0; i < vu->nmaps; i++) {
-		struct vu_map *m = &vu->maps[i];
-
-		if (m->gpa != r->gpa || m->size != r->size)
-			continue;
-		vnet_mem_del(&vu->mem, m->gpa, m->size);
-		munmap(m->base, m->len);
-		*m = vu->maps[--vu->nmaps];
-		return 0;
+	if (i < 0) {
+		vu->stats.bad_mem++;	/* no such region */
+		return -ENOENT;
 	}
-	vu->stats.bad_mem++;	/* no such region */
-	return -ENOENT;
+	m = &vu->maps[i];
+	vnet_mem_del(&vu->mem, m->gpa, m->size);
+	munmap(m->base, m->len);
+	*m = vu->maps[--vu->nmaps];
+	return 0;
 }
 
 /**

@@ -150,11 +150,21 @@ static int vu_add_mem_reg(struct vnet_vu *vu, struct vu_msg *m)
 	return vu_vring_remap(vu);
 }
 
+/*
+ * A region already gone is acknowledged and changes nothing: QEMU before 8.0
+ * sends REM_MEM_REG once per vhost_dev (queue pair), like ADD_MEM_REG, so
+ * the second queue pair removes what the first one removed. Otherwise the
+ * queues stop (keeping their bases), and start again on the smaller table.
+ */
 static int vu_rem_mem_reg(struct vnet_vu *vu, struct vu_msg *m)
 {
 	unsigned int i;
 	int ret;
 
+	if (vu_mem_find(vu, &m->p.reg.r) < 0) {
+		vu->stats.mem_repeats++;	/* removed already */
+		return 0;
+	}
 	for (i = 0; i < vu->nqueues; i++)
 		if (vu->vr[i].started)
 			vu_vring_stop(vu, i);
@@ -214,11 +224,8 @@ static int vu_set_vring_base(struct vnet_vu *vu, struct vu_msg *m)
 		vu->stats.bad_state++;	/* base of a running ring */
 		return -EBUSY;
 	}
+	/* Kept whole: packed rings drop bits 16..31 when they start. */
 	vu->vr[idx].base = m->p.state.num;
-	/* Some frontends put the packed used state in bits 16..31: the
-	 * device resumes used where available stands, as QEMU does. */
-	if (vnet_features_has(&vu->features, VNET_F_RING_PACKED))
-		vu->vr[idx].base &= 0xffff;
 	return 0;
 }
 

@@ -84,6 +84,28 @@ static void vu_vring_broken(struct vnet_virtq *q, enum vnet_virtq_err err,
 }
 
 /**
+ * vu_vring_base() - the base a queue starts from
+ * @vu:	the backend, features negotiated
+ * @v:	the queue
+ *
+ * SET_VRING_BASE for a packed ring: the next available offset in bits
+ * 0..14, the driver's wrap counter in bit 15; QEMU (7.2, at least) puts
+ * its used offset and wrap counter in bits 16..31 too. The device resumes
+ * used where available stands, as DPDK does, so those bits are dropped
+ * here, once the features say the ring is packed (SET_FEATURES may come
+ * after SET_VRING_BASE).
+ *
+ * Return: the base for vnet_virtq_setup()
+ */
+static uint32_t vu_vring_base(const struct vnet_vu *vu,
+			      const struct vu_vring *v)
+{
+	if (vnet_features_has(&vu->features, VNET_F_RING_PACKED))
+		return v->base & 0xffff;
+	return v->base;
+}
+
+/**
  * vu_vring_start() - set the queue up on the current memory table
  * @vu:		the backend
  * @idx:	queue index, with size and addresses known
@@ -110,7 +132,7 @@ int vu_vring_start(struct vnet_vu *vu, unsigned int idx)
 	c.addr_is_uva = true;
 	c.dir = vu_vring_dir(vu, idx);
 	c.big_endian = vu->big_endian;
-	c.base = v->base;
+	c.base = vu_vring_base(vu, v);
 	c.features = vu->features;
 	c.broken = vu_vring_broken;
 	c.opaque = vu;

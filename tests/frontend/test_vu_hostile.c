@@ -539,7 +539,8 @@ static void stop_and_resume(bool packed)
 					f.q[1].s.avail_idx);
 	assert_true(packed ? !f.q[1].p.avail_wrap : base == 70);
 	st.index = 1;
-	st.num = base;
+	/* packed: QEMU adds the used state in bits 16..31 */
+	st.num = packed ? base | base << 16 : base;
 	assert_int_equal(vuf_set(&f, VNET_VU_SET_VRING_BASE, &st, sizeof(st),
 				 NULL, 0), 0);
 	fd = f.q[1].kick;
@@ -667,9 +668,40 @@ static void test_mem_slots(void **state)
 	assert_int_equal(ftruncate(fd, 0x10000), 0);
 	assert_int_equal(vuf_set(&f, VNET_VU_ADD_MEM_REG, &reg, sizeof(reg),
 				 &fd, 1), 0);
-	/* the same region again overlaps */
+	/* the same region again is already there (QEMU < 8.0, per pair) */
+	assert_int_equal(vuf_set(&f, VNET_VU_ADD_MEM_REG, &reg, sizeof(reg),
+				 &fd, 1), 0);
+	/* a REM_MEM_REG that names no region (another uva) changes nothing */
+	reg.uva += 0x100000;
+	assert_int_equal(vuf_set(&f, VNET_VU_REM_MEM_REG, &reg, sizeof(reg),
+				 NULL, 0), 0);
+	reg.uva -= 0x100000;
+	echo_some(&f, 3);
+	assert_int_equal(vnet_vu_mem(B.e.vu)->nregions, 3);
+	/* removed once per pair too */
+	assert_int_equal(vuf_set(&f, VNET_VU_REM_MEM_REG, &reg, sizeof(reg),
+				 NULL, 0), 0);
+	assert_int_equal(vuf_set(&f, VNET_VU_REM_MEM_REG, &reg, sizeof(reg),
+				 NULL, 0), 0);
+	assert_int_equal(vnet_vu_mem(B.e.vu)->nregions, 2);
+	echo_some(&f, 3);
+	assert_int_equal(vuf_set(&f, VNET_VU_ADD_MEM_REG, &reg, sizeof(reg),
+				 &fd, 1), 0);
+	/* overlapping otherwise (a smaller size) is refused */
+	reg.size = 0x8000;
 	assert_int_not_equal(vuf_set(&f, VNET_VU_ADD_MEM_REG, &reg, sizeof(reg),
 				     &fd, 1), 0);
+	vuf_close(&f);
+	assert_true(backend_idle(&B));
+	/* and so is the same guest range at another frontend address */
+	reg.size = 0x10000;
+	assert_int_equal(vuf_start(&f, B.path, &o), 0);
+	assert_int_equal(vuf_set(&f, VNET_VU_ADD_MEM_REG, &reg, sizeof(reg),
+				 &fd, 1), 0);
+	reg.uva += 0x100000;
+	assert_int_not_equal(vuf_set(&f, VNET_VU_ADD_MEM_REG, &reg, sizeof(reg),
+				     &fd, 1), 0);
+	reg.uva -= 0x100000;
 	close(fd);
 	vuf_close(&f);
 	assert_true(backend_idle(&B));

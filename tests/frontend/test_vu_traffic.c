@@ -150,6 +150,48 @@ static void test_no_protocol_features(void **state)
 	run(&o);
 }
 
+/*
+ * Memory by ADD_MEM_REG, each region twice, as QEMU before 8.0 sends it with
+ * two queue pairs (one vhost_dev each); then the buffer region removed
+ * twice and added twice again, as a memory layout change does. Every
+ * request is acknowledged, traffic flows on both pairs before and after.
+ */
+static void test_mem_regs_per_pair(void **state)
+{
+	struct vuf_opts o = { .pairs = 2, .qsize = 64, .mem_regs = 2,
+		.proto_extra = 1ULL << VNET_VU_PROTOCOL_F_CONFIGURE_MEM_SLOTS |
+			       1ULL << VNET_VU_PROTOCOL_F_REPLY_ACK };
+	const struct vnet_vu_stats *st;
+	struct backend b;
+	unsigned int i;
+	struct vuf f;
+
+	(void)state;
+	assert_int_equal(backend_start(&b, o.pairs), 0);
+	assert_int_equal(vuf_start(&f, b.path, &o), 0);
+	st = vnet_vu_get_stats(b.e.vu);
+	assert_int_equal(vnet_vu_mem(b.e.vu)->nregions, 2);
+	assert_int_equal(st->bad_mem, 0);
+	assert_int_equal(st->nacks, 0);
+	echo_round(&f, o.pairs, 50);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(vuf_mem_reg(&f, VNET_VU_REM_MEM_REG, 1), 0);
+	assert_int_equal(vnet_vu_mem(b.e.vu)->nregions, 1);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(vuf_mem_reg(&f, VNET_VU_ADD_MEM_REG, 1), 0);
+	assert_int_equal(vnet_vu_mem(b.e.vu)->nregions, 2);
+	assert_int_equal(st->mem_repeats, 4);	/* 2 at start, 1 REM, 1 ADD */
+	for (i = 0; i < 2 * o.pairs; i++) {	/* count the next round alone */
+		f.q[i].made_avail -= f.q[i].returned;
+		f.q[i].returned = 0;
+	}
+	echo_round(&f, o.pairs, 50);
+	assert_int_equal(st->bad_mem, 0);
+	assert_int_equal(b.e.broken, 0);
+	vuf_close(&f);
+	backend_stop(&b);
+}
+
 #define M(n) cmocka_unit_test_prestate(test_matrix, (void *)(uintptr_t)(n))
 
 int main(void)
@@ -161,6 +203,7 @@ int main(void)
 		M(24), M(25), M(26), M(27), M(28), M(29), M(30), M(31),
 		cmocka_unit_test(test_split_header),
 		cmocka_unit_test(test_no_protocol_features),
+		cmocka_unit_test(test_mem_regs_per_pair),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

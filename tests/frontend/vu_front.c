@@ -198,6 +198,44 @@ static int vuf_guest(struct vuf *f)
 	return 0;
 }
 
+/**
+ * vuf_mem_reg() - ADD_MEM_REG or REM_MEM_REG of one of the two regions
+ * @f:		the frontend
+ * @req:	VNET_VU_ADD_MEM_REG or VNET_VU_REM_MEM_REG
+ * @region:	0 for the rings, 1 for the buffers
+ *
+ * Return: 0, or what vuf_set() returns
+ */
+int vuf_mem_reg(struct vuf *f, uint32_t req, unsigned int region)
+{
+	struct { uint64_t pad, gpa, size, uva, off; } r[2] = {
+		{ 0, VUF_RING_GPA, VUF_RING_SIZE, VUF_RING_GPA + VUF_UVA_BIAS,
+		  0 },
+		{ 0, VUF_BUF_GPA, VUF_BUF_SIZE, VUF_BUF_GPA + VUF_UVA_BIAS,
+		  VUF_RING_SIZE } };
+
+	if (region > 1)
+		return -EINVAL;
+	return vuf_set(f, req, &r[region], sizeof(r[region]), &f->memfd,
+		       req == VNET_VU_ADD_MEM_REG ? 1 : 0);
+}
+
+/* The table one region at a time, each f->o.mem_regs times. */
+static int vuf_mem_regs(struct vuf *f)
+{
+	unsigned int i, k;
+	int ret;
+
+	for (i = 0; i < 2; i++) {
+		for (k = 0; k < f->o.mem_regs; k++) {
+			ret = vuf_mem_reg(f, VNET_VU_ADD_MEM_REG, i);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
 int vuf_mem_table(struct vuf *f)
 {
 	struct {
@@ -209,6 +247,8 @@ int vuf_mem_table(struct vuf *f)
 		  VUF_RING_SIZE } } };
 	int fds[2] = { f->memfd, f->memfd };
 
+	if (f->o.mem_regs)
+		return vuf_mem_regs(f);
 	return vuf_set(f, VNET_VU_SET_MEM_TABLE, &t, sizeof(t), fds, 2);
 }
 
@@ -272,7 +312,9 @@ int vuf_vring_setup(struct vuf *f, unsigned int idx)
 	a.avail += VUF_UVA_BIAS;
 	a.used += VUF_UVA_BIAS;
 	ret = vuf_set(f, VNET_VU_SET_VRING_NUM, &st, sizeof(st), NULL, 0);
-	st.num = f->o.packed ? 1u << 15 : 0;
+	/* packed, as QEMU sends it: avail offset and wrap counter in bits
+	 * 0..15, used offset and wrap counter in bits 16..31 */
+	st.num = f->o.packed ? 1u << 15 | 1u << 31 : 0;
 	if (!ret)
 		ret = vuf_set(f, VNET_VU_SET_VRING_BASE, &st, sizeof(st), NULL, 0);
 	if (!ret)

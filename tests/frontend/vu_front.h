@@ -35,6 +35,9 @@
  * @log_all:	ack VHOST_F_LOG_ALL
  * @no_protocol: an old frontend: no protocol features, rings enabled
  *		from the start
+ * @mem_regs:	0: memory by SET_MEM_TABLE; n: by ADD_MEM_REG, each region
+ *		sent n times, as QEMU before 8.0 does with n queue pairs
+ *		(CONFIGURE_MEM_SLOTS must be in @proto_extra)
  */
 struct vuf_opts {
 	bool packed;
@@ -47,6 +50,7 @@ struct vuf_opts {
 	uint64_t proto_extra;
 	bool log_all;
 	bool no_protocol;
+	unsigned int mem_regs;
 };
 
 /* Per-buffer bookkeeping: what is out, so every return is checked. */
@@ -112,6 +116,7 @@ void vuf_close(struct vuf *f);
 int vuf_start(struct vuf *f, const char *path, const struct vuf_opts *o);
 int vuf_begin(struct vuf *f, const struct vuf_opts *o);
 int vuf_mem_table(struct vuf *f);
+int vuf_mem_reg(struct vuf *f, uint32_t req, unsigned int region);
 int vuf_vring_setup(struct vuf *f, unsigned int idx);
 int vuf_stop_queue(struct vuf *f, unsigned int idx, uint32_t *base);
 

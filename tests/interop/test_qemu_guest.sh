@@ -15,7 +15,11 @@
 #            vnetd on tap0 in the namespace, QEMU attached over vhost-user
 #            (guest memory from a shared memfd).
 # Environment: VNETD_GUEST_BYTES (stream size), VNETD_GUEST_DIR (cache of
-# the kernel and initramfs), VNETD_GUEST_KEEP=1 (keep the console log).
+# the kernel and initramfs), VNETD_GUEST_KEEP=1 (keep the console log),
+# VNETD_GUEST_QUEUES=N (vhost-user: N queue pairs: mq=on on the device,
+# queues=N on the netdev, --queues N to vnetd, and the guest turns them
+# on with ethtool -L), VNETD_GUEST_PACKED=1 (vhost-user: packed rings:
+# packed=on on the device, --packed to vnetd; checked negotiated).
 # Exit: 0 pass, 1 fail, 77 skip (no root or namespaces, no QEMU, no kernel
 # package), saying why.
 set -u
@@ -30,6 +34,8 @@ PORT=5201
 HOST_IP=192.0.2.1
 GUEST_IP=192.0.2.10
 QEMU_TIMEOUT=210
+QUEUES=${VNETD_GUEST_QUEUES:-1}
+PACKED=${VNETD_GUEST_PACKED:-0}
 
 case $mode in
 tap) ;;
@@ -41,6 +47,24 @@ vhost-user)
 	[ -x "$vnetd" ] || fail "$vnetd is not an executable" ;;
 *) fail "unknown mode '$mode' (tap or vhost-user)" ;;
 esac
+case $QUEUES in
+''|*[!0-9]*|0) fail "VNETD_GUEST_QUEUES=$QUEUES: a number of queue pairs" ;;
+esac
+if [ "$mode" = tap ] && { [ "$QUEUES" != 1 ] || [ "$PACKED" != 0 ]; }; then
+	fail "VNETD_GUEST_QUEUES and VNETD_GUEST_PACKED are for vhost-user"
+fi
+
+# What the knobs add to the device, the netdev and vnetd's arguments.
+device_opts='' netdev_opts=''
+if [ "$QUEUES" -gt 1 ]; then
+	device_opts="$device_opts,mq=on"
+	netdev_opts="$netdev_opts,queues=$QUEUES"
+	vnetd_args="$vnetd_args --queues $QUEUES"
+fi
+if [ "$PACKED" = 1 ]; then
+	device_opts="$device_opts,packed=on"
+	vnetd_args="$vnetd_args --packed"
+fi
 
 ns_require_root_and_netns
 qemu=$(command -v qemu-system-x86_64) ||
@@ -76,7 +100,8 @@ ip netns add "$ns" || skip "cannot create a network namespace"
 ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 	net.ipv6.conf.default.disable_ipv6=1 2>/dev/null
 ip -n "$ns" link set lo up
-ip -n "$ns" tuntap add dev tap0 mode tap || skip "cannot create a tap (/dev/net/tun)"
+tap_mq=; [ "$QUEUES" -gt 1 ] && tap_mq=multi_queue
+ip -n "$ns" tuntap add dev tap0 mode tap $tap_mq || skip "cannot create a tap (/dev/net/tun)"
 ip -n "$ns" addr add "$HOST_IP/24" dev tap0
 ip -n "$ns" link set tap0 up
 
@@ -105,16 +130,17 @@ vhost-user)
 		[ $i -gt 50 ] && fail "vnetd did not listen on $sock: $(cat "$tmp/vnetd.log")"
 		sleep 0.1
 	done
-	netdev="-chardev socket,id=c0,path=$sock -netdev vhost-user,id=n0,chardev=c0 -object memory-backend-memfd,id=mem,size=${MEM}M,share=on -numa node,memdev=mem" ;;
+	netdev="-chardev socket,id=c0,path=$sock -netdev vhost-user,id=n0,chardev=c0$netdev_opts -object memory-backend-memfd,id=mem,size=${MEM}M,share=on -numa node,memdev=mem" ;;
 esac
 
 append="console=ttyS0 quiet panic=-1 vnet.ip=$GUEST_IP/24 vnet.peer=$HOST_IP"
 append="$append vnet.bytes=$BYTES vnet.port=$PORT vnet.timeout=$((QEMU_TIMEOUT - 10))"
+append="$append vnet.queues=$QUEUES"
 t0=$(date +%s)
 timeout $QEMU_TIMEOUT ip netns exec "$ns" "$qemu" -accel tcg -m $MEM -smp 1 \
 	-nographic -nodefaults -serial stdio -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
-	$netdev -device virtio-net-pci,netdev=n0,vectors=0,romfile=,mac=52:54:00:12:34:56 \
+	$netdev -device virtio-net-pci,netdev=n0,vectors=0,romfile=,mac=52:54:00:12:34:56$device_opts \
 	</dev/null >"$tmp/console.log" 2>&1
 qrc=$?
 t1=$(date +%s)
@@ -174,6 +200,16 @@ for bit in 0:CSUM 1:GUEST_CSUM 7:GUEST_TSO4 11:HOST_TSO4; do
 		bad "feature ${bit#*:} (bit $n) was not negotiated"
 done
 g ethtool | sed 's/^/guest: /'
+if [ "$PACKED" = 1 ]; then
+	[ "$(echo "$feat" | cut -c35)" = 1 ] ||
+		bad "feature RING_PACKED (bit 34) was not negotiated"
+fi
+if [ "$QUEUES" -gt 1 ]; then
+	[ "$(echo "$feat" | cut -c23)" = 1 ] ||
+		bad "feature MQ (bit 22) was not negotiated"
+	[ "$(g channels | cut -d' ' -f2)" = "$QUEUES" ] ||
+		bad "the guest has $(g channels | cut -d' ' -f2) combined channels, not $QUEUES"
+fi
 
 g ping | grep -q '^ping ok' || bad "the guest could not ping $HOST_IP"
 
@@ -214,4 +250,5 @@ for p in send:tx recv:rx; do
 		{ echo "note: no tcpio in the guest, so no TSO check"; continue; }
 	bad "${p%:*}: frames no larger than the MTU on average: TSO/GSO not used"
 done
-echo "PASS: $mode"
+g queue | sed 's/^queue /guest: /'
+echo "PASS: $mode (queue pairs $QUEUES, packed $PACKED)"
