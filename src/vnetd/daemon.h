@@ -25,6 +25,8 @@ struct pcap_out;
 #define VNETD_RX_BUFS_MAX	64
 /* Frames a queue handles per wake-up before the others get their turn. */
 #define VNETD_BURST		64
+/* Frames read from the tap per wake-up (each is one read system call). */
+#define VNETD_RX_BURST		256
 
 /* Drop reasons the daemon counts, beside the engines' own. */
 enum vnetd_drop {
@@ -52,7 +54,11 @@ enum vnetd_drop {
  * @pending_len: bytes of a frame in @tap_buf that waits for guest buffers
  * @pending_done: frames of it already delivered (a segmented super-frame)
  * @emitted:	frames delivered of the frame in hand
- * @rx_elems:	receive buffers of one frame
+ * @rxq:	the receive queue, for the burst under way
+ * @rx_more:	the last receive burst stopped full: the tap holds more
+ * @rx_burst_frames: frames delivered in the burst under way
+ * @rx_burst_bytes: their bytes
+ * @rx_elems:	receive buffers of one frame (initialised once)
  * @rx_iov:	their segments
  * @stats:	this pair's counters
  * @epfd:	the worker's event loop: this pair's kicks and tap queue
@@ -75,6 +81,10 @@ struct vnetd_qp {
 	size_t pending_len;
 	unsigned int pending_done;
 	unsigned int emitted;
+	struct vnet_virtq *rxq;
+	bool rx_more;
+	uint64_t rx_burst_frames;
+	uint64_t rx_burst_bytes;
 	struct vnet_virtq_elem rx_elems[VNETD_RX_BUFS_MAX];
 	struct iovec rx_iov[VNETD_RX_BUFS_MAX][8];
 	struct vnetd_queue_stats *stats;
@@ -153,6 +163,7 @@ void vnetd_tx_process(struct vnetd *d, unsigned int vq);
 bool vnetd_is_ctrl(const struct vnetd *d, unsigned int vq);
 void vnetd_rx_ready(struct vnetd *d, unsigned int pair);
 void vnetd_rx_kick(struct vnetd *d, unsigned int vq);
+void vnetd_null_rx(struct vnetd *d, unsigned int pair);
 int vnetd_qp_init(struct vnetd_qp *qp);
 void vnetd_qp_fini(struct vnetd_qp *qp);
 void vnetd_qp_negotiated(struct vnetd_qp *qp);

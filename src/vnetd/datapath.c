@@ -21,9 +21,40 @@ static void drop(struct vnetd_qp *qp, enum vnetd_drop why)
 	vnetd_stats_drop(qp->stats, why);
 }
 
+/* A benchmark frame for --null-rx: IPv4/UDP to the device's address. */
+static void null_frame_init(uint8_t *f, unsigned int len, const uint8_t *mac)
+{
+	static const uint8_t src[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+	uint16_t ip_len = (uint16_t)(len - 14), udp_len = (uint16_t)(len - 34);
+	uint32_t sum = 0;
+	unsigned int i;
+
+	memset(f, 0, len);
+	memcpy(f, mac, 6);
+	memcpy(f + 6, src, 6);
+	f[12] = 0x08;
+	f[14] = 0x45;
+	f[16] = (uint8_t)(ip_len >> 8);
+	f[17] = (uint8_t)ip_len;
+	f[22] = 64;
+	f[23] = 17;
+	memcpy(f + 26, (const uint8_t[]){ 192, 0, 2, 1, 192, 0, 2, 2 }, 8);
+	for (i = 14; i < 34; i += 2)
+		sum += (uint32_t)f[i] << 8 | f[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	f[24] = (uint8_t)(~sum >> 8);
+	f[25] = (uint8_t)~sum;
+	f[34] = 0x04;			/* ports 1024 -> 9 (discard) */
+	f[37] = 9;
+	f[38] = (uint8_t)(udp_len >> 8);
+	f[39] = (uint8_t)udp_len;	/* UDP checksum 0: none (IPv4) */
+}
+
 int vnetd_qp_init(struct vnetd_qp *qp)
 {
 	struct vnet_gso_out *o = &qp->gso_out;
+	unsigned int i;
 
 	qp->tap_buf = malloc(VNETD_FRAME_MAX);
 	qp->flat = malloc(VNETD_FRAME_MAX);
@@ -38,6 +69,11 @@ int vnetd_qp_init(struct vnetd_qp *qp)
 	if (!qp->tap_buf || !qp->flat || !o->buf || !o->iov || !o->segs ||
 	    !qp->d->ctrl_buf)
 		return -ENOMEM;
+	/* once: popping resets an element's counts, not its arrays */
+	for (i = 0; i < VNETD_RX_BUFS_MAX; i++)
+		vnet_virtq_elem_init(&qp->rx_elems[i], NULL, 0, qp->rx_iov[i], 8);
+	if (qp->d->cfg->null_rx)
+		null_frame_init(qp->flat, qp->d->cfg->null_rx, qp->d->cfg->mac);
 	return 0;
 }
 
@@ -185,26 +221,36 @@ void vnetd_tx_process(struct vnetd *d, unsigned int vq)
 	d->qp[vq / 2].tx_more = n == VNETD_BURST;
 }
 
+/* The frame's bytes in one piece: in place when it is contiguous (a
+ * frame read from the tap always is), else copied into qp->flat. */
+static const void *frame_flat(struct vnetd_qp *qp, const struct vnet_pkt *pkt,
+			      size_t len)
+{
+	if (pkt->iovcnt == 1 && pkt->iov[0].iov_len >= len)
+		return pkt->iov[0].iov_base;
+	if (len > VNETD_FRAME_MAX || vnet_pkt_read(pkt, 0, qp->flat, len))
+		return NULL;
+	return qp->flat;
+}
+
 /* Guest buffers for one frame; -EAGAIN when there are too few now. */
 static int emit_guest(void *opaque, const struct vnet_hdr *h,
 		      const struct vnet_pkt *pkt)
 {
 	struct vnetd_qp *qp = opaque;
 	struct vnetd *d = qp->d;
-	struct vnet_virtq *q = vnet_vu_queue(d->vu, qp->index * 2);
 	size_t len = vnet_pkt_len(pkt);
 	struct vnet_hdr hh = *h;
-	unsigned int i;
+	const void *frame;
 	int nb;
 
 	if (qp->emitted++ < qp->pending_done)
 		return 0;		/* delivered before a pause */
-	if (!q || len > VNETD_FRAME_MAX || vnet_pkt_read(pkt, 0, qp->flat, len))
+	frame = frame_flat(qp, pkt, len);
+	if (!qp->rxq || !frame)
 		return -ENODEV;
-	for (i = 0; i < VNETD_RX_BUFS_MAX; i++)
-		vnet_virtq_elem_init(&qp->rx_elems[i], NULL, 0, qp->rx_iov[i], 8);
-	nb = vnet_virtq_net_rx_pop(q, &d->net, qp->rx_elems, VNETD_RX_BUFS_MAX,
-				   len);
+	nb = vnet_virtq_net_rx_pop(qp->rxq, &d->net, qp->rx_elems,
+				   VNETD_RX_BUFS_MAX, len);
 	if (nb == -EAGAIN)
 		return -EAGAIN;
 	qp->pending_done++;
@@ -212,10 +258,10 @@ static int emit_guest(void *opaque, const struct vnet_hdr *h,
 		drop(qp, VNETD_DROP_RX_TOO_BIG);
 		return 0;
 	}
-	vnet_virtq_net_rx_push(q, &d->net, qp->rx_elems, (unsigned int)nb, &hh,
-			       qp->flat, len);
-	vnetd_stats_add(qp->stats, VNETD_RX_FRAMES, 1);
-	vnetd_stats_add(qp->stats, VNETD_RX_BYTES, len);
+	vnet_virtq_net_rx_push(qp->rxq, &d->net, qp->rx_elems,
+			       (unsigned int)nb, &hh, frame, len);
+	qp->rx_burst_frames++;
+	qp->rx_burst_bytes += len;
 	return 0;
 }
 
@@ -264,23 +310,48 @@ static void tap_poll(struct vnetd_qp *qp, bool on)
 	qp->tap_polled = on;
 }
 
+/* The counters of one burst, added once. */
+static void rx_burst_count(struct vnetd_qp *qp, unsigned int reads,
+			   bool empty)
+{
+	vnetd_stats_add(qp->stats, VNETD_RX_FRAMES, qp->rx_burst_frames);
+	vnetd_stats_add(qp->stats, VNETD_RX_BYTES, qp->rx_burst_bytes);
+	vnetd_stats_add(qp->stats, VNETD_RX_TAP_READS, reads);
+	if (empty)
+		vnetd_stats_add(qp->stats, VNETD_RX_TAP_EMPTY, 1);
+	qp->rx_burst_frames = 0;
+	qp->rx_burst_bytes = 0;
+}
+
 /* Frames from the tap to the guest until the tap is empty or the guest
- * is out of buffers: then the frame in hand waits, and so does the tap. */
+ * is out of buffers: then the frame in hand waits, and so does the tap.
+ * The guest's notifications stay off while buffers last: it adds them
+ * without kicking, and is asked to kick only when they run out. */
 void vnetd_rx_ready(struct vnetd *d, unsigned int pair)
 {
 	struct vnetd_qp *qp = &d->qp[pair];
 	struct vnet_virtq *q = vnet_vu_queue(d->vu, pair * 2);
 	struct iovec iov = { qp->tap_buf, VNETD_FRAME_MAX };
-	unsigned int n = 0;
+	unsigned int n = 0, reads = 0;
+	bool empty = false;
 	ssize_t len;
 
+	qp->rx_more = false;
 	if (!q || !d->ready || !qp->rx_ready)
 		return tap_poll(qp, false);
-	while (n++ < VNETD_BURST) {
-		len = qp->pending_len ? (ssize_t)qp->pending_len :
-		      vnet_tap_read(&d->tap, pair, &iov, 1);
-		if (len < 0)
-			break;
+	qp->rxq = q;
+	vnet_virtq_disable_notify(q);
+	while (n++ < VNETD_RX_BURST) {
+		if (qp->pending_len) {
+			len = (ssize_t)qp->pending_len;
+		} else {
+			len = vnet_tap_read(&d->tap, pair, &iov, 1);
+			if (len < 0) {
+				empty = true;
+				break;
+			}
+			reads++;
+		}
 		if (rx_deliver(qp, (size_t)len) == -EAGAIN) {
 			qp->pending_len = (size_t)len;
 			tap_poll(qp, false);
@@ -292,15 +363,51 @@ void vnetd_rx_ready(struct vnetd *d, unsigned int pair)
 		qp->pending_len = 0;
 		qp->pending_done = 0;
 	}
-	vnet_virtq_flush(q);
-	vnet_vu_notify(d->vu, pair * 2);
+	if (reads || qp->pending_done) {
+		vnet_virtq_flush(q);
+		vnet_vu_notify(d->vu, pair * 2);
+	}
+	rx_burst_count(qp, reads, empty);
 	if (!qp->pending_len)
 		tap_poll(qp, true);
+	/* a full burst: the tap likely holds more, come back without sleeping */
+	qp->rx_more = !qp->pending_len && !empty;
+}
+
+/* --null-rx: frames of the configured size into the receive queue, as many
+ * as it has buffers for, up to a burst. */
+void vnetd_null_rx(struct vnetd *d, unsigned int pair)
+{
+	struct vnetd_qp *qp = &d->qp[pair];
+	struct vnet_virtq *q = vnet_vu_queue(d->vu, pair * 2);
+	size_t len = d->cfg->null_rx;
+	struct vnet_hdr h;
+	unsigned int n;
+	int nb;
+
+	if (!q || !d->ready)
+		return;
+	vnet_virtq_disable_notify(q);	/* polled: no kicks wanted */
+	for (n = 0; n < VNETD_RX_BURST; n++) {
+		nb = vnet_virtq_net_rx_pop(q, &d->net, qp->rx_elems,
+					   VNETD_RX_BUFS_MAX, len);
+		if (nb < 0)
+			break;
+		memset(&h, 0, sizeof(h));
+		vnet_virtq_net_rx_push(q, &d->net, qp->rx_elems,
+				       (unsigned int)nb, &h, qp->flat, len);
+	}
+	if (!n)
+		return;
+	vnet_virtq_flush(q);
+	vnet_vu_notify(d->vu, pair * 2);
+	vnetd_stats_add(qp->stats, VNETD_RX_FRAMES, n);
+	vnetd_stats_add(qp->stats, VNETD_RX_BYTES, n * len);
 }
 
 void vnetd_rx_kick(struct vnetd *d, unsigned int vq)
 {
-	if (d->cfg->tap)
+	if (d->cfg->tap && !d->cfg->null_rx)
 		vnetd_rx_ready(d, vq / 2);
 }
 

@@ -70,6 +70,10 @@ static void usage(FILE *out)
 "  --no-offloads        offer no checksum or segmentation offload\n"
 "  --packed             offer packed rings\n"
 "  --busy-poll          poll the queues instead of sleeping on kicks\n"
+"  --null-rx SIZE       benchmark: a generator fills every receive queue\n"
+"                       with SIZE-byte UDP frames (60..9014) as fast as\n"
+"                       the guest gives buffers (the tap, if any, is not\n"
+"                       read)\n"
 "  --pcap FILE          capture the frames crossing the device\n"
 "  --stats SOCKET       serve statistics (JSON, Prometheus) on SOCKET\n"
 "  --log-level LEVEL    err, warn, info (default) or debug\n"
@@ -139,7 +143,7 @@ static int parse_offloads(const char *list, struct vnet_features *offer)
 enum {
 	OPT_SOCKET = 256, OPT_FD, OPT_CLIENT, OPT_TAP, OPT_QUEUES, OPT_MAC,
 	OPT_MTU, OPT_OFFLOADS, OPT_NO_OFFLOADS, OPT_PACKED, OPT_BUSY_POLL,
-	OPT_PCAP, OPT_STATS, OPT_LOG_LEVEL, OPT_CAPS,
+	OPT_PCAP, OPT_STATS, OPT_LOG_LEVEL, OPT_CAPS, OPT_NULL_RX,
 };
 
 static const struct option long_opts[] = {
@@ -159,6 +163,7 @@ static const struct option long_opts[] = {
 	{ "stats", required_argument, NULL, OPT_STATS },
 	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
 	{ "print-capabilities", no_argument, NULL, OPT_CAPS },
+	{ "null-rx", required_argument, NULL, OPT_NULL_RX },
 	{ 0 },
 };
 
@@ -188,6 +193,10 @@ static int apply_option(int c, const char *arg, struct vnetd_config *cfg)
 		return 0;
 	case OPT_QUEUES:
 		if (parse_uint(arg, 1, VNET_TAP_QUEUES_MAX, &cfg->queues))
+			break;
+		return 0;
+	case OPT_NULL_RX:
+		if (parse_uint(arg, 60, 9014, &cfg->null_rx))
 			break;
 		return 0;
 	case OPT_MTU:

@@ -21,6 +21,8 @@
  * @offer:		the features the device offers
  * @packed:		offer RING_PACKED
  * @busy_poll:		workers poll instead of sleeping on kicks
+ * @null_rx:		benchmark: frames of this size (0: off) fill every
+ *			receive queue as fast as the guest gives buffers
  * @pcap:		capture what crosses the device into this file
  * @stats:		stats socket path
  * @log_level:		least severe level logged
@@ -37,6 +39,7 @@ struct vnetd_config {
 	struct vnet_features offer;
 	bool packed;
 	bool busy_poll;
+	unsigned int null_rx;
 	const char *pcap;
 	const char *stats;
 	enum vnetd_log_level log_level;

@@ -24,6 +24,8 @@ static const char *const counter_names[VNETD_COUNTER__COUNT] = {
 	[VNETD_RX_BYTES] = "rx_bytes",
 	[VNETD_RX_COALESCED] = "rx_coalesced",
 	[VNETD_RX_CSUM_VERIFIED] = "rx_csum_verified",
+	[VNETD_RX_TAP_READS] = "rx_tap_reads",
+	[VNETD_RX_TAP_EMPTY] = "rx_tap_empty",
 };
 
 static uint64_t load(const uint64_t *v)

@@ -17,6 +17,8 @@ enum vnetd_counter {
 	VNETD_RX_BYTES,
 	VNETD_RX_COALESCED,	/* segments merged into super-frames */
 	VNETD_RX_CSUM_VERIFIED,
+	VNETD_RX_TAP_READS,	/* frames read from the tap */
+	VNETD_RX_TAP_EMPTY,	/* reads that found the tap empty */
 	VNETD_COUNTER__COUNT,
 };
 

@@ -13,14 +13,22 @@
 static void poll_pair(struct vnetd *d, struct vnetd_qp *qp)
 {
 	vnetd_tx_process(d, qp->index * 2 + 1);
-	if (d->cfg->tap && !qp->pending_len)
+	if (d->cfg->tap && !d->cfg->null_rx && !qp->pending_len)
 		vnetd_rx_ready(d, qp->index);
+}
+
+/* Whether the worker has work left without waiting for an event. */
+static bool busy(const struct vnetd *d, const struct vnetd_qp *qp)
+{
+	return d->cfg->busy_poll || d->cfg->null_rx || qp->tx_more ||
+	       qp->rx_more;
 }
 
 /* Return: false when the daemon stops. */
 static bool serve(struct vnetd *d, struct vnetd_qp *qp,
 		  const struct epoll_event *ev, int n)
 {
+	bool rx_more = qp->rx_more;
 	int i;
 
 	for (i = 0; i < n; i++) {
@@ -29,15 +37,21 @@ static bool serve(struct vnetd *d, struct vnetd_qp *qp,
 
 		if (tag >> 32 == VNETD_EV_STOP)
 			return false;
-		if (tag >> 32 == VNETD_EV_KICK)
+		if (tag >> 32 == VNETD_EV_KICK) {
 			vnetd_kick(d, idx);
-		else if (tag >> 32 == VNETD_EV_TAP)
+		} else if (tag >> 32 == VNETD_EV_TAP) {
 			vnetd_rx_ready(d, idx);
+			rx_more = false;
+		}
 	}
+	if (d->cfg->null_rx)
+		vnetd_null_rx(d, qp->index);
 	if (d->cfg->busy_poll)
 		poll_pair(d, qp);
 	else if (qp->tx_more)
 		vnetd_tx_process(d, qp->index * 2 + 1);
+	if (rx_more && !d->cfg->busy_poll && !qp->pending_len)
+		vnetd_rx_ready(d, qp->index);
 	return true;
 }
 
@@ -50,7 +64,7 @@ static void *worker_main(void *arg)
 	int n;
 
 	while (go) {
-		int wait = d->cfg->busy_poll || qp->tx_more ? 0 : -1;
+		int wait = busy(d, qp) ? 0 : -1;
 
 		n = epoll_wait(qp->epfd, ev, 16, wait);
 		if (n < 0 && errno != EINTR)
