@@ -33,4 +33,4 @@ bench: all
 	@scripts/bench.sh $(BUILD)
 
 clean:
-	rm -rf build build-asan build-fuzz build*.log
+	rm -rf build build-asan build-fuzz build-lint build*.log

@@ -90,7 +90,125 @@ def virtq_seeds():
     put("virtq", "packed-one", bytes([2, 0x81 | 0x20, 0, 0x80]) + bytes(ram))
 
 
+def feats(*bits):
+    return sum(1 << b for b in bits).to_bytes(16, "little")
+
+
+# VERSION_1, CSUM, HOST_TSO4/TSO6/ECN/UFO, HOST_USO, HOST_UDP_TUNNEL_GSO(_CSUM)
+TX_FEATURES = feats(32, 0, 11, 12, 13, 14, 56, 67, 68)
+
+
+def vhdr(flags=0, gso=0, hdr_len=0, gso_size=0, cs=0, co=0, oth=0, inh=0):
+    """The 24-byte header of a device with VERSION_1 and tunnel GSO."""
+    return struct.pack("<BBHHHHHIHHHH", flags, gso, hdr_len, gso_size, cs, co,
+                       0, 0, 0, 0, oth, inh)
+
+
+def tx_seeds():
+    data = bytes(i & 0xff for i in range(3000))
+    tcp4 = eth(0x0800) + ipv4(6, tcp(data))
+    tcp6 = eth(0x86dd) + ipv6(6, tcp(data))
+    udp4 = eth(0x0800) + ipv4(17, udp(9, data))
+    udp6 = eth(0x86dd) + ipv6(17, udp(9, data))
+    inner = eth(0x0800) + ipv4(6, tcp(data[:2000]))
+    vx = eth(0x0800) + ipv4(17, udp(4789, bytes([8, 0, 0, 0, 0, 0, 42, 0]) + inner))
+    seeds = {
+        "tso4": vhdr(1, 0x01, 54, 1000, 34, 16) + tcp4,
+        "tso6": vhdr(1, 0x04, 74, 1200, 54, 16) + tcp6,
+        "tso4-ecn": vhdr(1, 0x81, 54, 1000, 34, 16) + tcp4,
+        "uso4": vhdr(1, 0x05, 42, 1000, 34, 6) + udp4,
+        "uso6": vhdr(1, 0x05, 62, 1000, 54, 6) + udp6,
+        "ufo4": vhdr(1, 0x03, 42, 1400, 34, 6) + udp4,
+        "ufo6": vhdr(1, 0x03, 62, 1400, 54, 6) + udp6,
+        "vxlan-tso": vhdr(1, 0x21, 50 + 54, 1000, 50 + 34, 16, 34, 50 + 14) + vx,
+        "vxlan-tso-csum": vhdr(9, 0x21, 50 + 54, 1000, 50 + 34, 16, 34, 50 + 14) + vx,
+        "csum": vhdr(1, 0, 0, 0, 34, 16) + tcp4[:200],
+        "plain": vhdr() + udp4[:100],
+        "gso-size-zero": vhdr(1, 0x01, 54, 0, 34, 16) + tcp4,
+    }
+    for name, b in seeds.items():
+        put("tx", name, bytes([0xf0]) + TX_FEATURES + b)
+    put("tx", "tso4-split", bytes([0xf6]) + TX_FEATURES + seeds["tso4"])
+
+
+def pcap_file(frames):
+    b = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
+    for i, f in enumerate(frames):
+        b += struct.pack("<IIII", 1700000000 + i, 0, len(f), len(f)) + f
+    return b
+
+
+def pcap_seeds():
+    data = bytes(i & 0xff for i in range(1400))
+    inner = eth(0x0800) + ipv4(6, tcp(data))
+    put("pcap", "mixed", pcap_file([
+        eth(0x0800) + ipv4(6, tcp(data)),
+        eth(0x86dd) + ipv6(6, tcp(data)),
+        eth(0x0800) + ipv4(17, udp(9, data)),
+        eth(0x86dd) + ipv6(17, udp(53, data[:100])),
+        eth(0x0800, [(0x8100, 5)]) + ipv4(6, tcp(data[:64])),
+        eth(0x0800) + ipv4(17, data[:100], flags=0x2001),
+        bytes(10),
+    ]))
+    put("pcap", "tunnels", pcap_file([
+        eth(0x0800) + ipv4(17, udp(4789, bytes([8, 0, 0, 0, 0, 0, 42, 0]) + inner)),
+        eth(0x86dd) + ipv6(17, udp(6081, bytes([0, 0, 0x65, 0x58, 0, 0, 7, 0]) + inner)),
+        eth(0x0800) + ipv4(47, struct.pack(">HH", 0, 0x6558) + inner),
+    ]))
+    # nanosecond magic, and a record cut by the snap length
+    f = eth(0x0800) + ipv4(6, tcp(data))
+    put("pcap", "nsec-cut", struct.pack("<IHHiIII", 0xa1b23c4d, 2, 4, 0, 0, 128, 1) +
+        struct.pack("<IIII", 1, 0, 128, len(f)) + f[:128])
+
+
+def vu_msg(req, payload=b"", fds=0, evfd=False, flags=1):
+    """One record of fuzz_vu_msg: fd byte, header, payload."""
+    kind = 0xf0 if evfd else 0
+    return bytes([fds | kind]) + struct.pack("<III", req, flags, len(payload)) + payload
+
+
+def vu_seeds():
+    uva = 0x7f0000000000
+    feat = (1 << 32) | (1 << 30) | (1 << 28) | (1 << 29)
+    start = (vu_msg(1) + vu_msg(15) + vu_msg(16, struct.pack("<Q", 0x1f | (1 << 9) | (1 << 15))) +
+             vu_msg(3) + vu_msg(2, struct.pack("<Q", feat)) +
+             vu_msg(5, struct.pack("<II", 1, 0) +
+                    struct.pack("<QQQQ", 0, 0x40000, uva, 0), fds=1))
+    def ring(q):
+        return (vu_msg(8, struct.pack("<II", q, 8)) +
+                vu_msg(9, struct.pack("<IIQQQQ", q, 1, uva + 0x1000, uva + 0x2000,
+                                      uva + 0x3000, 0x2000)) +
+                vu_msg(10, struct.pack("<II", q, 0)) +
+                vu_msg(12, struct.pack("<Q", q), fds=1, evfd=True) +
+                vu_msg(13, struct.pack("<Q", q), fds=1, evfd=True) +
+                vu_msg(18, struct.pack("<II", q, 1)))
+    tail = vu_msg(11, struct.pack("<II", 1, 0)) + vu_msg(24, struct.pack("<III", 0, 16, 0) + bytes(16))
+
+    def with_ring(msgs, desc_flags):
+        """Messages, then guest memory: one 64-byte buffer made available."""
+        mem = bytearray(0x3100)
+        mem[:len(msgs)] = msgs
+        struct.pack_into("<QIHH", mem, 0x1000, 0x100, 64, desc_flags, 0)
+        struct.pack_into("<HHH", mem, 0x3000, 0, 1, 0)
+        return bytes(mem)
+
+    put("vu_msg", "start-tx-ring", with_ring(start + ring(1) + tail + b"\xff", 0))
+    put("vu_msg", "start", start + b"\xff")
+    log = (vu_msg(2, struct.pack("<Q", feat | (1 << 26))) +
+           vu_msg(6, struct.pack("<QQ", 0x1000, 0), fds=1))
+    put("vu_msg", "log-rx-ring", with_ring(start + log + ring(0) + b"\xff", 2))
+    put("vu_msg", "too-many-fds", vu_msg(1, fds=11) + vu_msg(3, fds=3) + b"\xff")
+    put("vu_msg", "mem-slots", vu_msg(15) + vu_msg(16, struct.pack("<Q", 1 << 15)) +
+        vu_msg(36) + vu_msg(37, struct.pack("<Q", 0) +
+                             struct.pack("<QQQQ", 0x100000, 0x1000, uva, 0x1000), fds=1) +
+        vu_msg(38, struct.pack("<Q", 0) + struct.pack("<QQQQ", 0x100000, 0x1000, uva, 0)) +
+        b"\xff")
+
+
 if __name__ == "__main__":
     parse_seeds()
     hdr_seeds()
     virtq_seeds()
+    tx_seeds()
+    pcap_seeds()
+    vu_seeds()

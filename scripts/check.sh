@@ -42,5 +42,13 @@ CC=clang setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined \
 	meson configure build-fuzz -Dfuzz_seconds="${FUZZ_SECONDS:-10}" >/dev/null &&
 	run build-fuzz fuzz --suite fuzz || fail=$((fail + 1))
 
+# Static analysis (cppcheck, clang-tidy): one result, its findings shown.
+if scripts/lint.sh >build-lint.log 2>&1; then
+	echo "[lint] clean"; pass=$((pass + 1))
+else
+	sed -n '/: \(error\|warning\): /p' build-lint.log | head -50
+	echo "[lint] FAIL (build-lint.log)"; fail=$((fail + 1))
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

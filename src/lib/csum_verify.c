@@ -134,7 +134,9 @@ static void verify_layer(const struct vnet_pkt *pkt,
 	if (l->l3 != VNET_L3_IPV4 && l->l3 != VNET_L3_IPV6)
 		return;
 	r->l4_proto = l->l4_proto;
+	/* Two cases on purpose: no L4 at all, and an L4 not checked. */
 	if (l->l4 == VNET_L4_NONE)
+		/* NOLINTNEXTLINE(bugprone-branch-clone) */
 		r->l4 = VNET_CSUM_UNCHECKED;
 	else if (has_known_l4(l))
 		r->l4 = check_l4(pkt, l, tunnel_outer);
