@@ -7,7 +7,9 @@
 #   vnet.ip=ADDR/LEN     eth0's address (default 192.0.2.10/24)
 #   vnet.peer=ADDR       the host side to ping and to connect to (192.0.2.1)
 #   vnet.mtu=N           eth0's MTU (default: the device's)
-#   vnet.test=NAME       tcp (ping, then the TCP streams; default), ping, none
+#   vnet.test=NAME       tcp (ping, then the TCP streams; default), ping, none,
+#                        udp (ping, then UDP echo), tcpudp (all three)
+#   vnet.uport=P         the UDP echo service's port (default 7)
 #   vnet.bytes=N         bytes of each TCP stream (default 10485760)
 #   vnet.port=P          send to P, then receive from P+1 (default 5201)
 #   vnet.timeout=S       power off after S seconds whatever happens (200)
@@ -17,6 +19,7 @@
 # "sha256 sent|recv <hex> <bytes>", "stats <dir> <bytes> <packets>",
 # "phase send|recv tx <bytes> <packets> rx <bytes> <packets>" (during a stream),
 # "client tcpio|nc" (the program that moved the streams),
+# "udp ok|fail <count> <size>" (each size of the UDP echo test),
 # "result pass|fail <why>", and last "done".
 
 /bin/busybox --install -s /bin
@@ -142,6 +145,20 @@ tcp_streams() {
 	say "sha256 recv $(sha256sum </tmp/rx | cut -d' ' -f1) $(wc -c </tmp/rx)"
 }
 
+# udp_echo: datagrams of several sizes (one past the IPv4 fragment size
+# when the MTU allows) to PEER's echo service, each checked on its return
+udp_echo() {
+	[ -x /bin/tcpio ] || { say "result fail udp needs tcpio"; return 1; }
+	for size in 64 1000 1400; do
+		if timeout 60 tcpio udp "$PEER" "$UPORT" 20 $size; then
+			say "udp ok 20 $size"
+		else
+			say "udp fail 20 $size"
+			say "result fail udp echo of $size-byte datagrams"
+		fi
+	done
+}
+
 IP=$(arg vnet.ip 192.0.2.10/24)
 PEER=$(arg vnet.peer 192.0.2.1)
 MTU=$(arg vnet.mtu "")
@@ -150,6 +167,7 @@ BYTES=$(arg vnet.bytes 10485760)
 PORT=$(arg vnet.port 5201)
 TIMEOUT=$(arg vnet.timeout 200)
 QUEUES=$(arg vnet.queues 1)
+UPORT=$(arg vnet.uport 7)
 
 (sleep "$TIMEOUT"; say "result fail guest timeout"; halt_now) &
 say "up $(uname -r) $(cut -d' ' -f1 /proc/uptime) s"
@@ -159,6 +177,8 @@ if eth_up; then
 	none) ;;
 	ping) ping_peer ;;
 	tcp) ping_peer && tcp_streams ;;
+	udp) ping_peer && udp_echo ;;
+	tcpudp) ping_peer && tcp_streams && udp_echo ;;
 	*) say "result fail unknown test $TEST" ;;
 	esac
 	stats

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* tcpio.c - the test guest's TCP client: stdin to a socket, or a socket to stdout, in large writes */
+/* tcpio.c - the test guest's TCP client (stdin to a socket, or a socket to stdout, in large writes) and UDP echo client */
 
 /*
  * busybox nc moves data 1 KiB at a time; from a slow (TCG) guest that makes
@@ -8,6 +8,10 @@
  *
  *   tcpio send ADDR PORT <FILE   send FILE, half-close, wait for the peer's end
  *   tcpio recv ADDR PORT >FILE   half-close, copy what the peer sends
+ *   tcpio udp ADDR PORT N SIZE   N datagrams of SIZE bytes (a sequence
+ *                                number, then a pattern) to an echo
+ *                                service; each reply must be the datagram
+ *                                byte for byte (3 tries of 1 s each)
  * Built static by build-initramfs.sh. Exit: 0, or 1 with a message.
  */
 #define _GNU_SOURCE
@@ -108,13 +112,71 @@ static int connect_to(const char *addr, const char *port)
 	return s;
 }
 
+/**
+ * udp_echo() - datagrams to an echo service, each checked on its return
+ * @addr:	IPv4 address, dotted
+ * @port:	port, decimal
+ * @count:	datagrams
+ * @size:	bytes of each (4..65507)
+ *
+ * Return: 0, or 1 with a message printed
+ */
+static int udp_echo(const char *addr, const char *port, int count, int size)
+{
+	static char reply[TCPIO_BUF];
+	struct timeval tv = { .tv_sec = 1 };
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	int s, i, j, tries;
+	ssize_t n = -1;
+
+	sa.sin_port = htons((unsigned short)atoi(port));
+	if (size < 4 || size > (int)sizeof(buf) - 28 ||
+	    inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
+		fprintf(stderr, "tcpio: bad address %s or size %d\n", addr, size);
+		return 1;
+	}
+	s = socket(AF_INET, SOCK_DGRAM, 0);
+	if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		perror("tcpio: udp socket");
+		return 1;
+	}
+	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	for (i = 0; i < count; i++) {
+		memcpy(buf, &i, 4);
+		for (j = 4; j < size; j++)
+			buf[j] = (char)(i * 7 + j);
+		for (tries = 0; tries < 3; tries++) {
+			if (send(s, buf, (size_t)size, 0) != size)
+				break;
+			/* skip late replies to an earlier try */
+			while ((n = recv(s, reply, sizeof(reply), 0)) >= 4 &&
+			       memcmp(reply, buf, 4))
+				;
+			if (n >= 0)
+				break;
+		}
+		if (n != size || memcmp(reply, buf, (size_t)size)) {
+			fprintf(stderr, "tcpio: udp datagram %d: %s\n", i,
+				n < 0 ? "no reply" : "reply differs");
+			return 1;
+		}
+	}
+	fprintf(stderr, "tcpio: udp %d datagrams of %d bytes echoed\n", count,
+		size);
+	close(s);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	long long n;
 	int s;
 
+	if (argc == 6 && !strcmp(argv[1], "udp"))
+		return udp_echo(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]));
 	if (argc != 4 || (strcmp(argv[1], "send") && strcmp(argv[1], "recv"))) {
-		fprintf(stderr, "usage: tcpio send|recv ADDR PORT\n");
+		fprintf(stderr, "usage: tcpio send|recv ADDR PORT\n"
+			"       tcpio udp ADDR PORT COUNT SIZE\n");
 		return 1;
 	}
 	s = connect_to(argv[2], argv[3]);

@@ -10,8 +10,10 @@
 #include "options.h"
 #include "stats.h"
 #include "vnet/dev.h"
+#include "vnet/gro.h"
 #include "vnet/gso.h"
 #include "vnet/hdr.h"
+#include "vnet/overlay.h"
 #include "vnet/rx.h"
 #include "vnet/tap.h"
 #include "vnet/vhost_user.h"
@@ -39,6 +41,7 @@ enum vnetd_drop {
 	VNETD_DROP_RX_INVALID,		/* delivery refused it */
 	VNETD_DROP_CTRL_BAD,		/* control buffer malformed */
 	VNETD_DROP__COUNT,
+	/* then the overlay port's reasons, enum vnet_overlay_drop from 1 */
 };
 
 /**
@@ -58,6 +61,16 @@ enum vnetd_drop {
  * @rx_more:	the last receive burst stopped full: the tap holds more
  * @rx_burst_frames: frames delivered in the burst under way
  * @rx_burst_bytes: their bytes
+ * @in:		the frame read from the tap, as the guest is to get it
+ * @hand:	the frame in hand for the guest: @in, or the inner frame of
+ *		@ovl_rx; it stays in hand while it waits for guest buffers
+ * @gro:	coalescing of the tap's (or the overlay's inner) segments
+ * @gro_ready:	@gro is set up and the guest takes super-frames
+ * @ovl:	the overlay port's state for this pair (its own forwarding
+ *		table: learning is per queue, lock-free)
+ * @ovl_ready:	@ovl is set up
+ * @ovl_rx:	the inner frame of the underlay frame in @tap_buf
+ * @now:	the time of the burst under way, in ns
  * @rx_elems:	receive buffers of one frame (initialised once)
  * @rx_iov:	their segments
  * @stats:	this pair's counters
@@ -85,6 +98,14 @@ struct vnetd_qp {
 	bool rx_more;
 	uint64_t rx_burst_frames;
 	uint64_t rx_burst_bytes;
+	struct vnet_rx_frame in;
+	struct vnet_rx_frame *hand;
+	struct vnet_gro_ctx gro;
+	bool gro_ready;
+	struct vnet_overlay ovl;
+	bool ovl_ready;
+	struct vnet_overlay_rx ovl_rx;
+	uint64_t now;
 	struct vnet_virtq_elem rx_elems[VNETD_RX_BUFS_MAX];
 	struct iovec rx_iov[VNETD_RX_BUFS_MAX][8];
 	struct vnetd_queue_stats *stats;
@@ -112,6 +133,8 @@ struct vnetd_qp {
  * @ctrl_buf:	one control command
  * @stats:	counters, for the stats socket
  * @pcap:	capture of the frames crossing the device, or NULL
+ * @ovl_cfg:	the overlay port's configuration, completed (the underlay
+ *		tap's MAC as next hop), when cfg->has_overlay
  */
 struct vnetd {
 	const struct vnetd_config *cfg;
@@ -131,6 +154,7 @@ struct vnetd {
 	uint8_t *ctrl_buf;
 	struct vnetd_stats stats;
 	struct pcap_out *pcap;
+	struct vnet_overlay_config ovl_cfg;
 };
 
 /* epoll tags: what woke the loop, and which queue. */
@@ -167,6 +191,19 @@ void vnetd_null_rx(struct vnetd *d, unsigned int pair);
 int vnetd_qp_init(struct vnetd_qp *qp);
 void vnetd_qp_fini(struct vnetd_qp *qp);
 void vnetd_qp_negotiated(struct vnetd_qp *qp);
+
+void vnetd_tap_write(struct vnetd_qp *qp, const struct vnet_hdr *h,
+		     const struct iovec *iov, unsigned int n);
+
+/* overlay_port.c */
+int vnetd_overlay_open(struct vnetd *d);
+void vnetd_overlay_negotiated(struct vnetd_qp *qp);
+void vnetd_overlay_fini(struct vnetd_qp *qp);
+void vnetd_overlay_tx(struct vnetd_qp *qp, const struct vnet_hdr *h,
+		      const struct vnet_pkt *pkt);
+struct vnet_rx_frame *vnetd_overlay_rx(struct vnetd_qp *qp,
+				       struct vnet_rx_frame *f);
+void vnetd_overlay_count(struct vnetd_qp *qp);
 
 /* worker.c */
 int vnetd_workers_start(struct vnetd *d);

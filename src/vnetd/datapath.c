@@ -81,6 +81,9 @@ void vnetd_qp_fini(struct vnetd_qp *qp)
 {
 	if (qp->rx_ready)
 		vnet_rx_ctx_fini(&qp->rx);
+	if (qp->gro_ready)
+		vnet_gro_fini(&qp->gro);
+	vnetd_overlay_fini(qp);
 	free(qp->tap_buf);
 	free(qp->flat);
 	free(qp->gso_out.buf);
@@ -108,6 +111,24 @@ static void tap_peer_features(const struct vnet_tap *t, struct vnet_features *f)
 		vnet_features_set(f, VNET_F_HOST_UDP_TUNNEL_GSO_CSUM);
 }
 
+/* What the guest takes whole decides what is coalesced; nothing when
+ * --no-gro. The context is made once and follows the offloads. */
+static void gro_negotiated(struct vnetd_qp *qp)
+{
+	struct vnetd *d = qp->d;
+	struct vnet_gro_params p;
+	uint32_t flags = vnet_gro_flags_for(&d->dev.guest_offloads,
+					    &d->dev.features);
+
+	if (qp->gro_ready)
+		vnet_gro_fini(&qp->gro);	/* a reset device holds nothing */
+	qp->gro_ready = false;
+	if (d->cfg->no_gro || !d->cfg->tap)
+		return;
+	vnet_gro_params_default(&p, flags);
+	qp->gro_ready = !vnet_gro_init(&qp->gro, &p);
+}
+
 void vnetd_qp_negotiated(struct vnetd_qp *qp)
 {
 	struct vnetd *d = qp->d;
@@ -120,6 +141,9 @@ void vnetd_qp_negotiated(struct vnetd_qp *qp)
 			  (uint32_t)(uintptr_t)qp ^ 0x5eed);
 	tap_peer_features(&d->tap, &qp->gso.peer);
 	qp->pending_len = 0;
+	gro_negotiated(qp);
+	if (d->cfg->has_overlay)
+		vnetd_overlay_negotiated(qp);
 }
 
 static void capture(struct vnetd *d, struct vnetd_qp *qp,
@@ -135,7 +159,7 @@ static void capture(struct vnetd *d, struct vnetd_qp *qp,
 }
 
 /* One frame to the tap: @h in the tap's layout, then @iov. */
-static void tap_write(struct vnetd_qp *qp, const struct vnet_hdr *h,
+void vnetd_tap_write(struct vnetd_qp *qp, const struct vnet_hdr *h,
 		      const struct iovec *iov, unsigned int n)
 {
 	struct vnetd *d = qp->d;
@@ -161,7 +185,7 @@ static void tx_segments(struct vnetd_qp *qp, const struct vnet_gso_out *o)
 
 	memset(&none, 0, sizeof(none));
 	for (i = 0; i < o->nseg; i++)
-		tap_write(qp, &none, o->segs[i].iov, o->segs[i].iovcnt);
+		vnetd_tap_write(qp, &none, o->segs[i].iov, o->segs[i].iovcnt);
 	vnetd_stats_add(qp->stats, VNETD_TX_SEGMENTS, o->nseg);
 	if (o->nseg && o->hdr.flags == 0)
 		vnetd_stats_add(qp->stats, VNETD_TX_CSUM_COMPLETED, 1);
@@ -185,6 +209,8 @@ static void tx_one(struct vnetd_qp *qp, const struct vnet_virtq_elem *e)
 	capture(d, qp, &pkt);
 	if (!d->cfg->tap)
 		return;		/* no tap: a sink, as the benchmarks want */
+	if (d->cfg->has_overlay)
+		return vnetd_overlay_tx(qp, &h, &pkt);
 	if (vnet_gso_segment(&qp->gso, &h, &pkt, &qp->gso_out) < 0) {
 		vnetd_log_ratelimited(VNETD_LOG_WARN, "queue %u: frame refused: %s",
 				      qp->index, vnet_tx_reason_name(qp->gso_out.reason));
@@ -192,7 +218,7 @@ static void tx_one(struct vnetd_qp *qp, const struct vnet_virtq_elem *e)
 	}
 	if (!qp->gso_out.passthrough)
 		return tx_segments(qp, &qp->gso_out);
-	tap_write(qp, &qp->gso_out.hdr, frame, (unsigned int)n);
+	vnetd_tap_write(qp, &qp->gso_out.hdr, frame, (unsigned int)n);
 	vnetd_stats_add(qp->stats, VNETD_TX_PASSTHROUGH, 1);
 }
 
@@ -207,6 +233,7 @@ void vnetd_tx_process(struct vnetd *d, unsigned int vq)
 	d->qp[vq / 2].tx_more = false;
 	if (!q || !d->ready)
 		return;
+	d->qp[vq / 2].now = vnetd_now_ns();
 	for (n = 0; n < VNETD_BURST; n++) {
 		vnet_virtq_elem_init(&e, out, TX_SEGS_MAX, in, 4);
 		if (vnet_virtq_pop(q, &e) != 1)
@@ -217,12 +244,14 @@ void vnetd_tx_process(struct vnetd *d, unsigned int vq)
 	if (n) {
 		vnet_virtq_flush(q);
 		vnet_vu_notify(d->vu, vq);
+		vnetd_overlay_count(&d->qp[vq / 2]);
 	}
 	d->qp[vq / 2].tx_more = n == VNETD_BURST;
 }
 
 /* The frame's bytes in one piece: in place when it is contiguous (a
- * frame read from the tap always is), else copied into qp->flat. */
+ * frame read from the tap always is, and so is one the coalescing engine
+ * made), else copied into qp->flat. */
 static const void *frame_flat(struct vnetd_qp *qp, const struct vnet_pkt *pkt,
 			      size_t len)
 {
@@ -265,29 +294,92 @@ static int emit_guest(void *opaque, const struct vnet_hdr *h,
 	return 0;
 }
 
-/* Hand the frame in tap_buf to the guest; -EAGAIN keeps it pending. */
-static int rx_deliver(struct vnetd_qp *qp, size_t len)
+/* A frame the coalescing engine lets go, straight to the guest: the
+ * engine does not hold frames back, so no buffers now is a drop. */
+static int gro_emit(void *opaque, const struct vnet_rx_frame *f)
+{
+	struct vnetd_qp *qp = opaque;
+	int rc;
+
+	qp->emitted = 0;
+	qp->pending_done = 0;
+	rc = vnet_rx_deliver(&qp->rx, f, emit_guest, qp);
+	qp->pending_done = 0;
+	if (rc < 0)
+		drop(qp, rc == -EAGAIN ? VNETD_DROP_RX_NO_BUFFERS :
+					 VNETD_DROP_RX_INVALID);
+	if (f->segs > 1) {
+		vnetd_stats_add(qp->stats, VNETD_RX_GRO_FRAMES, 1);
+		vnetd_stats_add(qp->stats, VNETD_RX_COALESCED, f->segs);
+	}
+	if (f->csum_ok)
+		vnetd_stats_add(qp->stats, VNETD_RX_CSUM_VERIFIED, 1);
+	return 0;
+}
+
+static void gro_flush(struct vnetd_qp *qp)
+{
+	if (qp->gro_ready && qp->gro.nheld)
+		vnet_gro_flush(&qp->gro, qp->now, VNET_GRO_FLUSH_ALL, gro_emit,
+			       qp);
+}
+
+/* Whether the coalescing engine takes the frame: a plain segment whose
+ * checksums it can verify (not one left to complete), of a kind the
+ * guest takes whole. */
+static bool gro_takes(const struct vnetd_qp *qp, const struct vnet_rx_frame *f)
+{
+	return qp->gro_ready && (qp->gro.p.flags & VNET_GRO_F_ALL) &&
+	       f->hdr.gso_type == VNET_HDR_GSO_NONE &&
+	       !(f->hdr.flags & VNET_HDR_F_NEEDS_CSUM);
+}
+
+/*
+ * A frame read into tap_buf: decapsulated (overlay), filtered, captured,
+ * then coalesced or put in hand (qp->hand) for rx_give(). Return: 1 when
+ * a frame is in hand, 0 when there is nothing more to do with it.
+ */
+static int rx_take(struct vnetd_qp *qp, size_t len)
 {
 	struct vnetd *d = qp->d;
 	size_t hl = d->tap_layout.size;
-	struct vnet_rx_frame f;
-	int rc;
+	struct vnet_rx_frame *f = &qp->in;
 
-	memset(&f, 0, sizeof(f));
+	memset(f, 0, sizeof(*f));
 	if (len < hl || vnet_hdr_decode(&d->tap_layout, qp->tap_buf, len,
-					&f.hdr) < 0)
+					&f->hdr) < 0) {
+		drop(qp, VNETD_DROP_RX_INVALID);
 		return 0;
-	f.iov.iov_base = qp->tap_buf + hl;
-	f.iov.iov_len = len - hl;
-	vnet_pkt_init(&f.pkt, &f.iov, 1);
-	if (!vnet_filter_accept(&d->dev, &f.pkt)) {
+	}
+	f->iov.iov_base = qp->tap_buf + hl;
+	f->iov.iov_len = len - hl;
+	vnet_pkt_init(&f->pkt, &f->iov, 1);
+	f->segs = f->hdr.gso_type ? 0 : 1;
+	if (d->cfg->has_overlay)
+		f = vnetd_overlay_rx(qp, f);
+	if (!f)
+		return 0;
+	if (!vnet_filter_accept(&d->dev, &f->pkt)) {
 		drop(qp, VNETD_DROP_RX_FILTERED);
 		return 0;
 	}
-	capture(d, qp, &f.pkt);
-	f.segs = f.hdr.gso_type ? 0 : 1;
+	capture(d, qp, &f->pkt);
+	if (gro_takes(qp, f)) {
+		vnet_gro_receive(&qp->gro, &f->pkt, qp->now, gro_emit, qp);
+		return 0;
+	}
+	gro_flush(qp);		/* what the engine holds came first */
+	qp->hand = f;
+	return 1;
+}
+
+/* The frame in hand to the guest; -EAGAIN keeps it in hand. */
+static int rx_give(struct vnetd_qp *qp)
+{
+	int rc;
+
 	qp->emitted = 0;
-	rc = vnet_rx_deliver(&qp->rx, &f, emit_guest, qp);
+	rc = vnet_rx_deliver(&qp->rx, qp->hand, emit_guest, qp);
 	if (rc == -EAGAIN)
 		return -EAGAIN;
 	if (rc < 0)
@@ -340,6 +432,7 @@ void vnetd_rx_ready(struct vnetd *d, unsigned int pair)
 	if (!q || !d->ready || !qp->rx_ready)
 		return tap_poll(qp, false);
 	qp->rxq = q;
+	qp->now = vnetd_now_ns();
 	vnet_virtq_disable_notify(q);
 	while (n++ < VNETD_RX_BURST) {
 		if (qp->pending_len) {
@@ -351,8 +444,10 @@ void vnetd_rx_ready(struct vnetd *d, unsigned int pair)
 				break;
 			}
 			reads++;
+			if (!rx_take(qp, (size_t)len))
+				continue;
 		}
-		if (rx_deliver(qp, (size_t)len) == -EAGAIN) {
+		if (rx_give(qp) == -EAGAIN) {
 			qp->pending_len = (size_t)len;
 			tap_poll(qp, false);
 			/* a buffer added meanwhile would go unnoticed */
@@ -363,6 +458,8 @@ void vnetd_rx_ready(struct vnetd *d, unsigned int pair)
 		qp->pending_len = 0;
 		qp->pending_done = 0;
 	}
+	gro_flush(qp);
+	vnetd_overlay_count(qp);
 	if (reads || qp->pending_done) {
 		vnet_virtq_flush(q);
 		vnet_vu_notify(d->vu, pair * 2);
@@ -444,13 +541,21 @@ static void ctrl_follow(struct vnetd *d)
 {
 	unsigned int q;
 
-	if (d->cfg->tap)
+	if (d->cfg->tap && !d->cfg->has_overlay)
 		vnet_tap_set_offloads(&d->tap,
 				      vnet_tap_offloads_for(&d->dev.guest_offloads));
-	for (q = 0; q < d->cfg->queues; q++)
-		if (d->qp[q].rx_ready)
-			vnet_rx_set_offloads(&d->qp[q].rx,
-					     &d->dev.guest_offloads);
+	for (q = 0; q < d->cfg->queues; q++) {
+		struct vnetd_qp *qp = &d->qp[q];
+
+		if (qp->rx_ready)
+			vnet_rx_set_offloads(&qp->rx, &d->dev.guest_offloads);
+		/* flows are flushed at each burst's end: none is held here */
+		if (qp->gro_ready)
+			vnet_gro_set_flags(&qp->gro,
+					   vnet_gro_flags_for(&d->dev.guest_offloads,
+							      &d->dev.features),
+					   gro_emit, qp);
+	}
 }
 
 static void ctrl_process(struct vnetd *d, unsigned int vq)

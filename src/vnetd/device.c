@@ -147,8 +147,10 @@ static void hook_features(void *opaque, const struct vnet_features *acked)
 	vnet_hdr_layout_init(&d->guest_layout, f, VNET_PROFILE_STANDARD,
 			     vnet_dev_endian(&d->dev));
 	vnet_virtq_net_init(&d->net, &d->guest_layout, f);
-	tap_choose_layout(d);
-	tap_follow_guest(d);
+	if (!d->cfg->has_overlay) {	/* else the tap is the underlay's */
+		tap_choose_layout(d);
+		tap_follow_guest(d);
+	}
 	for (q = 0; q < d->cfg->queues; q++)
 		vnetd_qp_negotiated(&d->qp[q]);
 	d->ready = true;
@@ -259,6 +261,8 @@ int vnetd_device_start(struct vnetd *d, const struct vnetd_config *cfg)
 		err = start_queues(d, cfg);
 	if (!err && cfg->tap)
 		err = vnet_tap_open(&d->tap, cfg->tap, cfg->queues);
+	if (!err && cfg->has_overlay)
+		err = vnetd_overlay_open(d);
 	if (err)
 		return err;
 	if (cfg->tap)

@@ -36,17 +36,27 @@ static int signals_fd(void)
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
-/* The reasons counted in the stats, by enum vnetd_drop. */
-static void name_reasons(struct vnetd_stats *s)
+/* The reasons counted in the stats, by enum vnetd_drop, then the overlay
+ * port's ("overlay_rx_vni", ...) when there is one. */
+static void name_reasons(struct vnetd_stats *s, bool overlay)
 {
 	static const char *const names[VNETD_DROP__COUNT] = {
 		"tx_invalid", "tx_short", "tap_full", "rx_no_buffers",
 		"rx_filtered", "rx_too_big", "rx_invalid", "ctrl_bad",
 	};
+	static char ovl[VNET_OVERLAY_D_MAX][32];
 	unsigned int i;
+	char *c;
 
 	for (i = 0; i < VNETD_DROP__COUNT; i++)
 		s->reasons[i] = names[i];
+	for (i = 1; overlay && i < VNET_OVERLAY_D_MAX; i++) {
+		snprintf(ovl[i], sizeof(ovl[i]), "overlay_%s",
+			 vnet_overlay_drop_name(i));
+		for (c = ovl[i]; *c; c++)
+			*c = *c == '-' ? '_' : *c;	/* Prometheus names */
+		s->reasons[VNETD_DROP__COUNT + i - 1] = ovl[i];
+	}
 }
 
 static void dispatch(struct vnetd *d, uint64_t tag, int stats_fd)
@@ -150,7 +160,7 @@ int main(int argc, char **argv)
 	d.stats.queues = calloc(cfg.queues, sizeof(*d.stats.queues));
 	if (sfd < 0 || !d.stats.queues)
 		return 1;
-	name_reasons(&d.stats);
+	name_reasons(&d.stats, cfg.has_overlay);
 	rc = vnetd_device_start(&d, &cfg);
 	if (rc) {
 		vnetd_log(VNETD_LOG_ERR, "cannot start the device: %s",

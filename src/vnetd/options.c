@@ -70,6 +70,15 @@ static void usage(FILE *out)
 "  --no-offloads        offer no checksum or segmentation offload\n"
 "  --packed             offer packed rings\n"
 "  --busy-poll          poll the queues instead of sleeping on kicks\n"
+"  --no-gro             hand frames from the tap to the guest as they come\n"
+"                       (default: segments of a flow are coalesced into\n"
+"                       super-frames when the guest takes them)\n"
+"  --vxlan SPEC         the tap is the underlay of a VXLAN overlay port:\n"
+"                       SPEC is vni=N,local=ADDR,remote=ADDR[,remote=...]\n"
+"                       [,port=P][,csum=on|off][,zerocsum6rx=on|off]\n"
+"                       [,ttl=N][,tos=N][,df=on|off][,mtu=N][,mac=MAC]\n"
+"                       [,gw-mac=MAC][,learn=on|off][,srcport=MIN-MAX]\n"
+"  --geneve SPEC        the same with Geneve (and opt=CLASS:TYPE:HEX)\n"
 "  --null-rx SIZE       benchmark: a generator fills every receive queue\n"
 "                       with SIZE-byte UDP frames (60..9014) as fast as\n"
 "                       the guest gives buffers (the tap, if any, is not\n"
@@ -146,6 +155,7 @@ enum {
 	OPT_SOCKET = 256, OPT_FD, OPT_CLIENT, OPT_TAP, OPT_QUEUES, OPT_MAC,
 	OPT_MTU, OPT_OFFLOADS, OPT_NO_OFFLOADS, OPT_PACKED, OPT_BUSY_POLL,
 	OPT_PCAP, OPT_STATS, OPT_LOG_LEVEL, OPT_CAPS, OPT_NULL_RX,
+	OPT_VXLAN, OPT_GENEVE, OPT_NO_GRO,
 };
 
 static const struct option long_opts[] = {
@@ -166,8 +176,31 @@ static const struct option long_opts[] = {
 	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
 	{ "print-capabilities", no_argument, NULL, OPT_CAPS },
 	{ "null-rx", required_argument, NULL, OPT_NULL_RX },
+	{ "vxlan", required_argument, NULL, OPT_VXLAN },
+	{ "geneve", required_argument, NULL, OPT_GENEVE },
+	{ "no-gro", no_argument, NULL, OPT_NO_GRO },
 	{ 0 },
 };
+
+/* --vxlan / --geneve SPEC: one overlay port. */
+static int parse_overlay(const char *spec, enum vnet_overlay_type type,
+			 struct vnetd_config *cfg)
+{
+	char err[160];
+
+	if (cfg->has_overlay) {
+		fprintf(stderr, "vnetd: one overlay port at most\n");
+		return -1;
+	}
+	vnet_overlay_config_init(&cfg->overlay, type);
+	if (vnet_overlay_config_parse(&cfg->overlay, spec, err, sizeof(err))) {
+		fprintf(stderr, "vnetd: --%s: %s\n",
+			type == VNET_OVERLAY_VXLAN ? "vxlan" : "geneve", err);
+		return -1;
+	}
+	cfg->has_overlay = true;
+	return 0;
+}
 
 /* One option; return 0, or -1 after printing what is wrong. */
 static int apply_option(int c, const char *arg, struct vnetd_config *cfg)
@@ -183,6 +216,9 @@ static int apply_option(int c, const char *arg, struct vnetd_config *cfg)
 	case OPT_PCAP: cfg->pcap = arg; return 0;
 	case OPT_STATS: cfg->stats = arg; return 0;
 	case OPT_CAPS: cfg->print_caps = true; return 0;
+	case OPT_NO_GRO: cfg->no_gro = true; return 0;
+	case OPT_VXLAN: return parse_overlay(arg, VNET_OVERLAY_VXLAN, cfg);
+	case OPT_GENEVE: return parse_overlay(arg, VNET_OVERLAY_GENEVE, cfg);
 	case OPT_NO_OFFLOADS:
 		set_bits(&cfg->offer, offload_bits, ARRAY_SIZE(offload_bits),
 			 false);
@@ -221,6 +257,35 @@ static int apply_option(int c, const char *arg, struct vnetd_config *cfg)
 	return -1;
 }
 
+/* An overlay needs its underlay tap; the guest's MTU leaves room for the
+ * encapsulation (advertised as the device's MTU unless --mtu is lower). */
+static int check_overlay(struct vnetd_config *cfg)
+{
+	unsigned int room;
+
+	if (!cfg->has_overlay)
+		return 0;
+	if (!cfg->tap) {
+		fprintf(stderr, "vnetd: an overlay port needs --tap (its underlay)\n");
+		return -1;
+	}
+	room = vnet_overlay_guest_mtu(&cfg->overlay);
+	if (room < 68) {
+		fprintf(stderr, "vnetd: the underlay MTU %u leaves no room for "
+			"a guest's frames\n", cfg->overlay.mtu);
+		return -1;
+	}
+	if (cfg->mtu > room) {
+		fprintf(stderr, "vnetd: --mtu %u does not fit the overlay: at "
+			"most %u (underlay MTU %u less the encapsulation)\n",
+			cfg->mtu, room, cfg->overlay.mtu);
+		return -1;
+	}
+	if (!cfg->mtu)
+		cfg->mtu = room;
+	return 0;
+}
+
 /* The combination as a whole; return 0, or -1 after printing why. */
 static int check_config(struct vnetd_config *cfg)
 {
@@ -237,6 +302,8 @@ static int check_config(struct vnetd_config *cfg)
 		fprintf(stderr, "vnetd: --client needs --socket-path\n");
 		return -1;
 	}
+	if (check_overlay(cfg))
+		return -1;
 	if (cfg->mtu)
 		vnet_features_set(&cfg->offer, VNET_F_MTU);
 	if (cfg->packed)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "vnet/features.h"
+#include "vnet/overlay.h"
 #include "log.h"
 
 /**
@@ -27,6 +28,10 @@
  * @stats:		stats socket path
  * @log_level:		least severe level logged
  * @print_caps:		print the capabilities and exit
+ * @overlay:		the overlay port (--vxlan, --geneve), when @has_overlay:
+ *			the tap is then its underlay
+ * @has_overlay:	an overlay port was configured
+ * @no_gro:		do not coalesce frames for the guest (--no-gro)
  */
 struct vnetd_config {
 	const char *socket_path;
@@ -44,6 +49,9 @@ struct vnetd_config {
 	const char *stats;
 	enum vnetd_log_level log_level;
 	bool print_caps;
+	struct vnet_overlay_config overlay;
+	bool has_overlay;
+	bool no_gro;
 };
 
 /**

@@ -26,6 +26,18 @@ static const char *const counter_names[VNETD_COUNTER__COUNT] = {
 	[VNETD_RX_CSUM_VERIFIED] = "rx_csum_verified",
 	[VNETD_RX_TAP_READS] = "rx_tap_reads",
 	[VNETD_RX_TAP_EMPTY] = "rx_tap_empty",
+	[VNETD_RX_GRO_FRAMES] = "rx_gro_frames",
+	[VNETD_OVL_TX_WRITES] = "overlay_tx_writes",
+	[VNETD_OVL_TX_SUPER] = "overlay_tx_super",
+	[VNETD_OVL_TX_SEGMENTED] = "overlay_tx_segmented",
+	[VNETD_OVL_TX_SEGMENTS] = "overlay_tx_segments",
+	[VNETD_OVL_TX_FLOODED] = "overlay_tx_flooded",
+	[VNETD_OVL_RX_FRAMES] = "overlay_rx_frames",
+	[VNETD_OVL_RX_INNER] = "overlay_rx_inner",
+	[VNETD_OVL_RX_SUPER] = "overlay_rx_super",
+	[VNETD_OVL_RX_CSUM_OK] = "overlay_rx_csum_ok",
+	[VNETD_OVL_LEARNED] = "overlay_learned",
+	[VNETD_OVL_NEIGH_REPLIES] = "overlay_neigh_replies",
 };
 
 static uint64_t load(const uint64_t *v)

@@ -19,6 +19,19 @@ enum vnetd_counter {
 	VNETD_RX_CSUM_VERIFIED,
 	VNETD_RX_TAP_READS,	/* frames read from the tap */
 	VNETD_RX_TAP_EMPTY,	/* reads that found the tap empty */
+	VNETD_RX_GRO_FRAMES,	/* super-frames coalesced for the guest */
+	/* the overlay port (--vxlan, --geneve) */
+	VNETD_OVL_TX_WRITES,	/* encapsulated frames written to the tap */
+	VNETD_OVL_TX_SUPER,	/* of which tunnel super-frames, one write */
+	VNETD_OVL_TX_SEGMENTED,	/* guest frames segmented in software */
+	VNETD_OVL_TX_SEGMENTS,	/* the segments they made */
+	VNETD_OVL_TX_FLOODED,	/* sent to every remote (unknown MAC) */
+	VNETD_OVL_RX_FRAMES,	/* underlay frames looked at */
+	VNETD_OVL_RX_INNER,	/* inner frames decapsulated */
+	VNETD_OVL_RX_SUPER,	/* of which tunnel super-frames */
+	VNETD_OVL_RX_CSUM_OK,	/* of which with inner checksums verified */
+	VNETD_OVL_LEARNED,	/* remotes learned or moved */
+	VNETD_OVL_NEIGH_REPLIES, /* ARP / ND for the local address answered */
 	VNETD_COUNTER__COUNT,
 };
 
