@@ -1,0 +1,38 @@
+#!/bin/sh
+# test_vnetd_cli.sh - vnetd's command line: the overlay options (issue 9)
+# and the capabilities; each bad combination exits 2 with its reason,
+# before anything is opened.
+# Usage: test_vnetd_cli.sh PATH/TO/vnetd
+set -u
+vnet=$1
+fails=0; passes=0
+. "$(dirname "$0")/expect.sh"
+
+S="--socket-path /nonexistent/vnetd-cli.sock"
+V="vni=42,local=192.0.2.2,remote=198.51.100.2"
+
+expect "capabilities name the overlay options" 0 "*" "" -- --print-capabilities
+"$vnet" --print-capabilities | grep -q '"vxlan", "geneve"' &&
+	{ passes=$((passes + 1)); echo "ok - vxlan and geneve in the capabilities"; } ||
+	{ fails=$((fails + 1)); echo "not ok - vxlan and geneve missing from the capabilities"; }
+expect "an overlay needs its underlay tap" 2 "*" \
+	"vnetd: an overlay port needs --tap (its underlay)" -- $S --vxlan "$V"
+expect "a VXLAN spec without a remote" 2 "*" \
+	"vnetd: --vxlan: at least one remote= is required" -- \
+	$S --tap t0 --vxlan vni=42,local=192.0.2.2
+expect "one overlay port at most" 2 "*" "vnetd: one overlay port at most" -- \
+	$S --tap t0 --vxlan "$V" --geneve "$V"
+# RFC 7348 section 4.3: the encapsulation must fit the underlay's MTU
+# (VXLAN over IPv4: 14 + 20 + 8 + 8 = 50 bytes)
+expect "--mtu larger than the overlay leaves" 2 "*" \
+	"vnetd: --mtu 1451 does not fit the overlay: at most 1450" -- \
+	$S --tap t0 --vxlan "$V" --mtu 1451
+expect "Geneve with its option: 8 more bytes" 2 "*" \
+	"at most 1442 (underlay MTU 1500" -- \
+	$S --tap t0 --geneve "$V,opt=0102:03:deadbeef" --mtu 1443
+expect "an underlay MTU that holds no frame" 2 "*" \
+	"vnetd: --vxlan: mtu 100 cannot hold the encapsulation" -- \
+	$S --tap t0 --vxlan "$V,mtu=100"
+
+echo "$passes passed, $fails failed"
+[ $fails = 0 ]
