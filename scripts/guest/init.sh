@@ -8,7 +8,9 @@
 #   vnet.peer=ADDR       the host side to ping and to connect to (192.0.2.1)
 #   vnet.mtu=N           eth0's MTU (default: the device's)
 #   vnet.test=NAME       tcp (ping, then the TCP streams; default), ping, none,
-#                        udp (ping, then UDP echo), tcpudp (all three)
+#                        udp (ping, then UDP echo), tcpudp (all three),
+#                        serve (a UDP echo service on vnet.uport for
+#                        vnet.serve seconds, default 60)
 #   vnet.uport=P         the UDP echo service's port (default 7)
 #   vnet.bytes=N         bytes of each TCP stream (default 10485760)
 #   vnet.port=P          send to P, then receive from P+1 (default 5201)
@@ -179,6 +181,8 @@ if eth_up; then
 	tcp) ping_peer && tcp_streams ;;
 	udp) ping_peer && udp_echo ;;
 	tcpudp) ping_peer && tcp_streams && udp_echo ;;
+	serve) say "serving"; tcpio udpserve "$UPORT" "$(arg vnet.serve 60)" 2>&1 |
+		sed -n 's/^tcpio: udpserve /serve /p' | while read -r l; do say "$l"; done ;;
 	*) say "result fail unknown test $TEST" ;;
 	esac
 	stats

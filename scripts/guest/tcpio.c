@@ -12,6 +12,9 @@
  *                                number, then a pattern) to an echo
  *                                service; each reply must be the datagram
  *                                byte for byte (3 tries of 1 s each)
+ *   tcpio udpserve PORT SECONDS  an echo service: every datagram back to
+ *                                its sender, for SECONDS at most, or until
+ *                                5 s pass without one after the first
  * Built static by build-initramfs.sh. Exit: 0, or 1 with a message.
  */
 #define _GNU_SOURCE
@@ -23,6 +26,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #define TCPIO_BUF	(64 * 1024)
@@ -167,16 +171,58 @@ static int udp_echo(const char *addr, const char *port, int count, int size)
 	return 0;
 }
 
+/**
+ * udp_serve() - echo datagrams back to their senders for a while
+ * @port:	port, decimal
+ * @seconds:	how long
+ *
+ * Return: 0, or 1 with a message printed
+ */
+static int udp_serve(const char *port, int seconds)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct timeval tv = { .tv_sec = 1 };
+	struct sockaddr_in from;
+	socklen_t fl;
+	time_t end = time(NULL) + seconds, last = 0;
+	long echoed = 0;
+	ssize_t n;
+	int s;
+
+	sa.sin_port = htons((unsigned short)atoi(port));
+	s = socket(AF_INET, SOCK_DGRAM, 0);
+	if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		perror("tcpio: udpserve");
+		return 1;
+	}
+	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (time(NULL) < end && (!last || time(NULL) - last < 5)) {
+		fl = sizeof(from);
+		n = recvfrom(s, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+		if (n >= 0 && sendto(s, buf, (size_t)n, 0,
+				     (struct sockaddr *)&from, fl) == n) {
+			echoed++;
+			last = time(NULL);
+		}
+	}
+	fprintf(stderr, "tcpio: udpserve echoed %ld datagrams\n", echoed);
+	close(s);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	long long n;
 	int s;
 
+	if (argc == 4 && !strcmp(argv[1], "udpserve"))
+		return udp_serve(argv[2], atoi(argv[3]));
 	if (argc == 6 && !strcmp(argv[1], "udp"))
 		return udp_echo(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]));
 	if (argc != 4 || (strcmp(argv[1], "send") && strcmp(argv[1], "recv"))) {
 		fprintf(stderr, "usage: tcpio send|recv ADDR PORT\n"
-			"       tcpio udp ADDR PORT COUNT SIZE\n");
+			"       tcpio udp ADDR PORT COUNT SIZE\n"
+			"       tcpio udpserve PORT SECONDS\n");
 		return 1;
 	}
 	s = connect_to(argv[2], argv[3]);

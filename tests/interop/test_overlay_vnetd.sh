@@ -9,6 +9,8 @@
 #   geneve4 a Geneve endpoint built with scapy (geneve_peer.py: ARP, ICMP,
 #           UDP echo; the kernel here has no Geneve device), VNI 77, one
 #           option, outer IPv4
+#   geneve2 a second vnetd (--geneve, its tap u1 in NR) with a second guest
+#           serving UDP echo: vnetd to vnetd, VNI 77, one option
 # The guest pings the far end's inner address; with VXLAN it moves 10 MiB
 # of TCP each way (sha256 compared on both ends; the guest's TSO frames
 # leave as tunnel super-frames) and, with every peer, echoes UDP datagrams
@@ -20,7 +22,7 @@
 # TUN_F_UDP_TUNNEL_GSO (and seen on a capture of u0), frames coalesced for
 # the guest, nothing dropped.
 #
-# Usage: test_overlay_vnetd.sh PATH/TO/vnetd vxlan4|vxlan6|geneve4
+# Usage: test_overlay_vnetd.sh PATH/TO/vnetd vxlan4|vxlan6|geneve4|geneve2
 # Exit: 0 pass, 1 fail, 77 skip (saying why).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -44,9 +46,14 @@ vxlan6)
 geneve4)
 	spec="vni=77,local=192.0.2.2,remote=198.51.100.2,opt=0102:03:deadbeef"
 	port=6081 vni=77 peer=10.10.0.2 test=udp want_mtu=1442 ;;
-*) fail "unknown phase '$phase' (vxlan4, vxlan6, geneve4)" ;;
+geneve2)
+	spec="vni=77,local=192.0.2.2,remote=192.0.3.2,opt=0102:03:deadbeef"
+	spec_b="vni=77,local=192.0.3.2,remote=192.0.2.2,opt=0102:03:deadbeef"
+	port=6081 vni=77 peer=10.10.0.11 test=udp want_mtu=1442 ;;
+*) fail "unknown phase '$phase' (vxlan4, vxlan6, geneve4, geneve2)" ;;
 esac
-ovl_opt=--vxlan; [ "$phase" = geneve4 ] && ovl_opt=--geneve
+ovl_opt=--vxlan
+case $phase in geneve*) ovl_opt=--geneve ;; esac
 
 ns_require_root_and_netns
 qemu=$(command -v qemu-system-x86_64) ||
@@ -61,10 +68,11 @@ done
 P="vovg$$"; NU="$P-u"; NR="$P-r"
 tmp=$(mktemp -d)
 pids=''
-vnetd_pid=''
+vnetd_pids=''
 cleanup() {
-	for p in $pids $vnetd_pid; do kill "$p" 2>/dev/null; done
-	for p in $pids $vnetd_pid; do wait "$p" 2>/dev/null; done
+	for f in "$tmp"/*.qemu.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
+	for p in $pids $vnetd_pids; do kill "$p" 2>/dev/null; done
+	for p in $pids $vnetd_pids; do wait "$p" 2>/dev/null; done
 	for n in "$NU" "$NR"; do ip netns del "$n" 2>/dev/null; done
 	[ -n "${KEEP:-}" ] && cp -r "$tmp" /tmp/ovg-keep
 	rm -rf "$tmp"
@@ -113,7 +121,9 @@ vxlan6)
 	ip -n "$NR" link add vx type vxlan id 43 local 2001:db8:2::2 \
 		remote 2001:db8:1::2 dstport 4789 dev vr || skip "no vxlan device" ;;
 esac
-if [ "$phase" != geneve4 ]; then
+if [ "$phase" = geneve2 ]; then
+	:	# the far end is a second vnetd and its guest (below)
+elif [ "$phase" != geneve4 ]; then
 	ip -n "$NR" addr add $peer/24 dev vx
 	ip -n "$NR" link set vx up
 	ip netns exec "$NR" $PY "$here/guest_peer.py" $peer 5201 $BYTES $QEMU_TIMEOUT \
@@ -135,25 +145,56 @@ else
 	pids="$pids $!"
 fi
 
-# vnetd in NU, its tap the underlay.
-sock=$tmp/vnetd.sock
-ip netns exec "$NU" "$vnetd" --socket-path "$sock" --tap u0 $ovl_opt "$spec" \
-	--log-level info >"$tmp/vnetd.log" 2>&1 &
-vnetd_pid=$!
-i=0
-until [ -S "$sock" ]; do
-	i=$((i + 1))
-	[ $i -gt 300 ] && fail "vnetd did not listen: $(cat "$tmp/vnetd.log")"
-	kill -0 $vnetd_pid 2>/dev/null || fail "vnetd exited: $(cat "$tmp/vnetd.log")"
-	sleep 0.1
-done
-# QEMU puts its own host_mtu in the config space: it is given what vnetd
-# advertises (as docs/qemu.md tells users to)
-vmtu=$(sed -n 's/.*guest MTU \([0-9]*\).*/\1/p' "$tmp/vnetd.log")
-[ -n "$vmtu" ] || fail "vnetd did not say the guest's MTU: $(cat "$tmp/vnetd.log")"
+# start_vnetd NS NAME TAP SPEC: vnetd in NS, its tap the underlay; sets
+# VMTU to the guest MTU vnetd advertises
+start_vnetd() {
+	ns=$1; shift
+	ip netns exec "$ns" "$vnetd" --socket-path "$tmp/$1.sock" --tap $2 \
+		$ovl_opt "$3" --log-level info >"$tmp/$1.log" 2>&1 &
+	eval "${1}_pid=$!"
+	vnetd_pids="$vnetd_pids $!"
+	i=0
+	until [ -S "$tmp/$1.sock" ]; do
+		i=$((i + 1))
+		[ $i -gt 300 ] && fail "vnetd $1 did not listen: $(cat "$tmp/$1.log")"
+		sleep 0.1
+	done
+	# QEMU puts its own host_mtu in the config space: it is given what
+	# vnetd advertises (as docs/qemu.md tells users to)
+	VMTU=$(sed -n 's/.*guest MTU \([0-9]*\).*/\1/p' "$tmp/$1.log")
+	[ -n "$VMTU" ] || fail "vnetd did not say the guest's MTU: $(cat "$tmp/$1.log")"
+}
+
+# guest NAME MAC APPEND: QEMU on vnetd NAME's socket, until the guest
+# powers off; its markers in $tmp/NAME.guest
+guest() {
+	timeout $QEMU_TIMEOUT ip netns exec "$NU" "$qemu" -accel tcg -m $MEM \
+		-smp 1 -nographic -nodefaults -serial stdio -no-reboot \
+		-kernel "$kernel" -initrd "$initrd" \
+		-append "console=ttyS0 quiet panic=-1 $3" \
+		-chardev socket,id=c0,path="$tmp/$1.sock" \
+		-netdev vhost-user,id=n0,chardev=c0 \
+		-object memory-backend-memfd,id=mem,size=${MEM}M,share=on \
+		-numa node,memdev=mem -pidfile "$tmp/$1.qemu.pid" \
+		-device virtio-net-pci,netdev=n0,vectors=0,romfile=,mac=$2,host_mtu=$VMTU \
+		</dev/null >"$tmp/$1.console" 2>&1
+	rc=$?
+	tr -d '\r' <"$tmp/$1.console" | sed -n 's/^.*VNETD-GUEST: //p' >"$tmp/$1.guest"
+	return $rc
+}
+
+vnetd_pids=''
+start_vnetd "$NU" a u0 "$spec"
 ip -n "$NU" addr add 192.0.2.1/24 dev u0
 ip -n "$NU" addr add 2001:db8:1::1/64 dev u0 nodad
 ip -n "$NU" link set u0 up
+if [ "$phase" = geneve2 ]; then	# the far end: vnetd in NR, tap u1
+	start_vnetd "$NR" b u1 "$spec_b"
+	ip -n "$NR" addr add 192.0.3.1/24 dev u1
+	ip -n "$NR" link set u1 up
+	ip netns exec "$NR" sysctl -qw net.ipv4.ip_forward=1
+	ip -n "$NU" route add 192.0.3.0/24 via 198.51.100.2
+fi
 ip netns exec "$NR" tcpdump -i vr -s 0 -w "$tmp/wire.pcap" udp port $port \
 	>/dev/null 2>&1 &
 pids="$pids $!"
@@ -162,31 +203,31 @@ ip netns exec "$NU" tcpdump -i u0 -s 128 -w "$tmp/u0.pcap" udp port $port \
 pids="$pids $!"
 sleep 1
 
-append="console=ttyS0 quiet panic=-1 vnet.ip=$GUEST_IP/24 vnet.peer=$peer"
-append="$append vnet.bytes=$BYTES vnet.port=5201 vnet.test=$test"
-append="$append vnet.timeout=$((QEMU_TIMEOUT - 10))"
+if [ "$phase" = geneve2 ]; then	# the far end: a second guest, serving
+	guest b 52:54:00:12:34:57 "vnet.ip=$peer/24 vnet.test=serve vnet.serve=$((QEMU_TIMEOUT - 60)) vnet.timeout=$((QEMU_TIMEOUT - 10))" &
+	guest_b=$!
+	sleep 5
+fi
 t0=$(date +%s)
-timeout $QEMU_TIMEOUT ip netns exec "$NU" "$qemu" -accel tcg -m $MEM -smp 1 \
-	-nographic -nodefaults -serial stdio -no-reboot \
-	-kernel "$kernel" -initrd "$initrd" -append "$append" \
-	-chardev socket,id=c0,path="$sock" \
-	-netdev vhost-user,id=n0,chardev=c0 \
-	-object memory-backend-memfd,id=mem,size=${MEM}M,share=on \
-	-numa node,memdev=mem \
-	-device virtio-net-pci,netdev=n0,vectors=0,romfile=,mac=52:54:00:12:34:56,host_mtu=$vmtu \
-	</dev/null >"$tmp/console.log" 2>&1
+guest a 52:54:00:12:34:56 "vnet.ip=$GUEST_IP/24 vnet.peer=$peer vnet.bytes=$BYTES vnet.port=5201 vnet.test=$test vnet.timeout=$((QEMU_TIMEOUT - 10))"
 qrc=$?
 t1=$(date +%s)
+if [ "$phase" = geneve2 ]; then	# the server stops 5 s after its last datagram
+	wait $guest_b
+fi
 sleep 0.5
-kill $vnetd_pid; wait $vnetd_pid; vnetd_pid=''
+for p in $vnetd_pids; do kill "$p"; wait "$p"; done
+vnetd_pids=''
 for p in $pids; do kill "$p" 2>/dev/null; done
 for p in $pids; do wait "$p" 2>/dev/null; done
 pids=''
-tr -d '\r' <"$tmp/console.log" | sed -n 's/^.*VNETD-GUEST: //p' >"$tmp/guest"
+cp "$tmp/a.log" "$tmp/vnetd.log"
+[ "$phase" = geneve2 ] && cat "$tmp/b.log" >>"$tmp/vnetd.log"
+cp "$tmp/a.guest" "$tmp/guest"
 
 show() {
 	echo "--- guest console (last lines)"
-	tr -d '\r' <"$tmp/console.log" | tail -n 30
+	tr -d '\r' <"$tmp/a.console" | tail -n 30
 	echo "--- peer"; cat "$tmp/peer.out" "$tmp/peer.err" 2>/dev/null | tail -n 10
 	echo "--- vnetd"; tail -n 40 "$tmp/vnetd.log"
 }
@@ -237,12 +278,17 @@ if [ "$test" = tcpudp ]; then
 fi
 
 # The far end's view of the wire: every checksum good, outer and inner.
-dec="-d udp.port==$port,vxlan"; [ "$phase" = geneve4 ] && dec=
+dec="-d udp.port==$port,vxlan"; [ $port = 6081 ] && dec=
 nbad=$(tshark -r "$tmp/wire.pcap" $dec -o ip.check_checksum:TRUE \
 	-o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE \
 	-Y 'ip.checksum.status == 0 || udp.checksum.status == 0 || (tcp.checksum.status == 0 && tcp.checksum != 0xffff) || (icmp.checksum.status == 0 && icmp.checksum != 0xffff)' \
 	2>/dev/null | wc -l)
-if [ "$phase" = geneve4 ]; then
+if [ "$phase" = geneve2 ]; then
+	nvni=$(tshark -r "$tmp/wire.pcap" -Y "geneve.vni == $vni && geneve.option.class == 0x0102 && geneve.option.type == 0x03" 2>/dev/null | wc -l)
+	served=$(awk '$1 == "serve" && $2 == "echoed" { print $3 }' "$tmp/b.guest")
+	[ "${served:-0}" -ge 60 ] || bad "the second guest echoed ${served:-no} datagrams"
+	echo "the second guest (on the second vnetd) echoed $served datagrams"
+elif [ "$phase" = geneve4 ]; then
 	nvni=$(tshark -r "$tmp/wire.pcap" -Y "geneve.vni == $vni && geneve.option.class == 0x0102 && geneve.option.type == 0x03" 2>/dev/null | wc -l)
 	bad_peer=$(awk '$1 == "bad" { print $2 }' "$tmp/gpeer")
 	[ "${bad_peer:-1}" = 0 ] || bad "the scapy peer found ${bad_peer:-?} malformed Geneve frames"
