@@ -171,6 +171,12 @@ struct vnet_gro_ctx {
  * @opaque:	caller's pointer
  * @f:		the frame; its memory is valid only during the call
  *
+ * -EAGAIN says "not now" (the guest has no buffers): a super-frame stays
+ * held, closed to new segments, and goes at a later flush; a frame
+ * passed through is left with the caller (vnet_gro_receive() fails with
+ * -EAGAIN, and the caller feeds the same frame again later). Any other
+ * error drops what was being emitted.
+ *
  * Return: 0, or -errno to stop
  */
 typedef int (*vnet_gro_emit_fn)(void *opaque, const struct vnet_rx_frame *f);
@@ -230,7 +236,8 @@ int vnet_gro_set_flags(struct vnet_gro_ctx *ctx, uint32_t flags,
  *		held (as is, with a GSO_NONE header)
  * @opaque:	passed to @emit
  *
- * Return: frames emitted, or -errno from @emit
+ * Return: frames emitted, or -errno from @emit; -EAGAIN means the frame
+ *	   was not taken (feed it again, after a flush that succeeds)
  */
 int vnet_gro_receive(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
 		     uint64_t now, vnet_gro_emit_fn emit, void *opaque);
@@ -247,7 +254,8 @@ int vnet_gro_receive(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
  * @emit:	receives the super-frames, oldest flow first
  * @opaque:	passed to @emit
  *
- * Return: frames emitted, or -errno from @emit
+ * Return: frames emitted, or -errno from @emit (-EAGAIN: the flow it
+ *	   refused and those after it are still held)
  */
 int vnet_gro_flush(struct vnet_gro_ctx *ctx, uint64_t now, int mode,
 		   vnet_gro_emit_fn emit, void *opaque);

@@ -171,10 +171,12 @@ static int gro_emit_pass(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
 	f.segs = 1;
 	f.dup_acks = 0;
 	f.csum_ok = csum_ok;
+	r = emit(opaque, &f);
+	if (r < 0)
+		return r;
 	gro_bump(ctx, VNET_GRO_S_PASSED);
 	gro_bump(ctx, VNET_GRO_S_OUT);
-	r = emit(opaque, &f);
-	return r < 0 ? r : 1;
+	return 1;
 }
 
 /**
@@ -211,9 +213,11 @@ static int gro_flow_emit(struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
 			gro_tunnel_finish(f, &out.hdr);
 		out.hdr.hdr_len = (uint16_t)f->hdr_len;
 	}
-	gro_bump(ctx, VNET_GRO_S_OUT);
 	r = emit(opaque, &out);
-	return r < 0 ? r : 1;
+	if (r < 0)
+		return r;
+	gro_bump(ctx, VNET_GRO_S_OUT);
+	return 1;
 }
 
 /**
@@ -225,7 +229,12 @@ static int gro_flow_emit(struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
  * @emit:	callback
  * @opaque:	its pointer
  *
- * Return: 1, or -errno from @emit (the flow is freed either way)
+ * Finishing a super-frame (lengths, header checksum, pseudo-header sum)
+ * only writes fields computed from the flow, so a refused release can be
+ * retried on the same buffer.
+ *
+ * Return: 1, or -errno from @emit: -EAGAIN keeps the flow held, closed
+ * to new segments, for a later flush; any other error frees it
  */
 static int gro_flow_release(struct vnet_gro_ctx *ctx, unsigned int pos,
 			    enum vnet_gro_stat why, vnet_gro_emit_fn emit,
@@ -234,9 +243,13 @@ static int gro_flow_release(struct vnet_gro_ctx *ctx, unsigned int pos,
 	struct vnet_gro_flow *f = &ctx->flows[ctx->order[pos]];
 	int r;
 
+	r = gro_flow_emit(ctx, f, emit, opaque);
+	if (r == -EAGAIN) {
+		f->closed = true;
+		return r;
+	}
 	if (why != VNET_GRO_S_MAX)
 		gro_bump(ctx, why);
-	r = gro_flow_emit(ctx, f, emit, opaque);
 	ctx->held -= f->len;
 	memmove(&ctx->order[pos], &ctx->order[pos + 1],
 		(ctx->nheld - pos - 1) * sizeof(*ctx->order));
@@ -535,6 +548,7 @@ static void gro_flow_start(struct vnet_gro_flow *f, const struct gro_seg *s,
 	f->mss = (uint16_t)s->pay_len;
 	f->segs = 1;
 	f->dup_acks = 0;
+	f->closed = false;
 	f->next_seq = s->seq + (uint32_t)s->pay_len;
 	f->id_fixed = false;
 	f->oid_fixed = false;
@@ -640,13 +654,16 @@ static int gro_apply(struct vnet_gro_ctx *ctx, const struct gro_seg *s,
 	int n = 0, r;
 
 	if (f && (v == GRO_MERGE || v == GRO_MERGE_FLUSH)) {
-		if (gro_append(ctx, f, s))
+		if (gro_append(ctx, f, s)) {
 			v = GRO_FLUSH_PASS;
-		else if (v == GRO_MERGE)
+		} else if (v == GRO_MERGE) {
 			return 0;
-		else
-			return gro_flow_release(ctx, (unsigned int)pos,
-						VNET_GRO_S_MAX, emit, opaque);
+		} else {
+			r = gro_flow_release(ctx, (unsigned int)pos,
+					     VNET_GRO_S_MAX, emit, opaque);
+			/* refused: the segment is in the flow, which waits */
+			return r == -EAGAIN ? 0 : r;
+		}
 	}
 	if (v == GRO_ABSORB)
 		return 0;
@@ -683,6 +700,11 @@ static enum gro_verdict gro_decide(struct vnet_gro_ctx *ctx,
 		return rsc ? rsc_tcp_first(ctx, s) : gro_tcp_first(ctx, s);
 	}
 	f = &ctx->flows[ctx->order[pos]];
+	if (f->closed) {	/* waits for a retry: this one starts anew */
+		if (s->l->l4 == VNET_L4_UDP)
+			return GRO_FLUSH_HOLD;
+		return rsc ? rsc_tcp_first(ctx, s) : gro_tcp_first(ctx, s);
+	}
 	if (gro_ip_flush(f, s, !rsc) ||
 	    (f->tunnel && gro_tunnel_flush(f, s, !rsc))) {
 		gro_bump(ctx, VNET_GRO_S_MISMATCH);

@@ -151,6 +151,8 @@ struct vnet_gro_flow {
 	bool csum_ok;
 	bool rewritten;
 	bool fast;
+	bool closed;		/* its release was refused (-EAGAIN): it
+				 * takes no more segments, only a retry */
 	uint32_t ip_base;
 	uint32_t l4_base;
 };

@@ -54,7 +54,8 @@ enum vnetd_drop {
  * @tap_buf:	one frame read from the tap, header first
  * @flat:	a frame made contiguous for the receive queue
  * @tap_polled:	the tap queue is in the epoll set
- * @pending_len: bytes of a frame in @tap_buf that waits for guest buffers
+ * @rx_waiting:	the guest ran out of buffers: the frame in hand (if any)
+ *		and what @gro holds wait for its kick; the tap is not read
  * @pending_done: frames of it already delivered (a segmented super-frame)
  * @emitted:	frames delivered of the frame in hand
  * @rxq:	the receive queue, for the burst under way
@@ -64,6 +65,7 @@ enum vnetd_drop {
  * @in:		the frame read from the tap, as the guest is to get it
  * @hand:	the frame in hand for the guest: @in, or the inner frame of
  *		@ovl_rx; it stays in hand while it waits for guest buffers
+ * @hand_gro:	@hand goes to the coalescing engine
  * @gro:	coalescing of the tap's (or the overlay's inner) segments
  * @gro_ready:	@gro is set up and the guest takes super-frames
  * @ovl:	the overlay port's state for this pair (its own forwarding
@@ -91,7 +93,7 @@ struct vnetd_qp {
 	uint8_t *tap_buf;
 	uint8_t *flat;
 	bool tap_polled;
-	size_t pending_len;
+	bool rx_waiting;
 	unsigned int pending_done;
 	unsigned int emitted;
 	struct vnet_virtq *rxq;
@@ -100,6 +102,7 @@ struct vnetd_qp {
 	uint64_t rx_burst_bytes;
 	struct vnet_rx_frame in;
 	struct vnet_rx_frame *hand;
+	bool hand_gro;
 	struct vnet_gro_ctx gro;
 	bool gro_ready;
 	struct vnet_overlay ovl;

@@ -140,7 +140,8 @@ void vnetd_qp_negotiated(struct vnetd_qp *qp)
 	vnet_gso_ctx_init(&qp->gso, f, VNET_GSO_PASSTHROUGH,
 			  (uint32_t)(uintptr_t)qp ^ 0x5eed);
 	tap_peer_features(&d->tap, &qp->gso.peer);
-	qp->pending_len = 0;
+	qp->rx_waiting = false;
+	qp->hand = NULL;
 	gro_negotiated(qp);
 	if (d->cfg->has_overlay)
 		vnetd_overlay_negotiated(qp);
@@ -294,20 +295,21 @@ static int emit_guest(void *opaque, const struct vnet_hdr *h,
 	return 0;
 }
 
-/* A frame the coalescing engine lets go, straight to the guest: the
- * engine does not hold frames back, so no buffers now is a drop. */
+/* A frame the coalescing engine lets go, to the guest. Out of buffers,
+ * -EAGAIN: the engine keeps the frame and it goes at a later flush (the
+ * segments already delivered of it, pending_done, are skipped then). */
 static int gro_emit(void *opaque, const struct vnet_rx_frame *f)
 {
 	struct vnetd_qp *qp = opaque;
 	int rc;
 
 	qp->emitted = 0;
-	qp->pending_done = 0;
 	rc = vnet_rx_deliver(&qp->rx, f, emit_guest, qp);
+	if (rc == -EAGAIN)
+		return -EAGAIN;
 	qp->pending_done = 0;
 	if (rc < 0)
-		drop(qp, rc == -EAGAIN ? VNETD_DROP_RX_NO_BUFFERS :
-					 VNETD_DROP_RX_INVALID);
+		drop(qp, VNETD_DROP_RX_INVALID);
 	if (f->segs > 1) {
 		vnetd_stats_add(qp->stats, VNETD_RX_GRO_FRAMES, 1);
 		vnetd_stats_add(qp->stats, VNETD_RX_COALESCED, f->segs);
@@ -317,11 +319,13 @@ static int gro_emit(void *opaque, const struct vnet_rx_frame *f)
 	return 0;
 }
 
-static void gro_flush(struct vnetd_qp *qp)
+/* Everything the engine holds to the guest; -EAGAIN: some waits. */
+static int gro_flush(struct vnetd_qp *qp)
 {
-	if (qp->gro_ready && qp->gro.nheld)
-		vnet_gro_flush(&qp->gro, qp->now, VNET_GRO_FLUSH_ALL, gro_emit,
-			       qp);
+	if (!qp->gro_ready || !qp->gro.nheld)
+		return 0;
+	return vnet_gro_flush(&qp->gro, qp->now, VNET_GRO_FLUSH_ALL, gro_emit,
+			      qp) == -EAGAIN ? -EAGAIN : 0;
 }
 
 /* Whether the coalescing engine takes the frame: a plain segment whose
@@ -336,8 +340,9 @@ static bool gro_takes(const struct vnetd_qp *qp, const struct vnet_rx_frame *f)
 
 /*
  * A frame read into tap_buf: decapsulated (overlay), filtered, captured,
- * then coalesced or put in hand (qp->hand) for rx_give(). Return: 1 when
- * a frame is in hand, 0 when there is nothing more to do with it.
+ * and put in hand (qp->hand) for rx_give(), marked for the coalescing
+ * engine or not. Return: 1 when a frame is in hand, 0 when there is
+ * nothing more to do with it.
  */
 static int rx_take(struct vnetd_qp *qp, size_t len)
 {
@@ -364,27 +369,51 @@ static int rx_take(struct vnetd_qp *qp, size_t len)
 		return 0;
 	}
 	capture(d, qp, &f->pkt);
-	if (gro_takes(qp, f)) {
-		vnet_gro_receive(&qp->gro, &f->pkt, qp->now, gro_emit, qp);
-		return 0;
-	}
-	gro_flush(qp);		/* what the engine holds came first */
 	qp->hand = f;
+	qp->hand_gro = gro_takes(qp, f);
 	return 1;
 }
 
-/* The frame in hand to the guest; -EAGAIN keeps it in hand. */
+/*
+ * The frame in hand (if any) to the coalescing engine or to the guest,
+ * after what the engine holds (it came first). -EAGAIN: the guest is out
+ * of buffers; the frame stays in hand, the engine keeps what it holds.
+ */
 static int rx_give(struct vnetd_qp *qp)
 {
 	int rc;
 
+	if (qp->hand && qp->hand_gro)
+		rc = vnet_gro_receive(&qp->gro, &qp->hand->pkt, qp->now,
+				      gro_emit, qp);
+	else
+		rc = gro_flush(qp);
+	if (rc == -EAGAIN)
+		return -EAGAIN;
+	if (!qp->hand || qp->hand_gro)
+		goto done;
 	qp->emitted = 0;
 	rc = vnet_rx_deliver(&qp->rx, qp->hand, emit_guest, qp);
 	if (rc == -EAGAIN)
 		return -EAGAIN;
 	if (rc < 0)
 		drop(qp, VNETD_DROP_RX_INVALID);
+done:
+	qp->hand = NULL;
+	qp->pending_done = 0;
 	return 0;
+}
+
+static void tap_poll(struct vnetd_qp *qp, bool on);
+
+/* Out of guest buffers: stop reading the tap and ask the guest to kick,
+ * unless buffers came meanwhile. Return: true to retry now. */
+static bool rx_wait(struct vnetd_qp *qp, struct vnet_virtq *q)
+{
+	qp->rx_waiting = true;
+	tap_poll(qp, false);
+	/* a buffer added meanwhile would go unnoticed */
+	return vnet_virtq_enable_notify(q) == 1;
 }
 
 static void tap_poll(struct vnetd_qp *qp, bool on)
@@ -425,7 +454,7 @@ void vnetd_rx_ready(struct vnetd *d, unsigned int pair)
 	struct vnet_virtq *q = vnet_vu_queue(d->vu, pair * 2);
 	struct iovec iov = { qp->tap_buf, VNETD_FRAME_MAX };
 	unsigned int n = 0, reads = 0;
-	bool empty = false;
+	bool empty = false, end = false;
 	ssize_t len;
 
 	qp->rx_more = false;
@@ -434,41 +463,37 @@ void vnetd_rx_ready(struct vnetd *d, unsigned int pair)
 	qp->rxq = q;
 	qp->now = vnetd_now_ns();
 	vnet_virtq_disable_notify(q);
-	while (n++ < VNETD_RX_BURST) {
-		if (qp->pending_len) {
-			len = (ssize_t)qp->pending_len;
-		} else {
-			len = vnet_tap_read(&d->tap, pair, &iov, 1);
-			if (len < 0) {
-				empty = true;
+	/* a burst of tap frames, then (end) what the engine holds; a few
+	 * turns more for retries when buffers come while we wait */
+	while (n++ < VNETD_RX_BURST + 8) {
+		if (!qp->rx_waiting && !end) {
+			len = n <= VNETD_RX_BURST ?
+			      vnet_tap_read(&d->tap, pair, &iov, 1) : -EAGAIN;
+			empty = len < 0 && n <= VNETD_RX_BURST;
+			end = len < 0;
+			reads += len >= 0;
+			if (len >= 0 && !rx_take(qp, (size_t)len))
+				continue;
+		}
+		if (rx_give(qp) != -EAGAIN) {
+			qp->rx_waiting = false;
+			if (end)
 				break;
-			}
-			reads++;
-			if (!rx_take(qp, (size_t)len))
-				continue;
+			continue;
 		}
-		if (rx_give(qp) == -EAGAIN) {
-			qp->pending_len = (size_t)len;
-			tap_poll(qp, false);
-			/* a buffer added meanwhile would go unnoticed */
-			if (vnet_virtq_enable_notify(q) == 1)
-				continue;
+		if (!rx_wait(qp, q))
 			break;
-		}
-		qp->pending_len = 0;
-		qp->pending_done = 0;
 	}
-	gro_flush(qp);
 	vnetd_overlay_count(qp);
-	if (reads || qp->pending_done) {
+	if (qp->rx_burst_frames || qp->pending_done) {
 		vnet_virtq_flush(q);
 		vnet_vu_notify(d->vu, pair * 2);
 	}
 	rx_burst_count(qp, reads, empty);
-	if (!qp->pending_len)
+	if (!qp->rx_waiting)
 		tap_poll(qp, true);
 	/* a full burst: the tap likely holds more, come back without sleeping */
-	qp->rx_more = !qp->pending_len && !empty;
+	qp->rx_more = !qp->rx_waiting && !empty;
 }
 
 /* --null-rx: frames of the configured size into the receive queue, as many

@@ -13,7 +13,7 @@
 static void poll_pair(struct vnetd *d, struct vnetd_qp *qp)
 {
 	vnetd_tx_process(d, qp->index * 2 + 1);
-	if (d->cfg->tap && !d->cfg->null_rx && !qp->pending_len)
+	if (d->cfg->tap && !d->cfg->null_rx && !qp->rx_waiting)
 		vnetd_rx_ready(d, qp->index);
 }
 
@@ -50,7 +50,7 @@ static bool serve(struct vnetd *d, struct vnetd_qp *qp,
 		poll_pair(d, qp);
 	else if (qp->tx_more)
 		vnetd_tx_process(d, qp->index * 2 + 1);
-	if (rx_more && !d->cfg->busy_poll && !qp->pending_len)
+	if (rx_more && !d->cfg->busy_poll && !qp->rx_waiting)
 		vnetd_rx_ready(d, qp->index);
 	return true;
 }
