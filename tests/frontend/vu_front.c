@@ -614,6 +614,15 @@ int vuf_reap_tx(struct vuf *f, unsigned int pair)
 
 int vuf_tx(struct vuf *f, unsigned int pair, const void *frame, size_t len)
 {
+	int ret = vuf_tx_add(f, pair, frame, len);
+
+	if (!ret)
+		vuf_kick(f, 2 * pair + 1);
+	return ret;
+}
+
+int vuf_tx_add(struct vuf *f, unsigned int pair, const void *frame, size_t len)
+{
 	unsigned int idx = 2 * pair + 1, n = 0, i;
 	struct vuf_queue *q = &f->q[idx];
 	struct buf b[16];
@@ -645,7 +654,6 @@ int vuf_tx(struct vuf *f, unsigned int pair, const void *frame, size_t len)
 	if (ret)
 		return ret;
 	q->nids--;
-	vuf_kick(f, idx);
 	return 0;
 }
 

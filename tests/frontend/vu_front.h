@@ -122,6 +122,8 @@ int vuf_stop_queue(struct vuf *f, unsigned int idx, uint32_t *base);
 
 /* Data path. */
 int vuf_tx(struct vuf *f, unsigned int pair, const void *frame, size_t len);
+/* The same without the kick: the caller kicks once for a batch. */
+int vuf_tx_add(struct vuf *f, unsigned int pair, const void *frame, size_t len);
 int vuf_rx_fill(struct vuf *f, unsigned int pair);
 int vuf_rx(struct vuf *f, unsigned int pair, void *frame, size_t room);
 int vuf_reap_tx(struct vuf *f, unsigned int pair);
