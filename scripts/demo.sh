@@ -2,8 +2,9 @@
 # demo.sh - vnetd's main job on a default: a real Linux guest (Debian's
 # kernel under QEMU, TCG) on a virtio-net device served by vnetd over
 # vhost-user, bridged to a tap in a fresh network namespace. The guest pings
-# the host side and moves 10 MiB of TCP each way through the kernel with TSO
-# and checksum offload negotiated; then a short report, then a clean
+# the host side, moves 10 MiB of TCP each way through the kernel with TSO
+# and checksum offload negotiated, and has UDP datagrams echoed by the
+# host; then a short report, then a clean
 # teardown (tests/interop/test_qemu_guest.sh does the work and the checks).
 set -eu
 build=${1:-build}
@@ -28,7 +29,7 @@ total() {
 
 echo
 echo "== what happened"
-grep -E '^(qemu ran|guest to host|host to guest|during)' "$log" | sed 's/^/  /'
+grep -E '^(qemu ran|guest to host|host to guest|UDP echo|during)' "$log" | sed 's/^/  /'
 secs=$(sed -n 's/.*, \([0-9.]*\) s send, \([0-9.]*\) s receive,.*/\1 \2/p' "$log")
 set -- $secs
 echo "  throughput (guest clock, TCG emulation): $(awk -v s="$1" -v r="$2" \

@@ -3,8 +3,9 @@
 # QEMU 7.2 under TCG boots Debian's kernel with a busybox initramfs
 # (scripts/guest/build-initramfs.sh); the guest's eth0 comes up on the
 # device, pings the host side of a tap in a network namespace this test
-# makes, and moves a TCP stream of BYTES (10 MiB) each way to and from a
-# listener there. Checked: the ping; the sha256 of each stream as the guest
+# makes, moves a TCP stream of BYTES (10 MiB) each way to and from a
+# listener there, and has UDP datagrams echoed by the host (tcpio udp).
+# Checked: the ping; the UDP echoes; the sha256 of each stream as the guest
 # and the host saw it; the negotiated virtio features (CSUM, GUEST_CSUM,
 # HOST_TSO4, GUEST_TSO4); that the guest sent and received frames larger
 # than the MTU (TSO and the host's GSO really went through the device).
@@ -75,7 +76,9 @@ py=/usr/bin/python3
 tmp=$(mktemp -d)
 ns="vnetd-qemu-$$"
 peer='' vnetd_pid=''
+echo_pid=''
 cleanup() {
+	[ -n "$echo_pid" ] && kill "$echo_pid" 2>/dev/null && wait "$echo_pid"
 	[ -n "$peer" ] && kill "$peer" 2>/dev/null && wait "$peer"
 	[ -n "$vnetd_pid" ] && kill "$vnetd_pid" 2>/dev/null && wait "$vnetd_pid"
 	ip netns del "$ns" 2>/dev/null
@@ -108,8 +111,12 @@ ip -n "$ns" link set tap0 up
 ip netns exec "$ns" $py "$here/guest_peer.py" "$HOST_IP" $PORT "$BYTES" \
 	$QEMU_TIMEOUT >"$tmp/peer.out" 2>"$tmp/peer.err" &
 peer=$!
+ip netns exec "$ns" $py "$here/udp_echo_server.py" "$HOST_IP" 7 \
+	>"$tmp/echo.out" 2>&1 &
+echo_pid=$!
 i=0
-until grep -q listening "$tmp/peer.out" 2>/dev/null; do
+until grep -q listening "$tmp/peer.out" 2>/dev/null &&
+      grep -q listening "$tmp/echo.out" 2>/dev/null; do
 	i=$((i + 1))
 	[ $i -gt 50 ] && fail "the host-side listener did not start: $(cat "$tmp/peer.err")"
 	sleep 0.1
@@ -135,6 +142,7 @@ esac
 
 append="console=ttyS0 quiet panic=-1 vnet.ip=$GUEST_IP/24 vnet.peer=$HOST_IP"
 append="$append vnet.bytes=$BYTES vnet.port=$PORT vnet.timeout=$((QEMU_TIMEOUT - 10))"
+append="$append vnet.test=tcpudp"
 append="$append vnet.queues=$QUEUES"
 t0=$(date +%s)
 timeout $QEMU_TIMEOUT ip netns exec "$ns" "$qemu" -accel tcg -m $MEM -smp 1 \
@@ -229,6 +237,10 @@ grecv=${3:-} grecv_n=${4:-0}
 [ "$hsent_n" -ge "$BYTES" ] && [ "$grecv_n" = "$hsent_n" ] ||
 	bad "host to guest: host sent $hsent_n bytes, guest received $grecv_n"
 [ "$hsent" = "$grecv" ] || bad "host to guest: sha256 differ ($hsent, $grecv)"
+# UDP: datagrams of 64, 1000 and 1400 bytes echoed by the host, each
+# checked byte for byte by the guest
+[ "$(g udp | grep -c '^udp ok')" = 3 ] || bad "UDP echo: $(g udp | tr '\n' ' ')"
+echo "UDP echo: $(g udp | cut -d' ' -f4 | tr '\n' ' ')byte datagrams, 20 of each, byte for byte"
 echo "guest to host: $gsent_n bytes, sha256 $gsent on both ends"
 echo "host to guest: $hsent_n bytes, sha256 $hsent on both ends"
 
