@@ -1,5 +1,6 @@
 # netns.sh - shared helpers for tests that need network namespaces.
-# Source it; it defines: skip, fail, ns_setup_pair, ns_cleanup.
+# Source it; it defines: skip, fail, ns_setup_pair, ns_cleanup,
+# ns_underlay.
 # Addresses are documentation ranges (192.0.2.0/24, 2001:db8::/64) inside
 # namespaces the test creates and removes; nothing leaves them.
 
@@ -37,4 +38,38 @@ ns_cleanup() {
 	[ -n "${NS_A:-}" ] && ip netns del "$NS_A" 2>/dev/null
 	[ -n "${NS_B:-}" ] && ip netns del "$NS_B" 2>/dev/null
 	return 0
+}
+
+# ns_underlay NU NR: the overlay tests' underlay. Namespaces NU (a router:
+# 198.51.100.1, 2001:db8:2::1) and NR (the far end: 198.51.100.2,
+# 2001:db8:2::2), created and joined by a veth (vu in NU, vr in NR); NR
+# routes 192.0.2.0/24 and 2001:db8:1::/64 (the port's side) through NU.
+# The wire NU -> NR carries real frames (veth segmentation and checksum
+# offloads off, so the kernel completes both before a capture on vr),
+# and NU coalesces what comes from NR (veth GRO, made tunnel-aware by a
+# VXLAN socket of its own on 4789), so the port's tap is offered tunnel
+# super-frames. Skips (saying why) where any of it cannot be made.
+ns_underlay() {
+	for n in "$1" "$2"; do
+		ip netns add "$n" || skip "cannot create namespaces"
+		ip -n "$n" link set lo up
+	done
+	ip link add vu netns "$1" type veth peer name vr netns "$2" ||
+		skip "cannot create a veth pair"
+	ip -n "$1" addr add 198.51.100.1/24 dev vu
+	ip -n "$1" addr add 2001:db8:2::1/64 dev vu nodad
+	ip -n "$2" addr add 198.51.100.2/24 dev vr
+	ip -n "$2" addr add 2001:db8:2::2/64 dev vr nodad
+	ip -n "$1" link set vu up
+	ip -n "$2" link set vr up
+	ip netns exec "$1" sysctl -qw net.ipv4.ip_forward=1 \
+		net.ipv6.conf.all.forwarding=1
+	ip -n "$2" route add 192.0.2.0/24 via 198.51.100.1
+	ip -n "$2" route add 2001:db8:1::/64 via 2001:db8:2::1
+	ip netns exec "$1" ethtool -K vu tso off gso off tx off >/dev/null 2>&1 ||
+		skip "ethtool cannot turn veth offloads off"
+	ip netns exec "$2" ethtool -K vr tso off gso off tx off >/dev/null 2>&1
+	ip netns exec "$1" ethtool -K vu gro on >/dev/null 2>&1
+	ip -n "$1" link add vxgro type vxlan id 999 local 198.51.100.1 \
+		dstport 4789 && ip -n "$1" link set vxgro up
 }

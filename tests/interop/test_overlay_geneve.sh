@@ -30,19 +30,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-for n in "$NG" "$NU" "$NR"; do
-	ip netns add "$n" || skip "cannot create namespaces"
-	ip -n "$n" link set lo up
-done
-ip link add vu netns "$NU" type veth peer name vr netns "$NR" ||
-	skip "cannot create a veth pair"
-ip -n "$NU" addr add 198.51.100.1/24 dev vu
-ip -n "$NR" addr add 198.51.100.2/24 dev vr
-ip -n "$NU" link set vu up; ip -n "$NR" link set vr up
-ip netns exec "$NU" sysctl -qw net.ipv4.ip_forward=1
-ip -n "$NR" route add 192.0.2.0/24 via 198.51.100.1
-ip netns exec "$NU" ethtool -K vu tso off gso off tx off >/dev/null 2>&1
-ip netns exec "$NR" ethtool -K vr tso off gso off tx off >/dev/null 2>&1
+ip netns add "$NG" || skip "cannot create namespaces"
+ip -n "$NG" link set lo up
+ns_underlay "$NU" "$NR"
 
 "$BRIDGE" --guest-ns "$NG" --guest-tap g0 --underlay-ns "$NU" \
 	--underlay-tap u0 --stats "$tmp/stats" --geneve \

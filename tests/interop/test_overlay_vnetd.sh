@@ -89,29 +89,7 @@ kernel=$(echo "$built" | awk '$1 == "kernel" { print $2 }')
 initrd=$(echo "$built" | awk '$1 == "initrd" { print $2 }')
 
 # The underlay: NU routes between vnetd's tap and the veth to NR.
-for n in "$NU" "$NR"; do
-	ip netns add "$n" || skip "cannot create namespaces"
-	ip -n "$n" link set lo up
-done
-ip link add vu netns "$NU" type veth peer name vr netns "$NR" ||
-	skip "cannot create a veth pair"
-ip -n "$NU" addr add 198.51.100.1/24 dev vu
-ip -n "$NU" addr add 2001:db8:2::1/64 dev vu nodad
-ip -n "$NR" addr add 198.51.100.2/24 dev vr
-ip -n "$NR" addr add 2001:db8:2::2/64 dev vr nodad
-ip -n "$NU" link set vu up; ip -n "$NR" link set vr up
-nsx "$NU" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
-ip -n "$NR" route add 192.0.2.0/24 via 198.51.100.1
-ip -n "$NR" route add 2001:db8:1::/64 via 2001:db8:2::1
-# the wire NU -> NR carries real frames: segmented, checksums complete
-nsx "$NU" ethtool -K vu tso off gso off tx off >/dev/null 2>&1 ||
-	skip "ethtool cannot turn veth offloads off"
-nsx "$NR" ethtool -K vr tso off gso off tx off >/dev/null 2>&1
-# NU coalesces what comes from NR (veth GRO made tunnel-aware by a VXLAN
-# socket of its own), so u0 is offered tunnel super-frames
-nsx "$NU" ethtool -K vu gro on >/dev/null 2>&1
-ip -n "$NU" link add vxgro type vxlan id 999 local 198.51.100.1 dstport 4789 &&
-	ip -n "$NU" link set vxgro up
+ns_underlay "$NU" "$NR"
 
 case $phase in
 vxlan4)

@@ -36,31 +36,9 @@ trap 'exit 1' INT TERM
 nsx() { n=$1; shift; ip netns exec "$n" "$@"; }
 
 # Namespaces, the underlay link, routing and the kernel's VXLAN devices.
-for n in "$NG" "$NU" "$NR"; do
-	ip netns add "$n" || skip "cannot create namespaces"
-	ip -n "$n" link set lo up
-done
-ip link add vu netns "$NU" type veth peer name vr netns "$NR" ||
-	skip "cannot create a veth pair"
-ip -n "$NU" addr add 198.51.100.1/24 dev vu
-ip -n "$NU" addr add 2001:db8:2::1/64 dev vu nodad
-ip -n "$NR" addr add 198.51.100.2/24 dev vr
-ip -n "$NR" addr add 2001:db8:2::2/64 dev vr nodad
-ip -n "$NU" link set vu up; ip -n "$NR" link set vr up
-nsx "$NU" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
-ip -n "$NR" route add 192.0.2.0/24 via 198.51.100.1
-ip -n "$NR" route add 2001:db8:1::/64 via 2001:db8:2::1
-# The wire NU -> NR carries real frames: segmented, checksums complete.
-# (ethtool: the kernel then completes checksums and segments before the
-# capture point, on both ends of the veth)
-nsx "$NU" ethtool -K vu tso off gso off tx off >/dev/null 2>&1 ||
-	skip "ethtool cannot turn veth offloads off"
-nsx "$NR" ethtool -K vr tso off gso off tx off >/dev/null 2>&1
-# NU coalesces what comes from NR (veth NAPI GRO; a VXLAN socket of its own
-# on 4789 makes the GRO tunnel-aware), so u0 is offered tunnel super-frames.
-nsx "$NU" ethtool -K vu gro on >/dev/null 2>&1
-ip -n "$NU" link add vxgro type vxlan id 999 local 198.51.100.1 dstport 4789 &&
-	ip -n "$NU" link set vxgro up
+ip netns add "$NG" || skip "cannot create namespaces"
+ip -n "$NG" link set lo up
+ns_underlay "$NU" "$NR"
 ip -n "$NR" link add vx4 type vxlan id 42 local 198.51.100.2 \
 	remote 192.0.2.2 dstport 4789 dev vr || skip "no vxlan device"
 ip -n "$NR" link add vx6 type vxlan id 43 local 2001:db8:2::2 \
