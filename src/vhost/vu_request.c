@@ -387,6 +387,10 @@ static int vu_set_config(struct vnet_vu *vu, struct vu_msg *m)
 /**
  * vu_reset_rings() - stop every queue, close its fds, forget features
  * @vu:	the backend
+ *
+ * The inflight region goes too: a reset device has nothing in flight,
+ * and its frontend gets a new region ("QEMU should retrieve a new one
+ * when vm reset").
  */
 static void vu_reset_rings(struct vnet_vu *vu)
 {
@@ -394,6 +398,7 @@ static void vu_reset_rings(struct vnet_vu *vu)
 
 	for (i = 0; i < vu->nqueues; i++)
 		vu_vring_release(vu, i);
+	vu_inflight_clear(vu);
 	vu->status = 0;
 	if (vu->cfg.ops && vu->cfg.ops->reset)
 		vu->cfg.ops->reset(vu->cfg.opaque);
