@@ -231,7 +231,7 @@ static void resubmitted_once(struct vuf *f)
 
 /* ---- a backend killed mid-flight, a new process takes over ---- */
 
-static void killed_backend(bool packed)
+static void killed_backend(bool packed, bool indirect)
 {
 	struct vuf_opts o = opts;
 	char dir[] = "/tmp/vnet-vu-XXXXXX", path[64];
@@ -239,6 +239,7 @@ static void killed_backend(bool packed)
 	pid_t a, b;
 
 	o.packed = packed;
+	o.indirect = o.event_idx = indirect;
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/sock", dir);
 	a = backend_fork(path, HELD);
@@ -257,13 +258,22 @@ static void killed_backend(bool packed)
 static void test_killed_backend_split(void **state)
 {
 	(void)state;
-	killed_backend(false);
+	killed_backend(false, false);
 }
 
 static void test_killed_backend_packed(void **state)
 {
 	(void)state;
-	killed_backend(true);
+	killed_backend(true, false);
+}
+
+/* Indirect tables (one ring descriptor, its table in guest memory) and
+ * EVENT_IDX, both layouts. */
+static void test_killed_backend_indirect(void **state)
+{
+	(void)state;
+	killed_backend(false, true);
+	killed_backend(true, true);
 }
 
 /* ---- the same backend, a new connection ---- */
@@ -666,6 +676,7 @@ int main(void)
 		/* the forking tests first: no backend thread runs yet */
 		cmocka_unit_test(test_killed_backend_split),
 		cmocka_unit_test(test_killed_backend_packed),
+		cmocka_unit_test(test_killed_backend_indirect),
 		cmocka_unit_test(test_new_connection_split),
 		cmocka_unit_test(test_new_connection_packed),
 		cmocka_unit_test(test_get_inflight_fd),
