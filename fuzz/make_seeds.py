@@ -215,6 +215,13 @@ def vu_seeds():
     log = (vu_msg(2, struct.pack("<Q", feat | (1 << 26))) +
            vu_msg(6, struct.pack("<QQ", 0x1000, 0), fds=1))
     put("vu_msg", "log-rx-ring", with_ring(start + log + ring(0) + b"\xff", 2))
+    # INFLIGHT_SHMFD (bit 12): GET_INFLIGHT_FD, then SET_INFLIGHT_FD of a
+    # region inside the memfd (which holds the input: offset 0x20000, two
+    # queues of 0x200 bytes), then the transmit ring started on it.
+    inflight = (vu_msg(16, struct.pack("<Q", 0x1f | (1 << 9) | (1 << 12) | (1 << 15))) +
+                vu_msg(31, struct.pack("<QQHHI", 0, 0, 2, 8, 0)) +
+                vu_msg(32, struct.pack("<QQHHI", 0x400, 0x20000, 2, 8, 0), fds=1))
+    put("vu_msg", "inflight-tx-ring", with_ring(start + inflight + ring(1) + tail + b"\xff", 0))
     put("vu_msg", "too-many-fds", vu_msg(1, fds=11) + vu_msg(3, fds=3) + b"\xff")
     put("vu_msg", "mem-slots", vu_msg(15) + vu_msg(16, struct.pack("<Q", 1 << 15)) +
         vu_msg(36) + vu_msg(37, struct.pack("<Q", 0) +
