@@ -14,57 +14,15 @@
 #include <cmocka.h>
 
 #include "vnet/vhost_user.h"
+#include "vq_inflight.h"
 #include "vu_test_assert.h"
 
 /*
- * The region layouts, written here from vhost-user.rst ("Inflight I/O
- * tracking") rather than taken from the backend, so the test checks the
- * backend against the spec. That section states its rules as steps ("the
- * queue region should be processed as follows"), not MUST lines: each
- * check below quotes the step it checks.
+ * The region layouts are the spec's (vq_inflight.h). "Inflight I/O
+ * tracking" states its rules as steps ("the queue region should be
+ * processed as follows"), not MUST lines: each check below quotes the
+ * step it checks.
  */
-struct desc_split {
-	uint8_t inflight;
-	uint8_t padding[5];
-	uint16_t next;
-	uint64_t counter;
-};
-
-struct region_split {
-	uint64_t features;
-	uint16_t version;
-	uint16_t desc_num;
-	uint16_t last_batch_head;
-	uint16_t used_idx;
-	struct desc_split desc[];
-};
-
-struct desc_packed {
-	uint8_t inflight;
-	uint8_t padding;
-	uint16_t next;
-	uint16_t last;
-	uint16_t num;
-	uint64_t counter;
-	uint16_t id;
-	uint16_t flags;
-	uint32_t len;
-	uint64_t addr;
-};
-
-struct region_packed {
-	uint64_t features;
-	uint16_t version;
-	uint16_t desc_num;
-	uint16_t free_head;
-	uint16_t old_free_head;
-	uint16_t used_idx;
-	uint16_t old_used_idx;
-	uint8_t used_wrap_counter;
-	uint8_t old_used_wrap_counter;
-	uint8_t padding[7];
-	struct desc_packed desc[];
-};
 
 #define QSIZE	64
 #define HELD	5	/* TX buffers the first backend takes and keeps */
