@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* fuzz_virtq.c - libFuzzer: split and packed rings over hostile guest memory */
+/* fuzz_virtq.c - libFuzzer: split and packed rings over hostile guest memory and a hostile inflight region */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define DRIVER_GPA	0x11000
 #define DEVICE_GPA	0x12000
 #define PREFIX		4
+#define REGION_OFF	0x8000	/* inflight region bytes, from the body */
 
 static void config_from(const uint8_t *p, struct vnet_virtq_config *cfg)
 {
@@ -76,6 +78,34 @@ static void drain(struct vnet_virtq *q, const uint8_t *lens, size_t nlens)
 	vnet_virtq_should_notify(q);
 }
 
+/*
+ * With bit 6 of the fourth byte: an inflight region (vhost-user
+ * INFLIGHT_SHMFD), exact-size on the heap, its bytes from the input, as a
+ * crashed backend or a hostile frontend leaves it; after the rings are
+ * drained the queue starts again on the region it wrote, as a new backend
+ * would.
+ */
+static uint8_t *region_from(const uint8_t *data, size_t size,
+			    struct vnet_virtq_config *cfg)
+{
+	bool packed = vnet_features_has(&cfg->features, VNET_F_RING_PACKED);
+	size_t len = vnet_virtq_inflight_size(packed, cfg->size), n = 0;
+	uint8_t *r;
+
+	if (!(data[3] & 0x40))
+		return NULL;
+	r = calloc(1, len);
+	if (!r)
+		return NULL;
+	if (size > PREFIX + REGION_OFF)
+		n = size - PREFIX - REGION_OFF < len ?
+		    size - PREFIX - REGION_OFF : len;
+	memcpy(r, data + PREFIX + REGION_OFF, n);
+	cfg->inflight = r;
+	cfg->inflight_len = len;
+	return r;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct vnet_mem_region ram = { RAM_GPA, RAM_SIZE, 0, NULL };
@@ -83,6 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vnet_virtq_config cfg;
 	struct vnet_virtq q;
 	struct vnet_mem mem;
+	uint8_t *region;
 	size_t body;
 
 	if (size < PREFIX)
@@ -95,6 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vnet_mem_add(&mem, &ram);
 	vnet_mem_add(&mem, &small);
 	config_from(data, &cfg);
+	region = region_from(data, size, &cfg);
 	vnet_virtq_init(&q);
 	if (!vnet_virtq_setup(&q, &mem, &cfg)) {
 		drain(&q, data + PREFIX, body < 64 ? body : 64);
@@ -102,6 +134,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		drain(&q, data + PREFIX, body < 64 ? body : 64);
 	}
 	vnet_virtq_reset(&q);
+	if (region && !vnet_virtq_setup(&q, &mem, &cfg))
+		drain(&q, data + PREFIX, body < 64 ? body : 64);
+	vnet_virtq_reset(&q);
+	free(region);
 	free(ram.hva);
 	free(small.hva);
 	return 0;

@@ -88,6 +88,24 @@ def virtq_seeds():
     ram = bytearray(0x2010)
     struct.pack_into("<QIHH", ram, 0, 0x10100, 64, 0, 1 << 7)   # AVAIL, id 0
     put("virtq", "packed-one", bytes([2, 0x81 | 0x20, 0, 0x80]) + bytes(ram))
+    # With an inflight region (bit 6 of the fourth byte; its bytes at body
+    # offset 0x8000), left in use by a backend that died: split, head 0 in
+    # flight (counter 5) of one buffer made available.
+    ram = bytearray(0x8000 + 16 + 16 * 4)
+    struct.pack_into("<QIHH", ram, 0, 0x10100, 64, 0, 0)
+    struct.pack_into("<HHH", ram, 0x1000, 0, 1, 0)
+    struct.pack_into("<QHHHH", ram, 0x8000, 0, 1, 4, 0, 0)   # version 1, 4
+    struct.pack_into("<B5xHQ", ram, 0x8010, 1, 0, 5)          # desc[0]
+    put("virtq", "split-inflight", bytes([2, 0x80, 0, 0x40]) + bytes(ram))
+    # packed: entry 0 in flight (one descriptor, buffer ID 0), 1..3 free
+    ram = bytearray(0x8000 + 32 + 32 * 4)
+    struct.pack_into("<QHHHHHHBB", ram, 0x8000, 0, 1, 4, 1, 1, 0, 0, 1, 1)
+    struct.pack_into("<BxHHHQHHIQ", ram, 0x8020, 1, 1, 0, 1, 3, 0, 0, 64,
+                     0x10100)
+    for i in range(1, 4):
+        struct.pack_into("<H", ram, 0x8020 + 32 * i + 2, i + 1)
+    put("virtq", "packed-inflight",
+        bytes([2, 0x81 | 0x20, 0, 0x80 | 0x40]) + bytes(ram))
 
 
 def feats(*bits):
@@ -197,6 +215,13 @@ def vu_seeds():
     log = (vu_msg(2, struct.pack("<Q", feat | (1 << 26))) +
            vu_msg(6, struct.pack("<QQ", 0x1000, 0), fds=1))
     put("vu_msg", "log-rx-ring", with_ring(start + log + ring(0) + b"\xff", 2))
+    # INFLIGHT_SHMFD (bit 12): GET_INFLIGHT_FD, then SET_INFLIGHT_FD of a
+    # region inside the memfd (which holds the input: offset 0x20000, two
+    # queues of 0x200 bytes), then the transmit ring started on it.
+    inflight = (vu_msg(16, struct.pack("<Q", 0x1f | (1 << 9) | (1 << 12) | (1 << 15))) +
+                vu_msg(31, struct.pack("<QQHHI", 0, 0, 2, 8, 0)) +
+                vu_msg(32, struct.pack("<QQHHI", 0x400, 0x20000, 2, 8, 0), fds=1))
+    put("vu_msg", "inflight-tx-ring", with_ring(start + inflight + ring(1) + tail + b"\xff", 0))
     put("vu_msg", "too-many-fds", vu_msg(1, fds=11) + vu_msg(3, fds=3) + b"\xff")
     put("vu_msg", "mem-slots", vu_msg(15) + vu_msg(16, struct.pack("<Q", 1 << 15)) +
         vu_msg(36) + vu_msg(37, struct.pack("<Q", 0) +

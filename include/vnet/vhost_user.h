@@ -66,6 +66,8 @@ enum vnet_vu_request {
 	VNET_VU_SET_VRING_ENDIAN = 23,
 	VNET_VU_GET_CONFIG = 24,
 	VNET_VU_SET_CONFIG = 25,
+	VNET_VU_GET_INFLIGHT_FD = 31,
+	VNET_VU_SET_INFLIGHT_FD = 32,
 	VNET_VU_RESET_DEVICE = 34,
 	VNET_VU_GET_MAX_MEM_SLOTS = 36,
 	VNET_VU_ADD_MEM_REG = 37,
@@ -149,6 +151,10 @@ struct vnet_vu_config {
  * @mem_repeats:	ADD_MEM_REG of a region already present, REM_MEM_REG
  *			of one already gone: acknowledged, nothing changed
  *			(QEMU before 8.0 sends both once per queue pair)
+ * @bad_inflight:	inflight region refused: GET/SET_INFLIGHT_FD with a
+ *			bad count, size, offset or fd, or a queue whose
+ *			region is corrupt (version, size, indices, lists)
+ * @resubmitted:	queues started with in-flight buffers to pop again
  */
 struct vnet_vu_stats {
 	uint64_t connections;
@@ -166,6 +172,8 @@ struct vnet_vu_stats {
 	uint64_t nacks;
 	uint64_t queue_errors;
 	uint64_t mem_repeats;
+	uint64_t bad_inflight;
+	uint64_t resubmitted;
 };
 
 /**

@@ -52,6 +52,9 @@
  * @VNET_VIRTQ_ERR_NET_HDR:		network device: a receive buffer too
  *					small for the header where the driver
  *					must make it large enough
+ * @VNET_VIRTQ_ERR_INFLIGHT_REGION:	the inflight region (vhost-user
+ *					INFLIGHT_SHMFD) is corrupt: bad
+ *					version, size, index, list or count
  * @VNET_VIRTQ_ERR__COUNT:		number of codes
  */
 enum vnet_virtq_err {
@@ -75,6 +78,7 @@ enum vnet_virtq_err {
 	VNET_VIRTQ_ERR_ID,
 	VNET_VIRTQ_ERR_DESC_NOT_AVAIL,
 	VNET_VIRTQ_ERR_NET_HDR,
+	VNET_VIRTQ_ERR_INFLIGHT_REGION,
 	VNET_VIRTQ_ERR__COUNT,
 };
 
@@ -112,6 +116,12 @@ struct vnet_virtq;
  * @broken:		optional, called once when the queue becomes broken,
  *			with the queue, the reason and @opaque
  * @opaque:		passed to @broken
+ * @inflight:		optional: this queue's inflight region (vhost-user.rst,
+ *			"Inflight I/O tracking"), 8-byte aligned, shared with
+ *			the frontend; NULL for none. The queue records what it
+ *			pops and pushes there; a region found in use resubmits
+ *			its in-flight buffers (see vnet_virtq_setup())
+ * @inflight_len:	bytes at @inflight
  */
 struct vnet_virtq_config {
 	uint16_t size;
@@ -126,6 +136,8 @@ struct vnet_virtq_config {
 	void (*broken)(struct vnet_virtq *q, enum vnet_virtq_err err,
 		       void *opaque);
 	void *opaque;
+	void *inflight;
+	size_t inflight_len;
 };
 
 /**
@@ -142,6 +154,10 @@ struct vnet_virtq_config {
  * @ndescs:	descriptors the buffer occupies in the ring (packed: an
  *		indirect buffer occupies one)
  * @seq:	pop sequence number, for in-order checks
+ * @slot:	packed, with an inflight region: the buffer's head entry in
+ *		the region
+ * @resubmitted: the buffer was in flight before a reconnect and is
+ *		popped again from the inflight region
  *
  * Zero-length descriptors contribute no segment. A descriptor that spans
  * adjacent memory regions contributes one segment per region.
@@ -158,6 +174,8 @@ struct vnet_virtq_elem {
 	uint16_t id;
 	uint16_t ndescs;
 	uint16_t seq;
+	uint16_t slot;
+	bool resubmitted;
 };
 
 /**
@@ -171,6 +189,8 @@ struct vnet_virtq_elem {
  * @notify:		should_notify() said yes
  * @suppressed:		should_notify() said no
  * @kicks_empty:	notification data that announced nothing new
+ * @resubmitted:	buffers popped again from an inflight region after a
+ *			reconnect
  * @errors:		guest rule violations, by enum vnet_virtq_err
  */
 struct vnet_virtq_stats {
@@ -182,6 +202,7 @@ struct vnet_virtq_stats {
 	uint64_t notify;
 	uint64_t suppressed;
 	uint64_t kicks_empty;
+	uint64_t resubmitted;
 	uint64_t errors[VNET_VIRTQ_ERR__COUNT];
 };
 
@@ -227,6 +248,13 @@ struct vnet_virtq {
 	uint16_t inflight_descs;
 	uint16_t npending;
 	uint32_t used_since_signal;
+	void *inflight;
+	uint16_t *resubmit;
+	uint16_t nresubmit;
+	uint16_t resubmit_pos;
+	uint16_t if_batch_head;
+	uint16_t if_free_head;
+	uint64_t inflight_counter;
 	struct vnet_virtq_stats stats;
 };
 
@@ -249,12 +277,33 @@ void vnet_virtq_init(struct vnet_virtq *q);
  * VNET_VIRTQ_ERR_RING_ADDR. A split queue takes its used index from the
  * used ring, where the driver last saw it.
  *
+ * With an inflight region: a zeroed one (version 0) is initialized; one in
+ * use (version 1, left by an earlier queue, maybe a crashed backend) is
+ * checked field by field, its interrupted batch rolled back or committed
+ * as the spec says, and its in-flight buffers are popped again, in the
+ * order of their counters, before any new one. The region then decides
+ * where the rings resume: used where it (split: the used ring) says,
+ * available past the buffers in flight; @cfg->base is not used. A
+ * corrupt region marks the queue broken with
+ * VNET_VIRTQ_ERR_INFLIGHT_REGION.
+ *
  * Return: 0; -EBUSY if configured or broken (reset first); -EINVAL for
  * no memory table, a bad size, base or direction; -EFAULT for a ring not
- * translatable or misaligned; -ENOMEM
+ * translatable or misaligned; -EBADMSG for a corrupt inflight region;
+ * -ENOMEM
  */
 int vnet_virtq_setup(struct vnet_virtq *q, const struct vnet_mem *mem,
 		     const struct vnet_virtq_config *cfg);
+
+/**
+ * vnet_virtq_inflight_size() - bytes of one queue's inflight region
+ * @packed:	packed layout (QueueRegionPacked), else split
+ * @size:	queue size
+ *
+ * Return: the header and @size descriptor states (vhost-user.rst,
+ * "Inflight I/O tracking")
+ */
+size_t vnet_virtq_inflight_size(bool packed, uint16_t size);
 
 /**
  * vnet_virtq_reset() - forget the configuration and all ring state
@@ -412,7 +461,8 @@ uint32_t vnet_virtq_get_base(const struct vnet_virtq *q);
  * Packed: the used state is set equal to the available state. Split: the
  * used index stays as the used ring holds it.
  *
- * Return: 0, -EINVAL for a bad @base, -EBUSY with buffers in flight,
+ * Return: 0, -EINVAL for a bad @base, -EBUSY with buffers in flight or
+ * still to resubmit,
  * -ENODEV if not set up
  */
 int vnet_virtq_set_base(struct vnet_virtq *q, uint32_t base);
@@ -456,6 +506,18 @@ static inline enum vnet_virtq_err vnet_virtq_error(const struct vnet_virtq *q)
  * Return: a name such as "head_out_of_range"; "unknown" for a bad code
  */
 const char *vnet_virtq_err_name(enum vnet_virtq_err err);
+
+/**
+ * vnet_virtq_resubmit_pending() - buffers still to pop again after a reconnect
+ * @q:	the queue
+ *
+ * Return: how many in-flight buffers of the inflight region the next pops
+ * return before any new one
+ */
+static inline unsigned int vnet_virtq_resubmit_pending(const struct vnet_virtq *q)
+{
+	return (unsigned int)q->nresubmit - q->resubmit_pos;
+}
 
 /**
  * vnet_virtq_get_stats() - the queue's counters

@@ -28,6 +28,7 @@ static const char *const err_names[VNET_VIRTQ_ERR__COUNT] = {
 	[VNET_VIRTQ_ERR_ID] = "id_out_of_range",
 	[VNET_VIRTQ_ERR_DESC_NOT_AVAIL] = "desc_not_available",
 	[VNET_VIRTQ_ERR_NET_HDR] = "net_hdr_buffer",
+	[VNET_VIRTQ_ERR_INFLIGHT_REGION] = "inflight_region",
 };
 
 const char *vnet_virtq_err_name(enum vnet_virtq_err err)
@@ -65,6 +66,7 @@ void vnet_virtq_reset(struct vnet_virtq *q)
 	struct vnet_virtq_stats stats = q->stats;
 
 	free(q->pending);
+	free(q->resubmit);
 	memset(q, 0, sizeof(*q));
 	q->stats = stats;
 }
@@ -127,6 +129,8 @@ int vnet_virtq_setup(struct vnet_virtq *q, const struct vnet_mem *mem,
 	if (!q->pending)
 		return -ENOMEM;
 	ret = packed ? virtq_packed_setup(q, cfg) : virtq_split_setup(q, cfg);
+	if (!ret)
+		ret = virtq_inflight_setup(q, cfg);
 	if (ret) {
 		enum vnet_virtq_err err = q->err;
 
@@ -253,11 +257,13 @@ int vnet_virtq_pop(struct vnet_virtq *q, struct vnet_virtq_elem *elem)
 		return ret;
 	elem->out_num = elem->in_num = 0;
 	elem->out_len = elem->in_len = 0;
+	elem->resubmitted = false;
 	ret = q->packed ? virtq_packed_pop(q, elem) : virtq_split_pop(q, elem);
 	if (ret <= 0)
 		return ret;
 	elem->seq = q->pop_seq++;
 	q->stats.popped++;
+	q->stats.resubmitted += elem->resubmitted;
 	return 1;
 }
 
@@ -287,7 +293,11 @@ int vnet_virtq_unpop(struct vnet_virtq *q, const struct vnet_virtq_elem *elem)
 		return -EINVAL;		/* not the buffer popped last */
 	if (q->packed && (!elem->ndescs || elem->ndescs > q->inflight_descs))
 		return -EINVAL;		/* not an element of this queue */
-	if (q->packed)
+	if (elem->resubmitted && !q->resubmit_pos)
+		return -EINVAL;		/* not resubmitted here */
+	if (elem->resubmitted)
+		q->resubmit_pos--;	/* first again; still in flight */
+	else if (q->packed)
 		virtq_packed_unpop(q, elem);
 	else
 		virtq_split_unpop(q, elem);
@@ -317,6 +327,7 @@ int vnet_virtq_push(struct vnet_virtq *q, const struct vnet_virtq_elem *elem,
 	p->id = elem->id;
 	p->len = len;
 	p->ndescs = elem->ndescs;
+	p->slot = elem->slot;
 	p->skip = q->in_order && !len && !elem->in_len;
 	q->push_seq++;
 	q->stats.pushed++;
@@ -415,6 +426,8 @@ int vnet_virtq_set_base(struct vnet_virtq *q, uint32_t base)
 		return -EINVAL;
 	if (q->pop_seq != q->push_seq || q->npending)
 		return -EBUSY;
+	if (vnet_virtq_resubmit_pending(q))
+		return -EBUSY;		/* the region says where to resume */
 	return q->packed ? virtq_packed_set_base(q, base) :
 			   virtq_split_set_base(q, base);
 }

@@ -153,10 +153,70 @@ static int packed_walk(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
 	return ret;
 }
 
+/* The list of a resubmitted buffer, from its inflight entries: the ring
+ * holds used descriptors there by now. */
+static int packed_walk_inflight(struct vnet_virtq *q,
+				struct vnet_virtq_elem *elem, uint16_t slot,
+				uint16_t *id)
+{
+	struct virtq_walk w = { .elem = elem };
+	struct virtq_inflight_desc d;
+	uint16_t e = slot, n, k;
+	int ret = 0;
+
+	virtq_inflight_packed_entry(q, slot, &d);
+	n = d.num;
+	if (!n || n > q->size)	/* read again: the frontend may write it */
+		return virtq_bad(q, VNET_VIRTQ_ERR_INFLIGHT_REGION);
+	for (k = 0; k < n; k++) {
+		struct virtq_desc_copy c;
+
+		if (e >= q->size)
+			return virtq_bad(q, VNET_VIRTQ_ERR_INFLIGHT_REGION);
+		virtq_inflight_packed_entry(q, e, &d);
+		if (!(d.flags & VIRTQ_DESC_F_NEXT) != (k + 1 == n))
+			return virtq_bad(q, VNET_VIRTQ_ERR_INFLIGHT_REGION);
+		c = (struct virtq_desc_copy){ d.addr, d.len, d.flags, d.id };
+		if (d.flags & VIRTQ_DESC_F_INDIRECT)
+			ret = packed_indirect(q, &w, &c, n > 1);
+		else
+			ret = virtq_add_buf(q, &w, d.addr, d.len,
+					    d.flags & VIRTQ_DESC_F_WRITE);
+		if (ret)
+			return ret;
+		e = d.next;
+	}
+	*id = d.id;	/* "Buffer ID is included in the last descriptor" */
+	elem->ndescs = n;
+	return 0;
+}
+
+/* Pop the next buffer left in flight by an earlier backend. */
+static int packed_pop_resubmit(struct vnet_virtq *q,
+			       struct vnet_virtq_elem *elem)
+{
+	uint16_t slot = q->resubmit[q->resubmit_pos], id = 0;
+	int ret = packed_walk_inflight(q, elem, slot, &id);
+
+	if (ret)
+		return ret;
+	if (id >= q->size)
+		return virtq_bad(q, VNET_VIRTQ_ERR_ID);
+	/* Its descriptors were counted in flight at setup. */
+	elem->id = id;
+	elem->slot = slot;
+	elem->resubmitted = true;
+	q->resubmit_pos++;
+	return 1;
+}
+
 int virtq_packed_pop(struct vnet_virtq *q, struct vnet_virtq_elem *elem)
 {
 	uint16_t flags, id = 0;
 	int ret;
+
+	if (q->resubmit_pos < q->nresubmit)	/* these first, by counter */
+		return packed_pop_resubmit(q, elem);
 
 	/*
 	 * packed-ring.tex: "A device MUST NOT use a descriptor unless it
@@ -177,6 +237,8 @@ int virtq_packed_pop(struct vnet_virtq *q, struct vnet_virtq_elem *elem)
 		return virtq_bad(q, VNET_VIRTQ_ERR_ID);
 	if (q->inflight_descs + elem->ndescs > q->size)
 		return virtq_bad(q, VNET_VIRTQ_ERR_INFLIGHT);
+	if (q->inflight && virtq_inflight_packed_pop(q, elem))
+		return -EIO;
 	advance(q, &q->last_avail, &q->avail_wrap, elem->ndescs);
 	q->avail_ahead = elem->ndescs >= q->avail_ahead ? 0 :
 			 (uint16_t)(q->avail_ahead - elem->ndescs);
@@ -190,6 +252,8 @@ void virtq_packed_unpop(struct vnet_virtq *q,
 {
 	retreat(q, &q->last_avail, &q->avail_wrap, elem->ndescs);
 	q->inflight_descs = (uint16_t)(q->inflight_descs - elem->ndescs);
+	if (q->inflight)
+		virtq_inflight_packed_unpop(q, elem->slot);
 	/* Seen available once; a hint for enable_notify, kept <= size. */
 	q->avail_ahead = (uint16_t)(q->avail_ahead + elem->ndescs > q->size ?
 				    q->size : q->avail_ahead + elem->ndescs);
@@ -233,6 +297,8 @@ void virtq_packed_flush(struct vnet_virtq *q)
 		descs += run;
 		i = j + 1;
 	}
+	if (q->inflight)
+		virtq_inflight_packed_batch(q, pos, wrap);
 	/*
 	 * Ids and lengths before any flags (the device's side of "Perform a
 	 * memory barrier to ensure that the descriptor has been
@@ -248,6 +314,8 @@ void virtq_packed_flush(struct vnet_virtq *q)
 			      q->pending[0].flags);
 	q->used_idx = pos;
 	q->used_wrap = wrap;
+	if (q->inflight)
+		virtq_inflight_packed_used(q);
 	q->inflight_descs = descs > q->inflight_descs ? 0 :
 			    (uint16_t)(q->inflight_descs - descs);
 	q->stats.used_written += k;

@@ -60,6 +60,7 @@ enum {
  *		entry of a later buffer
  * @pos:	packed flush: ring offset of the used descriptor written
  * @flags:	packed flush: its flags, stored after the barrier
+ * @slot:	packed, with an inflight region: the buffer's head entry
  */
 struct vnet_virtq_pending {
 	uint32_t len;
@@ -68,6 +69,7 @@ struct vnet_virtq_pending {
 	bool skip;
 	uint16_t pos;
 	uint16_t flags;
+	uint16_t slot;
 };
 
 /**
@@ -234,6 +236,47 @@ virtq_indirect_table(struct vnet_virtq *q, const struct virtq_desc_copy *d,
  */
 VIRTQ_INTERNAL unsigned int virtq_run_end(const struct vnet_virtq *q,
 					  unsigned int i);
+
+/* Inflight region (virtq_inflight.c); each a no-op cost when none is set. */
+VIRTQ_INTERNAL int virtq_inflight_setup(struct vnet_virtq *q,
+					const struct vnet_virtq_config *cfg);
+VIRTQ_INTERNAL void virtq_inflight_split_pop(struct vnet_virtq *q,
+					     uint16_t head);
+VIRTQ_INTERNAL void virtq_inflight_split_unpop(struct vnet_virtq *q,
+					       uint16_t head);
+VIRTQ_INTERNAL void virtq_inflight_split_batch(struct vnet_virtq *q);
+VIRTQ_INTERNAL void virtq_inflight_split_used(struct vnet_virtq *q,
+					      uint16_t used_idx);
+VIRTQ_INTERNAL int virtq_inflight_packed_pop(struct vnet_virtq *q,
+					     struct vnet_virtq_elem *elem);
+VIRTQ_INTERNAL void virtq_inflight_packed_unpop(struct vnet_virtq *q,
+						uint16_t slot);
+VIRTQ_INTERNAL void virtq_inflight_packed_batch(struct vnet_virtq *q,
+						uint16_t used_idx,
+						bool used_wrap);
+VIRTQ_INTERNAL void virtq_inflight_packed_used(struct vnet_virtq *q);
+
+/**
+ * struct virtq_inflight_desc - a packed inflight entry, copied once
+ * @addr:	descriptor address
+ * @len:	descriptor length
+ * @id:		buffer ID
+ * @flags:	descriptor flags
+ * @next:	next entry of the list
+ * @num:	head only: descriptors in the list
+ */
+struct virtq_inflight_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t id;
+	uint16_t flags;
+	uint16_t next;
+	uint16_t num;
+};
+
+VIRTQ_INTERNAL void virtq_inflight_packed_entry(const struct vnet_virtq *q,
+						uint16_t e,
+						struct virtq_inflight_desc *d);
 
 /* Format-specific halves; each returns what its vnet_virtq_* caller does. */
 VIRTQ_INTERNAL int virtq_split_setup(struct vnet_virtq *q,

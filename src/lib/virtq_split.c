@@ -150,11 +150,28 @@ static int split_walk(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
 	return ret;
 }
 
+/* Pop the next buffer left in flight by an earlier backend. */
+static int split_pop_resubmit(struct vnet_virtq *q,
+			      struct vnet_virtq_elem *elem)
+{
+	uint16_t head = q->resubmit[q->resubmit_pos];
+	int ret = split_walk(q, elem, head);
+
+	if (ret)
+		return ret;
+	elem->id = head;
+	elem->resubmitted = true;
+	q->resubmit_pos++;
+	return 1;
+}
+
 int virtq_split_pop(struct vnet_virtq *q, struct vnet_virtq_elem *elem)
 {
 	uint16_t head;
 	int ret;
 
+	if (q->resubmit_pos < q->nresubmit)	/* these first, by counter */
+		return split_pop_resubmit(q, elem);
 	if (q->shadow_avail == q->last_avail) {
 		ret = split_reload(q);
 		if (ret)
@@ -170,13 +187,16 @@ int virtq_split_pop(struct vnet_virtq *q, struct vnet_virtq_elem *elem)
 		return ret;
 	elem->id = head;
 	q->last_avail++;
+	if (q->inflight)
+		virtq_inflight_split_pop(q, head);
 	return 1;
 }
 
 void virtq_split_unpop(struct vnet_virtq *q, const struct vnet_virtq_elem *elem)
 {
-	(void)elem;
 	q->last_avail--;
+	if (q->inflight && elem->id < q->size)
+		virtq_inflight_split_unpop(q, elem->id);
 }
 
 void virtq_split_flush(struct vnet_virtq *q)
@@ -184,6 +204,8 @@ void virtq_split_flush(struct vnet_virtq *q)
 	uint16_t idx = q->used_idx;
 	unsigned int i = 0;
 
+	if (q->inflight)
+		virtq_inflight_split_batch(q);
 	while (i < q->npending) {
 		unsigned int j = virtq_run_end(q, i);
 		uint8_t *e = used_elem(q, idx);
@@ -205,6 +227,8 @@ void virtq_split_flush(struct vnet_virtq *q)
 	 */
 	virtq_store16_release(q, used_at(q, USED_OFF_IDX), idx);
 	q->used_idx = idx;
+	if (q->inflight)
+		virtq_inflight_split_used(q, idx);
 	if (q->used_since_signal <= UINT32_MAX - q->npending)
 		q->used_since_signal += q->npending;
 }

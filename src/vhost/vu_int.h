@@ -76,6 +76,16 @@ struct vu_log {
 	uint64_t offset;
 } __attribute__((packed));
 
+/* Inflight description (GET/SET_INFLIGHT_FD). */
+struct vu_inflight {
+	uint64_t mmap_size;
+	uint64_t mmap_offset;
+	uint16_t num_queues;
+	uint16_t queue_size;
+} __attribute__((packed));
+
+#define VU_INFLIGHT_PADDED	24	/* sizeof(VhostUserInflight) in QEMU */
+
 struct vu_config {
 	uint32_t offset;
 	uint32_t size;
@@ -91,6 +101,7 @@ union vu_payload {
 	struct vu_mem_table mem;
 	struct vu_mem_reg reg;
 	struct vu_log log;
+	struct vu_inflight inflight;
 	struct vu_config config;
 	uint8_t raw[sizeof(struct vu_config)];
 };
@@ -173,6 +184,11 @@ struct vnet_vu {
 	void *log_base;
 	size_t log_len;
 	uint64_t log_size;
+	void *inflight_base;
+	size_t inflight_len;
+	uint64_t inflight_off;
+	uint64_t inflight_stride;
+	unsigned int inflight_queues;
 	unsigned int nqueues;
 	struct vu_vring vr[VNET_VU_QUEUES_MAX];
 	struct vnet_vu_stats stats;
@@ -181,6 +197,8 @@ struct vnet_vu {
 /* vu_msg.c */
 int vu_msg_recv(int fd, struct vu_msg *m, struct vnet_vu_stats *st);
 int vu_msg_send(int fd, const struct vu_hdr *hdr, const void *payload);
+int vu_msg_send_fds(int fd, const struct vu_hdr *hdr, const void *payload,
+		    const int *fds, unsigned int nfds);
 void vu_msg_close_fds(struct vu_msg *m);
 int vu_msg_check(struct vu_msg *m, struct vnet_vu_stats *st);
 int vu_msg_take_fd(struct vu_msg *m, unsigned int i);
@@ -205,6 +223,13 @@ int vu_vring_remap(struct vnet_vu *vu);
 int vu_log_set_base(struct vnet_vu *vu, struct vu_msg *m);
 void vu_log_clear(struct vnet_vu *vu);
 void vu_log_used(struct vnet_vu *vu, unsigned int idx);
+
+/* vu_inflight.c */
+int vu_inflight_get(struct vnet_vu *vu, struct vu_msg *m, struct vu_msg *r);
+int vu_inflight_set(struct vnet_vu *vu, struct vu_msg *m);
+void vu_inflight_clear(struct vnet_vu *vu);
+void *vu_inflight_queue(const struct vnet_vu *vu, unsigned int idx,
+			size_t *len);
 
 /* vu_request.c */
 int vu_request(struct vnet_vu *vu, struct vu_msg *m, struct vu_msg *reply);

@@ -38,6 +38,12 @@ static const struct vu_rule r_reg = { sizeof(struct vu_mem_reg),
 				      sizeof(struct vu_mem_reg), 1, false,
 				      false };
 static const struct vu_rule r_rem = EXACT(sizeof(struct vu_mem_reg));
+/* The inflight description: 20 bytes as the spec draws it, 24 as QEMU,
+ * DPDK and libvhost-user send it (their struct is not packed). */
+static const struct vu_rule r_ifget = { sizeof(struct vu_inflight),
+					VU_INFLIGHT_PADDED, 0, false, false };
+static const struct vu_rule r_ifset = { sizeof(struct vu_inflight),
+					VU_INFLIGHT_PADDED, 1, false, false };
 
 /* Every request this backend knows, with its rule. */
 static const struct {
@@ -66,6 +72,8 @@ static const struct {
 	{ VNET_VU_NET_SET_MTU, &r_u64 },
 	{ VNET_VU_SET_VRING_ENDIAN, &r_state },
 	{ VNET_VU_GET_CONFIG, &r_config },
+	{ VNET_VU_GET_INFLIGHT_FD, &r_ifget },
+	{ VNET_VU_SET_INFLIGHT_FD, &r_ifset },
 	{ VNET_VU_SET_CONFIG, &r_config },
 	{ VNET_VU_RESET_DEVICE, &r_none },
 	{ VNET_VU_GET_MAX_MEM_SLOTS, &r_none },
@@ -301,6 +309,51 @@ int vu_msg_recv(int fd, struct vu_msg *m, struct vnet_vu_stats *st)
 }
 
 /**
+ * vu_msg_send_fds() - write a reply: header, payload and fds in one go
+ * @fd:		connected socket
+ * @hdr:	header; size bytes of @payload follow it
+ * @payload:	payload
+ * @fds:	fds to pass (SCM_RIGHTS), still owned by the caller
+ * @nfds:	how many, at most VU_FDS_MAX
+ *
+ * Return: 0, or -errno (-EIO for a short write)
+ */
+int vu_msg_send_fds(int fd, const struct vu_hdr *hdr, const void *payload,
+		    const int *fds, unsigned int nfds)
+{
+	char ctl[CMSG_SPACE(VU_FDS_MAX * sizeof(int))];
+	struct iovec iov[2] = {
+		{ (void *)hdr, sizeof(*hdr) },
+		{ (void *)payload, hdr->size },
+	};
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = hdr->size ? 2 : 1 };
+	ssize_t r;
+
+	if (nfds > VU_FDS_MAX)
+		return -EINVAL;
+	if (nfds) {
+		struct cmsghdr *c;
+
+		memset(ctl, 0, sizeof(ctl));
+		mh.msg_control = ctl;
+		mh.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+		memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
+	}
+	do
+		r = sendmsg(fd, &mh, MSG_NOSIGNAL);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	if ((size_t)r != sizeof(*hdr) + hdr->size)
+		return -EIO;
+	return 0;
+}
+
+/**
  * vu_msg_send() - write a reply: header and payload in one go
  * @fd:		connected socket
  * @hdr:	header; size bytes of @payload follow it
@@ -310,19 +363,5 @@ int vu_msg_recv(int fd, struct vu_msg *m, struct vnet_vu_stats *st)
  */
 int vu_msg_send(int fd, const struct vu_hdr *hdr, const void *payload)
 {
-	struct iovec iov[2] = {
-		{ (void *)hdr, sizeof(*hdr) },
-		{ (void *)payload, hdr->size },
-	};
-	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = hdr->size ? 2 : 1 };
-	ssize_t r;
-
-	do
-		r = sendmsg(fd, &mh, MSG_NOSIGNAL);
-	while (r < 0 && errno == EINTR);
-	if (r < 0)
-		return -errno;
-	if ((size_t)r != sizeof(*hdr) + hdr->size)
-		return -EIO;
-	return 0;
+	return vu_msg_send_fds(fd, hdr, payload, NULL, 0);
 }

@@ -387,6 +387,10 @@ static int vu_set_config(struct vnet_vu *vu, struct vu_msg *m)
 /**
  * vu_reset_rings() - stop every queue, close its fds, forget features
  * @vu:	the backend
+ *
+ * The inflight region goes too: a reset device has nothing in flight,
+ * and its frontend gets a new region ("QEMU should retrieve a new one
+ * when vm reset").
  */
 static void vu_reset_rings(struct vnet_vu *vu)
 {
@@ -394,6 +398,7 @@ static void vu_reset_rings(struct vnet_vu *vu)
 
 	for (i = 0; i < vu->nqueues; i++)
 		vu_vring_release(vu, i);
+	vu_inflight_clear(vu);
 	vu->status = 0;
 	if (vu->cfg.ops && vu->cfg.ops->reset)
 		vu->cfg.ops->reset(vu->cfg.opaque);
@@ -443,6 +448,8 @@ static bool vu_negotiated(const struct vnet_vu *vu, uint32_t req)
 		  VNET_VU_PROTOCOL_F_CONFIGURE_MEM_SLOTS },
 		{ VNET_VU_ADD_MEM_REG, VNET_VU_PROTOCOL_F_CONFIGURE_MEM_SLOTS },
 		{ VNET_VU_REM_MEM_REG, VNET_VU_PROTOCOL_F_CONFIGURE_MEM_SLOTS },
+		{ VNET_VU_GET_INFLIGHT_FD, VNET_VU_PROTOCOL_F_INFLIGHT_SHMFD },
+		{ VNET_VU_SET_INFLIGHT_FD, VNET_VU_PROTOCOL_F_INFLIGHT_SHMFD },
 		{ VNET_VU_SET_STATUS, VNET_VU_PROTOCOL_F_STATUS },
 		{ VNET_VU_GET_STATUS, VNET_VU_PROTOCOL_F_STATUS },
 		{ VNET_VU_GET_FEATURES_EX, VNET_VU_PROTOCOL_F_FEATURES_EX },
@@ -487,6 +494,8 @@ static int vu_request_get(struct vnet_vu *vu, struct vu_msg *m,
 	case VNET_VU_GET_STATUS:
 		vu_reply_u64(m, r, vu->status);
 		return 0;
+	case VNET_VU_GET_INFLIGHT_FD:
+		return vu_inflight_get(vu, m, r);
 	case VNET_VU_SET_LOG_BASE: {	/* answered: QEMU waits for it */
 		int ret = vu_log_set_base(vu, m);
 
@@ -527,6 +536,8 @@ static int vu_request_set(struct vnet_vu *vu, struct vu_msg *m)
 		return vu_rem_mem_reg(vu, m);
 	case VNET_VU_SET_LOG_FD:
 		return 0;	/* fd closed by the caller: no event needed */
+	case VNET_VU_SET_INFLIGHT_FD:
+		return vu_inflight_set(vu, m);
 	case VNET_VU_SET_VRING_NUM:
 		return vu_set_vring_num(vu, m);
 	case VNET_VU_SET_VRING_ADDR:

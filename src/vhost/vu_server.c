@@ -23,6 +23,7 @@ static const uint64_t vu_protocol_supported =
 	(1ULL << VNET_VU_PROTOCOL_F_MTU) |
 	(1ULL << VNET_VU_PROTOCOL_F_CROSS_ENDIAN) |
 	(1ULL << VNET_VU_PROTOCOL_F_CONFIG) |
+	(1ULL << VNET_VU_PROTOCOL_F_INFLIGHT_SHMFD) |
 	(1ULL << VNET_VU_PROTOCOL_F_RESET_DEVICE) |
 	(1ULL << VNET_VU_PROTOCOL_F_CONFIGURE_MEM_SLOTS) |
 	(1ULL << VNET_VU_PROTOCOL_F_STATUS) |
@@ -91,6 +92,9 @@ static void vu_conn_reset(struct vnet_vu *vu)
 	vu->protocol = 0;
 	vu->status = 0;
 	vu->big_endian = false;
+	vu->inflight_base = NULL;
+	vu->inflight_len = 0;
+	vu->inflight_queues = 0;
 }
 
 struct vnet_vu *vnet_vu_new(const struct vnet_vu_config *cfg, int *err)
@@ -140,6 +144,7 @@ void vnet_vu_disconnect(struct vnet_vu *vu)
 		vu_vring_release(vu, i);
 	vu_mem_clear(vu);
 	vu_log_clear(vu);
+	vu_inflight_clear(vu);	/* the frontend keeps the fd for the next */
 	close(vu->conn_fd);
 	vu->conn_fd = -1;
 	vu->stats.disconnects++;
@@ -255,6 +260,7 @@ static int vu_serve(struct vnet_vu *vu)
 	int ret, sret;
 
 	memset(&r.hdr, 0, sizeof(r.hdr));
+	r.nfds = 0;
 	ret = vu_msg_recv(vu->conn_fd, &m, &vu->stats);
 	if (ret)
 		return ret;	/* hang-up, socket error, framing */
@@ -266,7 +272,9 @@ static int vu_serve(struct vnet_vu *vu)
 	if (ret == -ENOSYS)	/* unknown: answered, not fatal */
 		return vu_ack(vu, &m, ret);
 	if (r.hdr.flags) {
-		sret = vu_msg_send(vu->conn_fd, &r.hdr, &r.p);
+		sret = vu_msg_send_fds(vu->conn_fd, &r.hdr, &r.p, r.fds,
+				       r.nfds);
+		vu_msg_close_fds(&r);	/* the frontend has its own copies */
 		if (sret)
 			vu->stats.io_errors++;
 		return ret ? ret : sret;

@@ -106,6 +106,26 @@ static uint32_t vu_vring_base(const struct vnet_vu *vu,
 }
 
 /**
+ * vu_vring_resubmit_kick() - wake the owner for buffers to pop again
+ * @vu:	the backend
+ * @v:	the queue, just started
+ *
+ * After a reconnect the frontend has nothing new to kick for, but the
+ * inflight region gave the queue buffers to resubmit: the backend kicks
+ * its own kick eventfd, so an owner that pops on a kick pops them.
+ */
+static void vu_vring_resubmit_kick(struct vnet_vu *vu, struct vu_vring *v)
+{
+	uint64_t one = 1;
+
+	if (!vnet_virtq_resubmit_pending(&v->q))
+		return;
+	vu->stats.resubmitted++;
+	if (v->kick_fd >= 0 && write(v->kick_fd, &one, sizeof(one)) < 0)
+		vu->stats.io_errors++;
+}
+
+/**
  * vu_vring_start() - set the queue up on the current memory table
  * @vu:		the backend
  * @idx:	queue index, with size and addresses known
@@ -136,13 +156,18 @@ int vu_vring_start(struct vnet_vu *vu, unsigned int idx)
 	c.features = vu->features;
 	c.broken = vu_vring_broken;
 	c.opaque = vu;
+	c.inflight = vu_inflight_queue(vu, idx, &c.inflight_len);
 	ret = vnet_virtq_setup(&v->q, &vu->mem, &c);
 	if (ret) {
 		vnet_virtq_reset(&v->q);
-		vu->stats.bad_state++;	/* rings not in guest memory */
+		if (ret == -EBADMSG)
+			vu->stats.bad_inflight++;	/* corrupt region */
+		else
+			vu->stats.bad_state++;	/* rings not in guest memory */
 		return ret;
 	}
 	v->started = true;
+	vu_vring_resubmit_kick(vu, v);
 	vu_vring_update(vu, idx);
 	return 0;
 }

@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "vnet/vhost_user.h"
-#include "vu_test_util.h"
+#include "vu_test_assert.h"
 
 #define NEED_REPLY	(0x1u | (1u << 3))
 #define HOLE_GPA	0x200000ULL	/* between the two regions */
@@ -52,57 +52,10 @@ static int heal(void **state)
 
 static const struct vuf_opts plain = { .pairs = 1, .qsize = 64 };
 
-/* Echo @count frames on pair 0 and check them. */
-static void echo_some(struct vuf *f, unsigned int count)
-{
-	static uint8_t tx[4096], rx[8192];
-	unsigned int i, len;
-	int n = 0, t;
-
-	vuf_rx_fill(f, 0);
-	for (i = 0; i < count; i++) {
-		len = tx_frame(i, tx);
-		for (t = 0; (n = vuf_tx(f, 0, tx, len)) == -EAGAIN && t < 100000; t++)
-			usleep(10);
-		assert_int_equal(n, 0);
-		for (t = 0; (n = vuf_rx(f, 0, rx, sizeof(rx))) == 0 && t < 500000; t++) {
-			vuf_rx_fill(f, 0);
-			usleep(10);
-		}
-		assert_int_equal(n, (int)len);
-		assert_memory_equal(rx, tx, len);
-		vuf_rx_fill(f, 0);
-	}
-}
-
 /* The backend still serves a well-behaved frontend, split and packed. */
 static void assert_serving(void)
 {
-	struct vuf_opts o = plain;
-	struct vuf f;
-
-	assert_true(backend_idle(&B));
-	assert_int_equal(vuf_start(&f, B.path, &o), 0);
-	echo_some(&f, 20);
-	vuf_close(&f);
-	o.packed = true;
-	assert_int_equal(vuf_start(&f, B.path, &o), 0);
-	echo_some(&f, 20);
-	vuf_close(&f);
-	assert_true(backend_idle(&B));
-}
-
-/* The backend hung up on us (within 3 s). */
-static void assert_dropped(struct vuf *f)
-{
-	struct pollfd p = { f->sock, POLLIN, 0 };
-	ssize_t r;
-	char c;
-
-	assert_int_equal(poll(&p, 1, 3000), 1);
-	r = recv(f->sock, &c, 1, 0);
-	/* end of stream; a reset if our unread request was still queued */
-	assert_true(r == 0 || (r < 0 && errno == ECONNRESET));
+	assert_serving_with(&B, &plain);
 }
 
 /* ---- ring faults: the queue breaks, its error fd fires, all else lives ---- */

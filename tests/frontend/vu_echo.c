@@ -185,6 +185,11 @@ static bool echo_pair(struct vu_echo *e, unsigned int pair, uint8_t *buf)
 		moved = echo_inject(e, pair, rx);
 	while (tx && vnet_virtq_pop(tx, (vnet_virtq_elem_init(&el, out,
 			ECHO_IOV, NULL, 0), &el)) == 1) {
+		if (atomic_load(&e->hold)) {	/* taken, never returned */
+			atomic_fetch_sub(&e->hold, 1);
+			e->held++;
+			continue;
+		}
 		len = echo_from_guest(e, &el, buf);
 		ret = -ENODEV;
 		if (len >= 0 && rx && !vnet_virtq_broken(rx))

@@ -24,6 +24,9 @@
  * @to_guest:	frames written to RX queues (echoed and injected)
  * @dropped:	frames dropped (no RX queue running, frame too big)
  * @broken:	passes that found a broken queue
+ * @hold:	TX buffers still to take and keep, never returned: a
+ *		backend that dies with buffers in flight (the test sets)
+ * @held:	TX buffers taken and kept so far
  * @pairs:	queue pairs
  * @client:	connect instead of listening
  */
@@ -37,6 +40,8 @@ struct vu_echo {
 	atomic_ulong to_guest;
 	atomic_ulong dropped;
 	atomic_ulong broken;
+	atomic_uint hold;
+	atomic_ulong held;
 	unsigned int pairs;
 	bool client;
 };

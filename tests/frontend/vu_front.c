@@ -54,17 +54,51 @@ int vuf_send_msg(struct vuf *f, uint32_t req, uint32_t flags,
 	return (size_t)r == sizeof(h) + size ? 0 : -EIO;
 }
 
-/* Read one reply; returns payload size, or -errno (-ECONNRESET: closed). */
-int vuf_recv_msg(struct vuf *f, uint32_t *req, void *payload, uint32_t room)
+/* The fds of a received message: the first into @fd (if wanted), the
+ * rest closed. */
+static void vuf_take_fds(struct msghdr *mh, int *fd)
+{
+	struct cmsghdr *c;
+
+	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		size_t n, i;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < n; i++) {
+			int x;
+
+			memcpy(&x, CMSG_DATA(c) + i * sizeof(int), sizeof(x));
+			if (fd && *fd < 0)
+				*fd = x;
+			else
+				close(x);
+		}
+	}
+}
+
+/* Read one reply and the fd it carries; returns payload size, or -errno
+ * (-ECONNRESET: closed). *fd is -1 if none came. */
+int vuf_recv_msg_fd(struct vuf *f, uint32_t *req, void *payload,
+		    uint32_t room, int *fd)
 {
 	struct pollfd p = { f->sock, POLLIN, 0 };
+	char ctl[CMSG_SPACE(8 * sizeof(int))];
 	uint8_t junk[512];
 	struct hdr h;
+	struct iovec iov = { &h, sizeof(h) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = ctl, .msg_controllen = sizeof(ctl) };
 	ssize_t r;
 
+	if (fd)
+		*fd = -1;
 	if (poll(&p, 1, 5000) != 1)
 		return -ETIMEDOUT;
-	r = recv(f->sock, &h, sizeof(h), MSG_WAITALL);
+	r = recvmsg(f->sock, &mh, MSG_WAITALL | MSG_CMSG_CLOEXEC);
+	if (r > 0)
+		vuf_take_fds(&mh, fd);
 	if (r == 0)
 		return -ECONNRESET;
 	if (r != sizeof(h))
@@ -80,6 +114,12 @@ int vuf_recv_msg(struct vuf *f, uint32_t *req, void *payload, uint32_t room)
 	if (req)
 		*req = h.req;
 	return (int)h.size;
+}
+
+/* Read one reply; returns payload size, or -errno (-ECONNRESET: closed). */
+int vuf_recv_msg(struct vuf *f, uint32_t *req, void *payload, uint32_t room)
+{
+	return vuf_recv_msg_fd(f, req, payload, room, NULL);
 }
 
 int vuf_get_u64(struct vuf *f, uint32_t req, uint64_t *v)
@@ -126,27 +166,37 @@ void vuf_attach(struct vuf *f, int sock)
 
 	memset(f, 0, sizeof(*f));
 	f->memfd = -1;
+	f->inflight_fd = -1;
 	for (i = 0; i < VUF_QUEUES_MAX; i++)
 		f->q[i].kick = f->q[i].call = f->q[i].err = -1;
 	f->sock = sock;
 }
 
-int vuf_connect(struct vuf *f, const char *path)
+/* A socket connected to @path, trying for 2 s; -errno on failure. */
+static int vuf_dial(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int i;
+	int i, s, err;
 
-	vuf_attach(f, -1);
 	strncpy(sa.sun_path, path, sizeof(sa.sun_path) - 1);
-	f->sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (f->sock < 0)
+	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
 		return -errno;
 	for (i = 0; i < 200; i++) {
-		if (!connect(f->sock, (struct sockaddr *)&sa, sizeof(sa)))
-			return 0;
+		if (!connect(s, (struct sockaddr *)&sa, sizeof(sa)))
+			return s;
 		usleep(10000);
 	}
-	return -errno;
+	err = -errno;
+	close(s);
+	return err;
+}
+
+int vuf_connect(struct vuf *f, const char *path)
+{
+	vuf_attach(f, -1);
+	f->sock = vuf_dial(path);
+	return f->sock < 0 ? f->sock : 0;
 }
 
 void vuf_close(struct vuf *f)
@@ -168,6 +218,12 @@ void vuf_close(struct vuf *f)
 		close(f->memfd);
 	if (f->mem)
 		munmap(f->mem, f->mem_size);
+	if (f->inflight_fd >= 0)
+		close(f->inflight_fd);
+	if (f->inflight)
+		munmap(f->inflight, f->inflight_size);
+	f->inflight_fd = -1;
+	f->inflight = NULL;
 	free(f->g);
 	f->sock = f->memfd = -1;
 	f->mem = NULL;
@@ -252,6 +308,8 @@ int vuf_mem_table(struct vuf *f)
 	return vuf_set(f, VNET_VU_SET_MEM_TABLE, &t, sizeof(t), fds, 2);
 }
 
+static int vuf_vring_send(struct vuf *f, unsigned int idx, uint32_t base);
+
 static uint64_t vuf_ring_gpa(unsigned int idx)
 {
 	return VUF_RING_GPA + 0x10000ULL * idx;
@@ -285,6 +343,35 @@ static void vuf_queue_init(struct vuf *f, unsigned int idx)
 
 int vuf_vring_setup(struct vuf *f, unsigned int idx)
 {
+	vuf_queue_init(f, idx);
+	/* packed, as QEMU sends it: avail offset and wrap counter in bits
+	 * 0..15, used offset and wrap counter in bits 16..31 */
+	return vuf_vring_send(f, idx, f->o.packed ? 1u << 15 | 1u << 31 : 0);
+}
+
+/**
+ * vuf_vring_resume() - the same queue to a new backend, driver state kept
+ * @f:		frontend
+ * @idx:	queue
+ *
+ * What QEMU does after a backend crash: GET_VRING_BASE cannot be asked of
+ * a dead backend, so the base is where used stands (split: the used
+ * ring's idx; packed: the next used descriptor the driver expects).
+ *
+ * Return: 0, or what vuf_set() returns
+ */
+static int vuf_vring_resume(struct vuf *f, unsigned int idx)
+{
+	struct vuf_queue *q = &f->q[idx];
+
+	if (f->o.packed)
+		return vuf_vring_send(f, idx, (uint32_t)q->p.next_used |
+				      (uint32_t)q->p.used_wrap << 15);
+	return vuf_vring_send(f, idx, split_used_idx(&q->s));
+}
+
+static int vuf_vring_send(struct vuf *f, unsigned int idx, uint32_t base)
+{
 	struct vuf_queue *q = &f->q[idx];
 	struct { uint32_t index, num; } st = { idx, f->o.qsize };
 	struct { uint32_t index, flags; uint64_t desc, used, avail, log; }
@@ -292,7 +379,6 @@ int vuf_vring_setup(struct vuf *f, unsigned int idx)
 	uint64_t u = idx;
 	int ret;
 
-	vuf_queue_init(f, idx);
 	if (q->kick < 0)
 		q->kick = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (q->call < 0)
@@ -312,9 +398,7 @@ int vuf_vring_setup(struct vuf *f, unsigned int idx)
 	a.avail += VUF_UVA_BIAS;
 	a.used += VUF_UVA_BIAS;
 	ret = vuf_set(f, VNET_VU_SET_VRING_NUM, &st, sizeof(st), NULL, 0);
-	/* packed, as QEMU sends it: avail offset and wrap counter in bits
-	 * 0..15, used offset and wrap counter in bits 16..31 */
-	st.num = f->o.packed ? 1u << 15 | 1u << 31 : 0;
+	st.num = base;
 	if (!ret)
 		ret = vuf_set(f, VNET_VU_SET_VRING_BASE, &st, sizeof(st), NULL, 0);
 	if (!ret)
@@ -388,7 +472,9 @@ static int vuf_negotiate(struct vuf *f)
 		ret = vuf_get_u64(f, VNET_VU_GET_PROTOCOL_FEATURES, &proto);
 		if (ret)
 			return ret;
-		v = proto & (want_proto | f->o.proto_extra);
+		v = proto & (want_proto | f->o.proto_extra |
+			     (f->o.inflight ?
+			      1ULL << VNET_VU_PROTOCOL_F_INFLIGHT_SHMFD : 0));
 		ret = vuf_send_msg(f, VNET_VU_SET_PROTOCOL_FEATURES, 0, &v, 8,
 				   NULL, 0);
 		if (ret)
@@ -432,8 +518,112 @@ int vuf_begin(struct vuf *f, const struct vuf_opts *o)
 		ret = vuf_negotiate(f);
 	if (!ret)
 		ret = vuf_mem_table(f);
+	if (!ret && o->inflight)
+		ret = vuf_inflight_get(f, (uint16_t)f->nq, o->qsize);
+	if (!ret && o->inflight)
+		ret = vuf_inflight_set(f);
 	for (i = 0; !ret && i < f->nq; i++)
 		ret = vuf_vring_setup(f, i);
+	return ret;
+}
+
+/* The inflight description, as QEMU sends it: 24 bytes, padded. */
+struct vuf_inflight_desc {
+	uint64_t mmap_size;
+	uint64_t mmap_offset;
+	uint16_t num_queues;
+	uint16_t queue_size;
+	uint32_t pad;
+};
+
+/**
+ * vuf_inflight_get() - GET_INFLIGHT_FD: a region from the backend, mapped
+ * @f:		frontend, with no region yet
+ * @nq:		queues
+ * @qsize:	queue size
+ *
+ * Return: 0, -EPROTO for a reply without a region, or -errno
+ */
+int vuf_inflight_get(struct vuf *f, uint16_t nq, uint16_t qsize)
+{
+	struct vuf_inflight_desc d = { 0, 0, nq, qsize, 0 };
+	int ret, fd;
+	void *p;
+
+	ret = vuf_send_msg(f, VNET_VU_GET_INFLIGHT_FD, 0, &d, sizeof(d),
+			   NULL, 0);
+	if (ret)
+		return ret;
+	ret = vuf_recv_msg_fd(f, NULL, &d, sizeof(d), &fd);
+	if (ret != (int)sizeof(d) || fd < 0 || !d.mmap_size) {
+		if (fd >= 0)
+			close(fd);
+		return ret < 0 ? ret : -EPROTO;
+	}
+	p = mmap(NULL, d.mmap_offset + d.mmap_size, PROT_READ | PROT_WRITE,
+		 MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		close(fd);
+		return -errno;
+	}
+	f->inflight_fd = fd;
+	f->inflight = p;
+	f->inflight_size = d.mmap_offset + d.mmap_size;
+	f->inflight_queues = nq;
+	f->inflight_qsize = qsize;
+	return 0;
+}
+
+/**
+ * vuf_inflight_set() - SET_INFLIGHT_FD with the region the frontend holds
+ * @f:	frontend
+ *
+ * Return: 0, or what vuf_set() returns
+ */
+int vuf_inflight_set(struct vuf *f)
+{
+	struct vuf_inflight_desc d = { f->inflight_size, 0, f->inflight_queues,
+				       f->inflight_qsize, 0 };
+
+	return vuf_set(f, VNET_VU_SET_INFLIGHT_FD, &d, sizeof(d),
+		       &f->inflight_fd, 1);
+}
+
+/* Queue @idx's part of the region. */
+uint8_t *vuf_inflight_queue(struct vuf *f, unsigned int idx)
+{
+	return f->inflight + idx * (f->inflight_size / f->inflight_queues);
+}
+
+/**
+ * vuf_reconnect() - attach the same guest to a new backend (or connection)
+ * @f:		frontend, whose backend went away
+ * @path:	socket of the new one
+ *
+ * Guest memory, rings, buffers out and the inflight region stay: the
+ * start-up is sent again with SET_INFLIGHT_FD of the same region and each
+ * queue resumed, not reset.
+ *
+ * Return: 0, or -errno
+ */
+int vuf_reconnect(struct vuf *f, const char *path)
+{
+	unsigned int i;
+	int ret;
+
+	if (f->sock >= 0)
+		close(f->sock);
+	f->protocol = 0;
+	f->sock = vuf_dial(path);
+	if (f->sock < 0)
+		return f->sock;
+	ret = vuf_negotiate(f);
+	if (!ret)
+		ret = vuf_mem_table(f);
+	if (!ret && f->inflight_fd >= 0)
+		ret = vuf_inflight_set(f);
+	for (i = 0; !ret && i < f->nq; i++)
+		ret = vuf_vring_resume(f, i);
 	return ret;
 }
 

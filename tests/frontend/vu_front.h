@@ -38,6 +38,8 @@
  * @mem_regs:	0: memory by SET_MEM_TABLE; n: by ADD_MEM_REG, each region
  *		sent n times, as QEMU before 8.0 does with n queue pairs
  *		(CONFIGURE_MEM_SLOTS must be in @proto_extra)
+ * @inflight:	INFLIGHT_SHMFD: GET_INFLIGHT_FD once (the region is kept
+ *		across reconnects), SET_INFLIGHT_FD before the rings start
  */
 struct vuf_opts {
 	bool packed;
@@ -51,6 +53,7 @@ struct vuf_opts {
 	bool log_all;
 	bool no_protocol;
 	unsigned int mem_regs;
+	bool inflight;
 };
 
 /* Per-buffer bookkeeping: what is out, so every return is checked. */
@@ -97,6 +100,11 @@ struct vuf {
 	unsigned int nq;
 	struct vuf_queue q[VUF_QUEUES_MAX];
 	unsigned int hdr_len;
+	int inflight_fd;
+	uint8_t *inflight;	/* the region, mapped for the tests to look */
+	uint64_t inflight_size;
+	uint16_t inflight_queues;
+	uint16_t inflight_qsize;
 };
 
 /* Connection and raw messages (for hostile tests too). */
@@ -108,6 +116,8 @@ int vuf_send_msg(struct vuf *f, uint32_t req, uint32_t flags,
 		 const void *payload, uint32_t size, const int *fds,
 		 unsigned int nfds);
 int vuf_recv_msg(struct vuf *f, uint32_t *req, void *payload, uint32_t room);
+int vuf_recv_msg_fd(struct vuf *f, uint32_t *req, void *payload,
+		    uint32_t room, int *fd);
 int vuf_get_u64(struct vuf *f, uint32_t req, uint64_t *v);
 bool vuf_alive(struct vuf *f);
 void vuf_close(struct vuf *f);
@@ -119,6 +129,12 @@ int vuf_mem_table(struct vuf *f);
 int vuf_mem_reg(struct vuf *f, uint32_t req, unsigned int region);
 int vuf_vring_setup(struct vuf *f, unsigned int idx);
 int vuf_stop_queue(struct vuf *f, unsigned int idx, uint32_t *base);
+
+/* INFLIGHT_SHMFD: the region, and a reconnect that keeps the guest. */
+int vuf_inflight_get(struct vuf *f, uint16_t nq, uint16_t qsize);
+int vuf_inflight_set(struct vuf *f);
+uint8_t *vuf_inflight_queue(struct vuf *f, unsigned int idx);
+int vuf_reconnect(struct vuf *f, const char *path);
 
 /* Data path. */
 int vuf_tx(struct vuf *f, unsigned int pair, const void *frame, size_t len);
