@@ -217,9 +217,12 @@ one_ring() { # LABEL VNETD-EXTRA VDEV-EXTRA TESTPMD-MBUFS
 # Split: mbufs of 2 KiB, so a super-frame is a chain of up to 32 mbufs,
 # sent through an indirect table (under 8 segments) or a descriptor chain.
 # Packed: mbufs of 64 KiB, every frame one segment, sent through an
-# indirect table. With 2 KiB mbufs on a packed ring, testpmd stops being
-# able to send on a port after a few hundred descriptors (TX-dropped grows,
-# the transfer stalls); not understood yet, see bench/RESULTS.md.
+# indirect table. With 2 KiB mbufs on a packed ring (VDO_RINGS=packed-small)
+# the transfer stalls: soon after the transmit ring's first lap, where a
+# chain of ~30 descriptors crossed its end, testpmd can no longer reclaim
+# descriptors on that port (TX-dropped grows) while vnetd has consumed and
+# returned everything it was given; not yet known whether vnetd's used
+# descriptors or DPDK's packed chain accounting is at fault.
 small="--total-num-mbufs=32768"
 big="--total-num-mbufs=4096 --mbuf-size=65535"
 rings=${VDO_RINGS:-split packed}
