@@ -221,8 +221,12 @@ one_ring() { # LABEL VNETD-EXTRA VDEV-EXTRA TESTPMD-MBUFS
 # the transfer stalls: soon after the transmit ring's first lap, where a
 # chain of ~30 descriptors crossed its end, testpmd can no longer reclaim
 # descriptors on that port (TX-dropped grows) while vnetd has consumed and
-# returned everything it was given; not yet known whether vnetd's used
-# descriptors or DPDK's packed chain accounting is at fault.
+# returned everything it was given (its ring positions and in-flight count
+# agree). testpmd txonly with 10-segment mbufs (chains of 11 descriptors)
+# on a packed ring into vnetd runs for many laps without stalling, so long
+# chains and the wrap as such work; the stall needs mbufs that came in
+# through DPDK's packed mergeable receive path and leave with TSO. Not yet
+# known whether vnetd or DPDK's packed accounting is at fault.
 small="--total-num-mbufs=32768"
 big="--total-num-mbufs=4096 --mbuf-size=65535"
 rings=${VDO_RINGS:-split packed}
