@@ -7,19 +7,27 @@
 #   tap: tap -> guest drain rate and CPU per frame, vnetd vs a BASE vnetd
 #        (optional), a UDP flood from a netns into the tap;
 #   rss: VmRSS of vnetd with 1 and 4 queue pairs, connected;
-#   tcp: iperf3 from netns A to netns B through a loop, tap A <-> vnetd <->
-#        testpmd io forwarding between two virtio-user ports <-> vnetd <->
-#        tap B, vs a veth pair between the same namespaces, offloads on/off
-#        (testpmd's io mode does not turn received offload flags into
-#        transmit flags: with offloads on, the guest side still negotiates
-#        none unless asked, so "on" is the host sides' offloads only).
+#   tcp: iperf3 from netns A to netns B through a loop, tap A <-> vnetd A
+#        <-> bench/guest_bridge (one frontend of both devices: a frame
+#        device A received goes, header and offload flags as they are, to
+#        device B's transmit queue, through shared guest memory, no copy)
+#        <-> vnetd B <-> tap B, vs a veth pair between the same namespaces
+#        in the same round; offloads on (the bridge negotiates CSUM, TSO,
+#        USO, ECN both ways) and off (bridge and vnetd --no-offloads, veth
+#        with ethtool -K ... off).
 # The device side runs on CPU 0, the virtio-user client on CPU 1.
 # Usage: vnetd_bench.sh PATH/TO/vnetd [ROUNDS] [SECONDS] [BASE-vnetd]
-#        (VB_PARTS="tx rx tap rss tcp" selects parts)
-# Needs root (a netns for the tap part) and dpdk-testpmd.
+#        (VB_PARTS="tx rx tap rss tcp" selects parts; VB_BRIDGE the
+#        guest_bridge binary, default BUILD/bench/guest_bridge)
+# Needs root (network namespaces), iperf3, and dpdk-testpmd except for
+# VB_PARTS=tcp.
 set -u
 vnetd=$1 rounds=${2:-3} secs=${3:-6} base=${4:-}
-pmd=$(command -v dpdk-testpmd) || { echo "no dpdk-testpmd"; exit 77; }
+parts=${VB_PARTS:-tx rx tap rss tcp}
+has() { case " $parts " in *" $1 "*) return 0 ;; esac; return 1; }
+pmd=$(command -v dpdk-testpmd)
+[ -n "$pmd" ] || [ "$parts" = tcp ] || { echo "no dpdk-testpmd"; exit 77; }
+bridge=${VB_BRIDGE:-$(dirname "$vnetd")/../../bench/guest_bridge}
 dir=$(mktemp -d)
 ns="vb-$$"
 pids=""
@@ -209,15 +217,24 @@ veth_offloads() { # on|off
 	done
 }
 
-# one_tcp LABEL VNETD-EXTRA: the loop, then veth, iperf3 A -> B
+# one_tcp: the loop, then veth, iperf3 A -> B; $offl on|off, $extra
+# vnetd's options, $bextra the bridge's
 one_tcp() {
 	for x in "a sa ta 02:00:00:00:00:0b" "b sb tb 02:00:00:00:00:0a"; do
 		set -- $x
 		ip netns exec "$ns-$1" "$vnetd" --socket-path "$dir/$2.sock" \
-			--tap "$3" --mac "$4" $extra >"$dir/vnetd-$1.log" 2>&1 &
+			--tap "$3" --mac "$4" --stats "$dir/st-$1.sock" $extra \
+			>"$dir/vnetd-$1.log" 2>&1 &
 		pids="$pids $!"
 		eval "vpid_$1=$!"
 	done
+	i=0
+	while { [ ! -S "$dir/sa.sock" ] || [ ! -S "$dir/sb.sock" ]; } &&
+		[ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	"$bridge" "$dir/sa.sock" "$dir/sb.sock" $bextra \
+		--stats "$dir/bridge.txt" 2>"$dir/bridge.log" &
+	bpid=$!
+	pids="$pids $bpid"
 	sleep 0.5
 	ip -n "$ns-a" link set ta address 02:00:00:00:00:0a up
 	ip -n "$ns-b" link set tb address 02:00:00:00:00:0b up
@@ -225,21 +242,20 @@ one_tcp() {
 	ip -n "$ns-b" addr replace 10.9.0.2/24 dev tb
 	ip -n "$ns-a" neigh replace 10.9.0.2 lladdr 02:00:00:00:00:0b dev ta
 	ip -n "$ns-b" neigh replace 10.9.0.1 lladdr 02:00:00:00:00:0a dev tb
-	timeout -s INT $((secs + 4)) "$pmd" --no-huge -m 1024 --no-pci \
-		--lcores '0@1,1@1' --file-prefix="vbl$$" \
-		--vdev "net_virtio_user0,path=$dir/sa.sock" \
-		--vdev "net_virtio_user1,path=$dir/sb.sock" -- \
-		--total-num-mbufs=16384 --forward-mode=io --stats-period 1 \
-		>"$dir/loop.log" 2>&1 &
-	lpid=$!
-	sleep 3
+	c0=$(($(cpu_ticks "$vpid_a") + $(cpu_ticks "$vpid_b"))) b0=$(cpu_ticks "$bpid")
 	g=$(iperf 10.9.0.2)
-	wait $lpid
+	c1=$(($(cpu_ticks "$vpid_a") + $(cpu_ticks "$vpid_b"))) b1=$(cpu_ticks "$bpid")
+	kill -TERM $bpid
+	wait $bpid
 	kill -TERM $vpid_a $vpid_b 2>/dev/null
 	wait $vpid_a $vpid_b 2>/dev/null
+	rm -f "$dir/sa.sock" "$dir/sb.sock"
+	gso=$(awk '$1 == "a_to_b_gso" { print $2 }' "$dir/bridge.txt")
+	fr=$(awk '$1 == "a_to_b_frames" { print $2 }' "$dir/bridge.txt")
 	veth_offloads
 	v=$(iperf 10.9.1.2)
-	echo "tcp offloads $offl: loop (2 vnetd + testpmd io) $g Gbit/s, veth $v Gbit/s ($(ratio "$g" "$v")x)"
+	hz=$(getconf CLK_TCK)
+	echo "tcp offloads $offl: loop (vnetd, guest_bridge, vnetd) $g Gbit/s, veth $v Gbit/s ($(ratio "$g" "$v")x); A->B frames $fr, GSO $gso; CPU s: 2 vnetd $(awk -v t=$((c1 - c0)) -v hz="$hz" 'BEGIN { printf "%.1f", t / hz }'), bridge $(awk -v t=$((b1 - b0)) -v hz="$hz" 'BEGIN { printf "%.1f", t / hz }')"
 }
 
 tcp_setup() {
@@ -252,9 +268,6 @@ tcp_setup() {
 	ip -n "$ns-a" link set va up
 	ip -n "$ns-b" link set vb up
 }
-
-parts=${VB_PARTS:-tx rx tap rss tcp}
-has() { case " $parts " in *" $1 "*) return 0 ;; esac; return 1; }
 
 cc -O2 -o "$dir/udp_flood" "$(dirname "$0")/udp_flood.c" || exit 1
 ip netns add "$ns" && ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
@@ -274,8 +287,8 @@ for r in $(seq "$rounds"); do
 		one_tap split "$vnetd" "" ""
 	fi
 	if has tcp; then
-		offl=on extra="" one_tcp
-		offl=off extra=--no-offloads one_tcp
+		offl=on extra="" bextra="" one_tcp
+		offl=off extra=--no-offloads bextra=--no-offloads one_tcp
 	fi
 done
 if has rss; then

@@ -94,6 +94,12 @@ static int packed_indirect(struct vnet_virtq *q, struct virtq_walk *w,
 		 * for descriptors in the indirect table. Others are reserved
 		 * and are ignored by the device." */
 		virtq_copy_desc(q, table + DESC_SIZE * (size_t)i, true, &d);
+		/* DPDK 22.11's virtio PMD presets WRITE on every entry of
+		 * its packed transmit tables (vring_desc_init_indirect_packed)
+		 * and never clears it on the header entry: on a queue the
+		 * device only reads, the bit is taken as a leftover */
+		if (q->dir == VNET_VIRTQ_DIR_OUT)
+			d.flags &= (uint16_t)~VIRTQ_DESC_F_WRITE;
 		ret = virtq_add_buf(q, w, d.addr, d.len,
 				    d.flags & VIRTQ_DESC_F_WRITE);
 		if (ret)

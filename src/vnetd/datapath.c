@@ -207,6 +207,10 @@ static void tx_one(struct vnetd_qp *qp, const struct vnet_virtq_elem *e)
 	vnet_pkt_init(&pkt, frame, (unsigned int)n);
 	vnetd_stats_add(qp->stats, VNETD_TX_FRAMES, 1);
 	vnetd_stats_add(qp->stats, VNETD_TX_BYTES, vnet_pkt_len(&pkt));
+	if (h.gso_type)
+		vnetd_stats_add(qp->stats, VNETD_TX_GSO, 1);
+	if (h.flags & VNET_HDR_F_NEEDS_CSUM)
+		vnetd_stats_add(qp->stats, VNETD_TX_NEEDS_CSUM, 1);
 	capture(d, qp, &pkt);
 	if (!d->cfg->tap)
 		return;		/* no tap: a sink, as the benchmarks want */
@@ -290,6 +294,10 @@ static int emit_guest(void *opaque, const struct vnet_hdr *h,
 	}
 	vnet_virtq_net_rx_push(qp->rxq, &d->net, qp->rx_elems,
 			       (unsigned int)nb, &hh, frame, len);
+	if (hh.gso_type)
+		vnetd_stats_add(qp->stats, VNETD_RX_GSO, 1);
+	if (hh.flags & VNET_HDR_F_NEEDS_CSUM)
+		vnetd_stats_add(qp->stats, VNETD_RX_NEEDS_CSUM, 1);
 	qp->rx_burst_frames++;
 	qp->rx_burst_bytes += len;
 	return 0;

@@ -38,6 +38,10 @@ static const char *const counter_names[VNETD_COUNTER__COUNT] = {
 	[VNETD_OVL_RX_CSUM_OK] = "overlay_rx_csum_ok",
 	[VNETD_OVL_LEARNED] = "overlay_learned",
 	[VNETD_OVL_NEIGH_REPLIES] = "overlay_neigh_replies",
+	[VNETD_TX_GSO] = "tx_gso",
+	[VNETD_TX_NEEDS_CSUM] = "tx_needs_csum",
+	[VNETD_RX_GSO] = "rx_gso",
+	[VNETD_RX_NEEDS_CSUM] = "rx_needs_csum",
 };
 
 static uint64_t load(const uint64_t *v)

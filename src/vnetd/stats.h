@@ -32,6 +32,10 @@ enum vnetd_counter {
 	VNETD_OVL_RX_CSUM_OK,	/* of which with inner checksums verified */
 	VNETD_OVL_LEARNED,	/* remotes learned or moved */
 	VNETD_OVL_NEIGH_REPLIES, /* ARP / ND for the local address answered */
+	VNETD_TX_GSO,		/* guest frames with a GSO type */
+	VNETD_TX_NEEDS_CSUM,	/* guest frames with NEEDS_CSUM */
+	VNETD_RX_GSO,		/* super-frames given to the guest as such */
+	VNETD_RX_NEEDS_CSUM,	/* frames given with NEEDS_CSUM */
 	VNETD_COUNTER__COUNT,
 };
 

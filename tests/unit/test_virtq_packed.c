@@ -628,6 +628,28 @@ static void add_indirect(struct fix *f, uint64_t t, uint32_t len,
 		   packed_avail_bits(&f->d)));
 }
 
+/* DPDK 22.11's virtio PMD sends multi-segment frames (TSO) on a packed
+ * transmit queue through indirect tables whose entries it preset with
+ * WRITE, the header entry keeping it: on a device-readable queue the bit
+ * is ignored there, so such a frame is read, not refused; a direct
+ * writable descriptor on that queue still breaks it. */
+static void test_indirect_write_ignored_on_tx(void **state)
+{
+	struct fix *f = *state;
+	uint64_t t = G_RING_GPA + 0x8000;
+
+	up(f, VNET_VIRTQ_DIR_OUT, VNET_F_INDIRECT_DESC);
+	packed_table_desc(f->g, t, 0, G_BUF_GPA, 12, G_DESC_F_WRITE);
+	packed_table_desc(f->g, t, 1, G_BUF_GPA + 100, 50, G_DESC_F_NEXT);
+	packed_table_desc(f->g, t, 2, G_BUF_GPA + 200, 80, G_DESC_F_WRITE);
+	add_indirect(f, t, 48, 0);
+	f->d.sgs[0] = 1;
+	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
+	assert_int_equal(f->e.out_num, 3);
+	assert_int_equal(f->e.out_len, 142);
+	assert_int_equal(f->e.in_len, 0);
+}
+
 /* struct pvirtq_indirect_descriptor_table: "desc[len / sizeof(struct
  * pvirtq_desc)]": a length that is no whole number of entries. */
 static void test_hostile_indirect_not_multiple_of_16(void **state)
@@ -750,6 +772,7 @@ int main(void)
 		T(test_list_id_in_last),
 		T(test_used_write_flag),
 		T(test_indirect),
+		T(test_indirect_write_ignored_on_tx),
 		T(test_wrap_counter_laps),
 		T(test_batch_out_of_order),
 		T(test_driver_event_flags),
