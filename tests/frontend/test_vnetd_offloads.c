@@ -687,7 +687,8 @@ static size_t tcp_frame(uint8_t *fr, const struct tcp_conn *t, uint8_t flags,
 		th[21] = 4;
 		put16(th + 22, 1000);
 	}
-	memcpy(th + thl, data, n);
+	if (n)
+		memcpy(th + thl, data, n);
 	if (partial)
 		put16(th + 16, fold(pseudo(4, guest4, host4, 6, tlen)));
 	else
