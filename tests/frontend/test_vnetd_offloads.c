@@ -936,9 +936,10 @@ static void uso_to_guest(struct vuf *f, bool offloads)
 /*
  * Backpressure: @n datagrams from the kernel while the guest reads none;
  * the receive queue holds fewer buffers than that. What does not fit must
- * wait in the tap until the guest gives buffers (spec 5.1.6.3: the device
- * uses the buffers the driver supplies; none is no reason to lose a frame
- * the tap still holds), and every datagram arrives, in order. @complete:
+ * wait in the tap until the guest gives buffers (vnetd's rule, README
+ * "Running vnetd": the spec lets a device drop, but the tap can hold what
+ * the guest has no room for), and every datagram arrives, in order; each
+ * frame obeys spec 5.1.6.4.1 (check_rx_frame). @complete:
  * the tap's transmit checksum off, so the kernel's frames come complete
  * and vnetd's coalescing engine takes them.
  */
