@@ -4,15 +4,21 @@
 /*
  * The real daemon (argv[1]) serves the test frontend and a tap in a
  * network namespace this process makes for itself (unshare: it goes away
- * with the process). Guest to host: USO (IPv4, IPv6), TSO (a handshake
- * with a kernel TCP socket, then one super-frame), NEEDS_CSUM, and UDP
- * tunnel GSO into the kernel's VXLAN device, with and without the outer
- * checksum; each must reach a kernel socket byte for byte. Host to guest:
- * the kernel's TCP and UDP_SEGMENT, received as super-frames whose header
- * obeys the device's MUSTs, or segmented with complete checksums when the
- * guest negotiated no offload. Twice: with the tap taking every offload
- * (vnetd's stats count passthrough) and with --tap-offloads "" (vnetd
- * segments and checksums in software; the stats count segments).
+ * with the process; vnetd is the only process started, killed by its pid).
+ * Guest to host: USO (IPv4, IPv6), TSO (a handshake with a kernel TCP
+ * socket, then one super-frame), NEEDS_CSUM (and a bad checksum the kernel
+ * must refuse), and UDP tunnel GSO into the kernel's VXLAN device, with
+ * and without the outer checksum; each reaches a kernel socket byte for
+ * byte. Host to guest: the kernel's TCP, UDP_SEGMENT, and UDP_SEGMENT
+ * through its VXLAN device, received as super-frames whose header obeys
+ * the device's MUSTs, or as segments with complete checksums (checked here
+ * with an independent checksum) when the guest negotiated no receive
+ * offload; segments the tap gives one by one, coalesced by vnetd; and
+ * backpressure when the guest's ring is full. Three runs: the tap takes
+ * every offload and the guest too (vnetd's stats count passthrough);
+ * --tap-offloads "" (vnetd segments and checksums in software; the stats
+ * count segments) with a guest that receives no offload; and the tap
+ * taking every offload with a guest that receives none.
  * Skips (77) where a namespace cannot be made.
  */
 
@@ -326,6 +332,8 @@ static void vh_get(const uint8_t *b, struct vh *h)
 	h->csum_start = (uint16_t)(b[6] | b[7] << 8);
 	h->csum_offset = (uint16_t)(b[8] | b[9] << 8);
 	h->num_buffers = (uint16_t)(b[10] | b[11] << 8);
+	h->outer_th = (uint16_t)(b[20] | b[21] << 8);	/* 24-byte header */
+	h->inner_nh = (uint16_t)(b[22] | b[23] << 8);
 }
 
 /*
@@ -986,6 +994,84 @@ static void backpressure_to_guest(struct vuf *f, bool complete)
 	sock_close(s);
 }
 
+/* A VXLAN frame from the host to the guest's inner port 7100. */
+static bool vxlan_to_guest(const uint8_t *p, size_t len, void *arg)
+{
+	const size_t o = ETH_LEN + IP4_LEN, i = o + UDP_LEN + VXLAN_LEN;
+
+	(void)arg;
+	return len >= i + ETH_LEN + IP4_LEN + UDP_LEN &&
+	       get16(p + 12) == 0x0800 && p[ETH_LEN + 9] == 17 &&
+	       get16(p + o + 2) == 4789 && get16(p + i + 12) == 0x0800 &&
+	       p[i + ETH_LEN + 9] == 17 &&
+	       get16(p + i + ETH_LEN + IP4_LEN + 2) == 7100;
+}
+
+/*
+ * The kernel's UDP_SEGMENT through its VXLAN device to the guest (the
+ * VXLAN remote): with GUEST_UDP_TUNNEL_GSO, one tunnel super-frame whose
+ * header follows udp-tunnel-gso-standard.md (gso_type UDP_L4 |
+ * UDP_TUNNEL_IPV4, the outer network header's; outer_th_offset at the
+ * outer UDP header, inner_nh_offset at the inner IP header, csum_start at
+ * the inner UDP header) and spec 5.1.6.4.1 (check_rx_frame on the inner
+ * packet); without, complete VXLAN segments.
+ */
+static void tunnel_to_guest(struct vuf *f, bool offloads)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(7100) };
+	static uint8_t data[2400], fr[70000];
+	const size_t in = ETH_LEN + IP4_LEN + UDP_LEN + VXLAN_LEN;
+	const uint16_t l4 = ETH_LEN + IP4_LEN;
+	int s = udp_sock(4, 7002), seg = 800, n;
+	unsigned int supers = 0;
+	size_t done = 0, pl;
+	struct vh h;
+
+	memcpy(&a.sin_addr, vguest4, 4);
+	assert_int_equal(setsockopt(s, SOL_UDP, UDP_SEGMENT, &seg, sizeof(seg)), 0);
+	fill_payload(data, sizeof(data), 10);
+	assert_int_equal(sendto(s, data, sizeof(data), 0, (struct sockaddr *)&a,
+				sizeof(a)), sizeof(data));
+	while (done < sizeof(data)) {
+		n = rx_wait(f, &h, fr, sizeof(fr), vxlan_to_guest, NULL, 3000);
+		assert_true(n > 0);
+		/* the outer UDP checksum: none (IPv4), or complete */
+		assert_true(get16(fr + l4 + 6) == 0 || h.flags & F_TUNNEL_CSUM ||
+			    l4_csum_ok4(fr, (size_t)n));
+		if (h.gso_type & GSO_TUNNEL4) {
+			assert_int_equal(h.outer_th, l4);
+			assert_int_equal(h.inner_nh, in + ETH_LEN);
+			assert_false(h.flags & F_DATA_VALID);
+			h.gso_type &= (uint8_t)~GSO_TUNNEL4;
+			supers++;
+		} else if (offloads) {
+			assert_int_equal(h.gso_type, GSO_NONE);
+		}
+		/* the inner frame against the device's MUSTs; csum_start and
+		 * hdr_len count from the outer frame's start */
+		if (h.flags & F_NEEDS_CSUM) {
+			assert_int_equal(h.csum_start, in + l4);
+			h.csum_start = (uint16_t)(h.csum_start - in);
+		}
+		if (h.gso_type != GSO_NONE) {
+			assert_true(h.hdr_len >= in);
+			h.hdr_len = (uint16_t)(h.hdr_len - in);
+		}
+		check_rx_frame(&h, fr + in, (size_t)n - in, offloads, GSO_UDP_L4,
+			       800, l4, 6);
+		pl = get16(fr + in + l4 + 4) - UDP_LEN;
+		assert_memory_equal(fr + in + l4 + UDP_LEN, data + done, pl);
+		done += pl;
+	}
+	assert_int_equal(done, sizeof(data));
+	print_message("  %u tunnel super-frame(s)\n", supers);
+	if (offloads)
+		assert_true(supers >= 1);
+	else
+		assert_int_equal(supers, 0);
+	sock_close(s);
+}
+
 /* --- the two runs ----------------------------------------------------- */
 
 static void set_bits(struct vnet_features *w, const unsigned int *b, size_t n)
@@ -1060,6 +1146,8 @@ static void run3(bool soft, bool tunnel_soft, bool guest_offloads)
 		gro_to_guest(&f, &t);
 	print_message("kernel UDP_SEGMENT, host to guest\n");
 	uso_to_guest(&f, guest_offloads);
+	print_message("kernel UDP_SEGMENT through VXLAN, host to guest\n");
+	tunnel_to_guest(&f, guest_offloads);
 	print_message("backpressure, host to guest\n");
 	backpressure_to_guest(&f, false);
 	print_message("backpressure, host to guest, complete checksums\n");
