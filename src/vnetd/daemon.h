@@ -122,6 +122,10 @@ struct vnetd_qp {
  * @tap:	the tap
  * @guest_layout: the virtio-net header the guest negotiated
  * @tap_layout:	the header the tap reads and writes
+ * @tap_tnl_tx:	TUN_F_UDP_TUNNEL_GSO(_CSUM) as the kernel took them when
+ *		probed: the tunnel offloads the tap takes on write (Linux
+ *		6.17+ reads the tunnel fields of every 24-byte header,
+ *		whatever TUNSETOFFLOAD asked for the other direction)
  * @net:	how frames sit in the guest's buffers
  * @ready:	features negotiated, engines set up
  * @epfd:	the event loop
@@ -146,6 +150,7 @@ struct vnetd {
 	struct vnet_tap tap;
 	struct vnet_hdr_layout guest_layout;
 	struct vnet_hdr_layout tap_layout;
+	unsigned int tap_tnl_tx;
 	struct vnet_virtq_net net;
 	bool ready;
 	int epfd;

@@ -93,8 +93,11 @@ void vnetd_qp_fini(struct vnetd_qp *qp)
 		free(qp->d->ctrl_buf);
 }
 
-/* The HOST_* offloads the tap takes on write: what may pass untouched. */
-static void tap_peer_features(const struct vnet_tap *t, struct vnet_features *f)
+/* The HOST_* offloads the tap takes on write: what may pass untouched
+ * (the tunnel ones as probed: @tnl, TUN_F_UDP_TUNNEL_GSO*); --tap-offloads
+ * narrows them. */
+static void tap_peer_features(const struct vnetd_config *cfg, unsigned int tnl,
+			      struct vnet_features *f)
 {
 	static const unsigned int always[] = {
 		VNET_F_CSUM, VNET_F_HOST_TSO4, VNET_F_HOST_TSO6,
@@ -105,10 +108,14 @@ static void tap_peer_features(const struct vnet_tap *t, struct vnet_features *f)
 	memset(f, 0, sizeof(*f));
 	for (i = 0; i < sizeof(always) / sizeof(always[0]); i++)
 		vnet_features_set(f, always[i]);
-	if (t->offloads & VNET_TUN_F_UDP_TUNNEL_GSO)
+	if (tnl & VNET_TUN_F_UDP_TUNNEL_GSO)
 		vnet_features_set(f, VNET_F_HOST_UDP_TUNNEL_GSO);
-	if (t->offloads & VNET_TUN_F_UDP_TUNNEL_GSO_CSUM)
+	if (tnl & VNET_TUN_F_UDP_TUNNEL_GSO_CSUM)
 		vnet_features_set(f, VNET_F_HOST_UDP_TUNNEL_GSO_CSUM);
+	if (cfg->has_tap_tx) {
+		f->w[0] &= cfg->tap_tx.w[0];
+		f->w[1] &= cfg->tap_tx.w[1];
+	}
 }
 
 /* What the guest takes whole decides what is coalesced; nothing when
@@ -139,7 +146,7 @@ void vnetd_qp_negotiated(struct vnetd_qp *qp)
 	qp->rx_ready = !vnet_rx_ctx_init(&qp->rx, f, d->cfg->mtu);
 	vnet_gso_ctx_init(&qp->gso, f, VNET_GSO_PASSTHROUGH,
 			  (uint32_t)(uintptr_t)qp ^ 0x5eed);
-	tap_peer_features(&d->tap, &qp->gso.peer);
+	tap_peer_features(d->cfg, d->tap_tnl_tx, &qp->gso.peer);
 	qp->rx_waiting = false;
 	qp->hand = NULL;
 	gro_negotiated(qp);

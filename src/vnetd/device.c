@@ -89,16 +89,36 @@ static void tap_follow_guest(struct vnetd *d)
 		  d->tap.offloads, want);
 }
 
+/*
+ * Whether the kernel knows UDP tunnel GSO: TUNSETOFFLOAD with the tunnel
+ * bits (a kernel before 6.17 refuses them). What the tap is to send is
+ * set right after, from the guest's offloads; the workers wait meanwhile.
+ */
+static void tap_probe_tunnel(struct vnetd *d)
+{
+	const unsigned int all = VNET_TUN_F_CSUM | VNET_TUN_F_TSO4 |
+		VNET_TUN_F_TSO6 | VNET_TUN_F_USO4 | VNET_TUN_F_USO6 |
+		VNET_TUN_F_UDP_TUNNEL_GSO | VNET_TUN_F_UDP_TUNNEL_GSO_CSUM;
+
+	d->tap_tnl_tx = 0;
+	if (!vnet_tap_set_offloads(&d->tap, all))
+		d->tap_tnl_tx = d->tap.offloads & (VNET_TUN_F_UDP_TUNNEL_GSO |
+						   VNET_TUN_F_UDP_TUNNEL_GSO_CSUM);
+}
+
 /* The header the tap speaks: with tunnel fields when the kernel takes them. */
 static void tap_choose_layout(struct vnetd *d)
 {
 	struct vnet_features f = { { 0, 0 } };
 
 	vnet_features_set(&f, VNET_F_VERSION_1);
-	if (d->cfg->tap && !vnet_tap_set_hdr_len(&d->tap, VNET_HDR_LEN_TUNNEL))
+	d->tap_tnl_tx = 0;
+	if (d->cfg->tap && !vnet_tap_set_hdr_len(&d->tap, VNET_HDR_LEN_TUNNEL)) {
 		vnet_features_set(&f, VNET_F_HOST_UDP_TUNNEL_GSO);
-	else if (d->cfg->tap)
+		tap_probe_tunnel(d);
+	} else if (d->cfg->tap) {
 		vnet_tap_set_hdr_len(&d->tap, VNET_HDR_LEN_MRG);
+	}
 	vnet_hdr_layout_init(&d->tap_layout, &f, VNET_PROFILE_STANDARD,
 			     VNET_ENDIAN_LITTLE);
 }

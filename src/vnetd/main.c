@@ -21,7 +21,7 @@ static void print_capabilities(void)
 	printf("{\n  \"type\": \"net\",\n  \"features\": [\n"
 	       "    \"tap\", \"queues\", \"mac\", \"mtu\", \"offloads\",\n"
 	       "    \"packed\", \"busy-poll\", \"pcap\", \"stats\", \"no-gro\",\n"
-	       "    \"vxlan\", \"geneve\"\n  ]\n}\n");
+	       "    \"vxlan\", \"geneve\", \"tap-offloads\"\n  ]\n}\n");
 }
 
 /* SIGTERM and SIGINT arrive on an fd, so the loop ends cleanly. */

@@ -68,6 +68,11 @@ static void usage(FILE *out)
 "  --offloads LIST      the offload features offered (feature names, as\n"
 "                       'vnet features' lists them)\n"
 "  --no-offloads        offer no checksum or segmentation offload\n"
+"  --tap-offloads LIST  the guest's transmit offloads the tap is given as\n"
+"                       they are (csum, host_tso4, host_tso6, host_ecn,\n"
+"                       host_ufo, host_uso, host_udp_tunnel_gso,\n"
+"                       host_udp_tunnel_gso_csum; default: all the kernel\n"
+"                       takes); the rest are done in software\n"
 "  --packed             offer packed rings\n"
 "  --busy-poll          poll the queues instead of sleeping on kicks\n"
 "  --no-gro             hand frames from the tap to the guest as they come\n"
@@ -151,11 +156,48 @@ static int parse_offloads(const char *list, struct vnet_features *offer)
 	return 0;
 }
 
+/* The bits --tap-offloads may name: what a tap takes on write. */
+static const unsigned int tap_tx_bits[] = {
+	VNET_F_CSUM, VNET_F_HOST_TSO4, VNET_F_HOST_TSO6, VNET_F_HOST_ECN,
+	VNET_F_HOST_UFO, VNET_F_HOST_USO, VNET_F_HOST_UDP_TUNNEL_GSO,
+	VNET_F_HOST_UDP_TUNNEL_GSO_CSUM,
+};
+
+/* --tap-offloads LIST: only these pass through to the tap. */
+static int parse_tap_offloads(const char *list, struct vnetd_config *cfg)
+{
+	struct vnet_features f;
+	const char *bad = NULL;
+	size_t bad_len = 0, i, j;
+
+	if (vnet_features_parse(list, VNET_PROFILE_STANDARD, &f, &bad,
+				&bad_len)) {
+		fprintf(stderr, "vnetd: unknown feature '%.*s' in --tap-offloads\n",
+			(int)bad_len, bad ? bad : list);
+		return -1;
+	}
+	for (i = 0; i < VNET_FEATURE_BITS; i++) {
+		bool ok = false;
+
+		for (j = 0; j < ARRAY_SIZE(tap_tx_bits); j++)
+			ok |= tap_tx_bits[j] == i;
+		if (vnet_features_has(&f, (unsigned int)i) && !ok) {
+			fprintf(stderr, "vnetd: '%s' is not a transmit offload "
+				"of the tap\n", vnet_feature_name((unsigned int)i,
+							      VNET_PROFILE_STANDARD));
+			return -1;
+		}
+	}
+	cfg->tap_tx = f;
+	cfg->has_tap_tx = true;
+	return 0;
+}
+
 enum {
 	OPT_SOCKET = 256, OPT_FD, OPT_CLIENT, OPT_TAP, OPT_QUEUES, OPT_MAC,
 	OPT_MTU, OPT_OFFLOADS, OPT_NO_OFFLOADS, OPT_PACKED, OPT_BUSY_POLL,
 	OPT_PCAP, OPT_STATS, OPT_LOG_LEVEL, OPT_CAPS, OPT_NULL_RX,
-	OPT_VXLAN, OPT_GENEVE, OPT_NO_GRO,
+	OPT_VXLAN, OPT_GENEVE, OPT_NO_GRO, OPT_TAP_OFFLOADS,
 };
 
 static const struct option long_opts[] = {
@@ -179,6 +221,7 @@ static const struct option long_opts[] = {
 	{ "vxlan", required_argument, NULL, OPT_VXLAN },
 	{ "geneve", required_argument, NULL, OPT_GENEVE },
 	{ "no-gro", no_argument, NULL, OPT_NO_GRO },
+	{ "tap-offloads", required_argument, NULL, OPT_TAP_OFFLOADS },
 	{ 0 },
 };
 
@@ -224,6 +267,7 @@ static int apply_option(int c, const char *arg, struct vnetd_config *cfg)
 			 false);
 		return 0;
 	case OPT_OFFLOADS: return parse_offloads(arg, &cfg->offer);
+	case OPT_TAP_OFFLOADS: return parse_tap_offloads(arg, cfg);
 	case OPT_FD:
 		if (parse_uint(arg, 0, 65535, &v))
 			break;

@@ -32,6 +32,10 @@
  *			the tap is then its underlay
  * @has_overlay:	an overlay port was configured
  * @no_gro:		do not coalesce frames for the guest (--no-gro)
+ * @tap_tx:		the transmit offloads (HOST_* bits, CSUM) passed to the
+ *			tap as they are, when @has_tap_tx (--tap-offloads);
+ *			the others are done by the transmit engine
+ * @has_tap_tx:	--tap-offloads was given
  */
 struct vnetd_config {
 	const char *socket_path;
@@ -52,6 +56,8 @@ struct vnetd_config {
 	struct vnet_overlay_config overlay;
 	bool has_overlay;
 	bool no_gro;
+	struct vnet_features tap_tx;
+	bool has_tap_tx;
 };
 
 /**

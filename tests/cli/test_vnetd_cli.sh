@@ -1,5 +1,6 @@
 #!/bin/sh
-# test_vnetd_cli.sh - vnetd's command line: the overlay options (issue 9)
+# test_vnetd_cli.sh - vnetd's command line: the overlay options (issue 9),
+# --tap-offloads (issue 8)
 # and the capabilities; each bad combination exits 2 with its reason,
 # before anything is opened.
 # Usage: test_vnetd_cli.sh PATH/TO/vnetd
@@ -33,6 +34,13 @@ expect "Geneve with its option: 8 more bytes" 2 "*" \
 expect "an underlay MTU that holds no frame" 2 "*" \
 	"vnetd: --vxlan: mtu 100 cannot hold the encapsulation" -- \
 	$S --tap t0 --vxlan "$V,mtu=100"
+# --tap-offloads names only what a tap takes on write (issue 8)
+expect "--tap-offloads with an unknown name" 2 "*" \
+	"vnetd: unknown feature 'host_tso5' in --tap-offloads" -- \
+	$S --tap t0 --tap-offloads csum,host_tso5
+expect "--tap-offloads with a receive offload" 2 "*" \
+	"vnetd: 'guest_tso4' is not a transmit offload of the tap" -- \
+	$S --tap t0 --tap-offloads guest_tso4
 
 echo "$passes passed, $fails failed"
 [ $fails = 0 ]

@@ -448,49 +448,86 @@ static void vuf_want(const struct vuf_opts *o, struct vnet_features *w)
 		vnet_features_set(w, VNET_F_CTRL_VQ);
 		vnet_features_set(w, VNET_F_MQ);
 	}
+	w->w[0] |= o->offloads.w[0];
+	w->w[1] |= o->offloads.w[1];
+}
+
+/* The device's 128-bit offer, through vnetd's GET_FEATURES_EX. */
+static int vuf_get_features_ex(struct vuf *f, uint64_t dev[2])
+{
+	uint32_t got;
+	int ret = vuf_send_msg(f, VNET_VU_GET_FEATURES_EX, 0, NULL, 0, NULL, 0);
+
+	if (ret)
+		return ret;
+	ret = vuf_recv_msg(f, &got, dev, 2 * sizeof(uint64_t));
+	if (ret < 0)
+		return ret;
+	return ret == 16 && got == VNET_VU_GET_FEATURES_EX ? 0 : -EPROTO;
+}
+
+/* The protocol features: the usual ones, FEATURES_EX for bits beyond 63. */
+static int vuf_protocol(struct vuf *f, bool wide)
+{
+	const uint64_t want_proto = (1ULL << VNET_VU_PROTOCOL_F_MQ) |
+		(1ULL << VNET_VU_PROTOCOL_F_REPLY_ACK) |
+		(1ULL << VNET_VU_PROTOCOL_F_CONFIG) |
+		(1ULL << VNET_VU_PROTOCOL_F_STATUS) |
+		(wide ? 1ULL << VNET_VU_PROTOCOL_F_FEATURES_EX : 0) |
+		(f->o.inflight ? 1ULL << VNET_VU_PROTOCOL_F_INFLIGHT_SHMFD : 0);
+	uint64_t proto, v;
+	int ret;
+
+	ret = vuf_get_u64(f, VNET_VU_GET_PROTOCOL_FEATURES, &proto);
+	if (ret)
+		return ret;
+	v = proto & (want_proto | f->o.proto_extra);
+	if (wide && !(v & (1ULL << VNET_VU_PROTOCOL_F_FEATURES_EX)))
+		return -ENOTSUP;
+	ret = vuf_send_msg(f, VNET_VU_SET_PROTOCOL_FEATURES, 0, &v, 8, NULL, 0);
+	if (!ret)
+		f->protocol = v;
+	return ret;
 }
 
 /* Features and protocol features, as a VMM negotiates them. */
 static int vuf_negotiate(struct vuf *f)
 {
-	const uint64_t want_proto = (1ULL << VNET_VU_PROTOCOL_F_MQ) |
-		(1ULL << VNET_VU_PROTOCOL_F_REPLY_ACK) |
-		(1ULL << VNET_VU_PROTOCOL_F_CONFIG) |
-		(1ULL << VNET_VU_PROTOCOL_F_STATUS);
+	bool wide = f->o.offloads.w[1] != 0;
 	struct vnet_features w;
-	uint64_t dev, proto, v;
+	uint64_t dev[2] = { 0, 0 }, v[2];
 	int ret;
 
 	ret = vuf_send_msg(f, VNET_VU_SET_OWNER, 0, NULL, 0, NULL, 0);
 	if (!ret)
-		ret = vuf_get_u64(f, VNET_VU_GET_FEATURES, &dev);
+		ret = vuf_get_u64(f, VNET_VU_GET_FEATURES, &dev[0]);
 	if (ret)
 		return ret;
-	if (!(dev & (1ULL << VNET_VU_F_PROTOCOL_FEATURES)))
+	if (!(dev[0] & (1ULL << VNET_VU_F_PROTOCOL_FEATURES)))
 		return -EPROTO;
+	if (wide && f->o.no_protocol)
+		return -EINVAL;
 	if (!f->o.no_protocol) {
-		ret = vuf_get_u64(f, VNET_VU_GET_PROTOCOL_FEATURES, &proto);
+		ret = vuf_protocol(f, wide);
+		if (!ret && wide)
+			ret = vuf_get_features_ex(f, dev);
 		if (ret)
 			return ret;
-		v = proto & (want_proto | f->o.proto_extra |
-			     (f->o.inflight ?
-			      1ULL << VNET_VU_PROTOCOL_F_INFLIGHT_SHMFD : 0));
-		ret = vuf_send_msg(f, VNET_VU_SET_PROTOCOL_FEATURES, 0, &v, 8,
-				   NULL, 0);
-		if (ret)
-			return ret;
-		f->protocol = v;
 	}
 	vuf_want(&f->o, &w);
-	if ((w.w[0] & dev) != w.w[0])
+	if ((w.w[0] & dev[0]) != w.w[0] || (w.w[1] & dev[1]) != w.w[1])
 		return -ENOTSUP;
 	f->features = w;
-	v = w.w[0] | (f->o.no_protocol ? 0 : 1ULL << VNET_VU_F_PROTOCOL_FEATURES) |
-	    (f->o.log_all ? 1ULL << VNET_VU_F_LOG_ALL : 0);
-	ret = vuf_set(f, VNET_VU_SET_FEATURES, &v, 8, NULL, 0);
+	v[0] = w.w[0] | (f->o.no_protocol ? 0 : 1ULL << VNET_VU_F_PROTOCOL_FEATURES) |
+	       (f->o.log_all ? 1ULL << VNET_VU_F_LOG_ALL : 0);
+	v[1] = w.w[1];
+	if (wide)
+		ret = vuf_set(f, VNET_VU_SET_FEATURES_EX, v, 16, NULL, 0);
+	else
+		ret = vuf_set(f, VNET_VU_SET_FEATURES, v, 8, NULL, 0);
 	if (!ret && f->o.pairs > 1) {
-		ret = vuf_get_u64(f, VNET_VU_GET_QUEUE_NUM, &v);
-		if (!ret && v < f->o.pairs)
+		ret = vuf_get_u64(f, VNET_VU_GET_QUEUE_NUM, &v[0]);
+		if (!ret && v[0] < f->o.pairs)
 			ret = -ENOTSUP;
 	}
 	return ret;
@@ -510,6 +547,9 @@ int vuf_begin(struct vuf *f, const struct vuf_opts *o)
 
 	f->o = *o;
 	f->hdr_len = VNET_HDR_LEN_MRG;	/* VERSION_1 */
+	if (vnet_features_has(&o->offloads, VNET_F_GUEST_UDP_TUNNEL_GSO) ||
+	    vnet_features_has(&o->offloads, VNET_F_HOST_UDP_TUNNEL_GSO))
+		f->hdr_len = VNET_HDR_LEN_TUNNEL;	/* 24 bytes */
 	f->nq = 2 * o->pairs;
 	if (f->nq > VUF_QUEUES_MAX || o->qsize > VUF_SLOTS_MAX)
 		return -EINVAL;
@@ -813,6 +853,24 @@ int vuf_tx(struct vuf *f, unsigned int pair, const void *frame, size_t len)
 
 int vuf_tx_add(struct vuf *f, unsigned int pair, const void *frame, size_t len)
 {
+	return vuf_tx_add_hdr(f, pair, NULL, frame, len);
+}
+
+/* One frame behind @hdr (f->hdr_len bytes as the device reads them; NULL:
+ * zeros), kicked. */
+int vuf_tx_hdr(struct vuf *f, unsigned int pair, const void *hdr,
+	       const void *frame, size_t len)
+{
+	int ret = vuf_tx_add_hdr(f, pair, hdr, frame, len);
+
+	if (!ret)
+		vuf_kick(f, 2 * pair + 1);
+	return ret;
+}
+
+int vuf_tx_add_hdr(struct vuf *f, unsigned int pair, const void *hdr,
+		   const void *frame, size_t len)
+{
 	unsigned int idx = 2 * pair + 1, n = 0, i;
 	struct vuf_queue *q = &f->q[idx];
 	struct buf b[16];
@@ -827,7 +885,10 @@ int vuf_tx_add(struct vuf *f, unsigned int pair, const void *frame, size_t len)
 		return -EAGAIN;
 	mem = q->ids[q->nids - 1];
 	base = vuf_slot_gpa(idx, mem);
-	memset(vuf_gp(f, base, f->hdr_len), 0, f->hdr_len);
+	if (hdr)
+		memcpy(vuf_gp(f, base, f->hdr_len), hdr, f->hdr_len);
+	else
+		memset(vuf_gp(f, base, f->hdr_len), 0, f->hdr_len);
 	memcpy(vuf_gp(f, base + f->hdr_len, len), frame, len);
 	if (f->o.split_hdr) {
 		for (i = 0; i < f->hdr_len; i++)
@@ -879,9 +940,10 @@ int vuf_rx_fill(struct vuf *f, unsigned int pair)
 
 /* Copy what the device wrote into one used receive buffer. */
 static int vuf_rx_take(struct vuf *f, unsigned int idx, uint8_t *out,
-		       size_t room, size_t *done, bool first, uint16_t *nb)
+		       size_t room, size_t *done, uint8_t *hdr, uint16_t *nb)
 {
 	uint32_t len = 0;
+	bool first = hdr != NULL;
 	size_t skip = first ? f->hdr_len : 0, c;
 	uint8_t *p;
 	int m, spins = 0;
@@ -896,8 +958,10 @@ static int vuf_rx_take(struct vuf *f, unsigned int idx, uint8_t *out,
 		return -EPROTO;
 	}
 	p = vuf_gp(f, vuf_slot_gpa(idx, (uint16_t)m), vuf_rx_buf(f));
-	if (first)
+	if (first) {
 		*nb = ld16(p + 10);
+		memcpy(hdr, p, f->hdr_len);
+	}
 	c = len - skip;
 	if (c > room - *done)
 		return -EMSGSIZE;
@@ -908,12 +972,20 @@ static int vuf_rx_take(struct vuf *f, unsigned int idx, uint8_t *out,
 
 int vuf_rx(struct vuf *f, unsigned int pair, void *frame, size_t room)
 {
+	return vuf_rx_hdr(f, pair, NULL, frame, room);
+}
+
+/* One received frame, its header (f->hdr_len bytes) into @hdr if not NULL. */
+int vuf_rx_hdr(struct vuf *f, unsigned int pair, void *hdr, void *frame,
+	       size_t room)
+{
+	uint8_t h[VNET_HDR_LEN_MAX];
 	unsigned int idx = 2 * pair;
 	uint16_t nb = 1, i;
 	size_t done = 0;
 	int ret;
 
-	ret = vuf_rx_take(f, idx, frame, room, &done, true, &nb);
+	ret = vuf_rx_take(f, idx, frame, room, &done, h, &nb);
 	if (ret == -EAGAIN)
 		return 0;
 	if (ret)
@@ -921,10 +993,12 @@ int vuf_rx(struct vuf *f, unsigned int pair, void *frame, size_t room)
 	if (nb == 0 || (!f->o.mrg && nb != 1))
 		return -EPROTO;	/* num_buffers wrong */
 	for (i = 1; i < nb; i++) {
-		ret = vuf_rx_take(f, idx, frame, room, &done, false, &nb);
+		ret = vuf_rx_take(f, idx, frame, room, &done, NULL, &nb);
 		if (ret)
 			return ret;
 	}
+	if (hdr)
+		memcpy(hdr, h, f->hdr_len);
 	return (int)done;
 }
 

@@ -13,7 +13,8 @@
 #define VUF_QUEUES_MAX	9	/* 4 pairs and a control queue */
 #define VUF_SLOTS_MAX	256	/* buffer IDs per queue (vq_guest.h's packed) */
 #define VUF_SLOT_SIZE	4096	/* bytes of guest memory per buffer */
-#define VUF_FRAME_MAX	3000	/* largest frame the tests send */
+#define VUF_FRAME_MAX	3800	/* largest frame the tests send (with its
+				 * header, it fits a slot) */
 
 /* Guest memory: rings in one region, buffers in another, one memfd. */
 #define VUF_RING_GPA	0x0ULL
@@ -40,6 +41,9 @@
  *		(CONFIGURE_MEM_SLOTS must be in @proto_extra)
  * @inflight:	INFLIGHT_SHMFD: GET_INFLIGHT_FD once (the region is kept
  *		across reconnects), SET_INFLIGHT_FD before the rings start
+ * @offloads:	offload features wanted (any of the 128 bits: those beyond
+ *		63 go through vnetd's GET/SET_FEATURES_EX); a tunnel feature
+ *		makes the header 24 bytes
  */
 struct vuf_opts {
 	bool packed;
@@ -54,6 +58,7 @@ struct vuf_opts {
 	bool no_protocol;
 	unsigned int mem_regs;
 	bool inflight;
+	struct vnet_features offloads;
 };
 
 /* Per-buffer bookkeeping: what is out, so every return is checked. */
@@ -140,8 +145,14 @@ int vuf_reconnect(struct vuf *f, const char *path);
 int vuf_tx(struct vuf *f, unsigned int pair, const void *frame, size_t len);
 /* The same without the kick: the caller kicks once for a batch. */
 int vuf_tx_add(struct vuf *f, unsigned int pair, const void *frame, size_t len);
+int vuf_tx_hdr(struct vuf *f, unsigned int pair, const void *hdr,
+	       const void *frame, size_t len);
+int vuf_tx_add_hdr(struct vuf *f, unsigned int pair, const void *hdr,
+		   const void *frame, size_t len);
 int vuf_rx_fill(struct vuf *f, unsigned int pair);
 int vuf_rx(struct vuf *f, unsigned int pair, void *frame, size_t room);
+int vuf_rx_hdr(struct vuf *f, unsigned int pair, void *hdr, void *frame,
+	       size_t room);
 int vuf_reap_tx(struct vuf *f, unsigned int pair);
 bool vuf_wait_err(struct vuf *f, unsigned int idx, int ms);
 void vuf_kick(struct vuf *f, unsigned int idx);
