@@ -313,6 +313,12 @@ static int check_overlay(struct vnetd_config *cfg)
 		fprintf(stderr, "vnetd: an overlay port needs --tap (its underlay)\n");
 		return -1;
 	}
+	if (cfg->has_tap_tx) {
+		/* the underlay takes what the kernel allows, tunnel GSO first */
+		fprintf(stderr, "vnetd: --tap-offloads does not apply to an "
+			"overlay's underlay tap\n");
+		return -1;
+	}
 	room = vnet_overlay_guest_mtu(&cfg->overlay);
 	if (room < 68) {
 		fprintf(stderr, "vnetd: the underlay MTU %u leaves no room for "

@@ -21,6 +21,9 @@ expect "an overlay needs its underlay tap" 2 "*" \
 expect "a VXLAN spec without a remote" 2 "*" \
 	"vnetd: --vxlan: at least one remote= is required" -- \
 	$S --tap t0 --vxlan vni=42,local=192.0.2.2
+expect "--tap-offloads is not for an underlay" 2 "*" \
+	"vnetd: --tap-offloads does not apply to an overlay's underlay tap" -- \
+	$S --tap t0 --vxlan "$V" --tap-offloads csum
 expect "one overlay port at most" 2 "*" "vnetd: one overlay port at most" -- \
 	$S --tap t0 --vxlan "$V" --geneve "$V"
 # RFC 7348 section 4.3: the encapsulation must fit the underlay's MTU
