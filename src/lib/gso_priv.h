@@ -22,6 +22,10 @@
 /* Most segments whose payload sums are taken in one pass beforehand. */
 #define GSO_SUMS_MAX	64
 
+/* gso_state.fast: which fields the zero-copy fast path of gso_run() sets. */
+#define GSO_FAST_TCP	1
+#define GSO_FAST_UDP	2
+
 struct gso_state;
 
 /**
@@ -65,6 +69,9 @@ typedef void (*gso_fix_fn)(struct gso_state *st, uint8_t *hdr, unsigned int i,
  * @inner_fix:	fix-up of the segmented layer
  * @outer_fix:	fix-up of a tunnel's outer headers, or NULL
  * @presummed:	@seg_sum holds every segment's payload sum (zero-copy)
+ * @fast:	GSO_FAST_TCP or GSO_FAST_UDP when gso_run() may take its
+ *		zero-copy fast path (no tunnel; the per-segment fields those
+ *		of gso_tcp_fix() or gso_uso_fix()), else 0
  * @tmpl:	the headers as the frame has them
  * @seg_sum:	payload sums of the segments, taken in one pass
  */
@@ -96,6 +103,7 @@ struct gso_state {
 	gso_fix_fn inner_fix;
 	gso_fix_fn outer_fix;
 	bool presummed;
+	uint8_t fast;
 	uint8_t tmpl[VNET_TX_HDR_MAX + 8];
 	uint32_t seg_sum[GSO_SUMS_MAX];
 };
@@ -196,18 +204,23 @@ static inline uint32_t gso_len_sum(uint32_t len)
  * @s:		sum
  * @udp:	store zero as 0xffff
  *
+ * The halves added with the end-around carry (2^32 is 1 modulo 0xffff),
+ * then Linux's csum_fold(): the complement minus the word-swapped sum
+ * leaves the folded, complemented sum in the high half. Seven operations
+ * where five rounds of fold took fifteen; the same result for every
+ * input (checked against the rounds over every 32-bit value and 4e8
+ * random 64-bit ones).
+ *
  * Return: the checksum field, to store with memcpy
  */
 static inline uint16_t gso_finish(uint64_t s, bool udp)
 {
+	uint32_t lo = (uint32_t)s, hi = (uint32_t)(s >> 32);
 	uint16_t c;
 
-	s = (s & 0xffffffffu) + (s >> 32);
-	s = (s & 0xffffffffu) + (s >> 32);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	c = (uint16_t)~s;
+	lo += hi;
+	lo += lo < hi;					/* end-around carry */
+	c = (uint16_t)((~lo - ((lo >> 16) | (lo << 16))) >> 16);
 	return udp && !c ? 0xffff : c;
 }
 

@@ -62,5 +62,6 @@ int gso_tcp_segment(struct gso_state *st)
 	st->ip_base = gso_ip_base(st->tmpl, l);
 	st->l4_base = gso_l4_base(st->tmpl, l, zero, 4);
 	st->inner_fix = gso_tcp_fix;
+	st->fast = st->outer_fix ? 0 : GSO_FAST_TCP;
 	return gso_run(st);
 }

@@ -61,6 +61,7 @@ int gso_uso_segment(struct gso_state *st)
 	st->ip_base = gso_ip_base(st->tmpl, l);
 	st->l4_base = gso_l4_base(st->tmpl, l, zero, 2);
 	st->inner_fix = gso_uso_fix;
+	st->fast = st->outer_fix ? 0 : GSO_FAST_UDP;
 	return gso_run(st);
 }
 
