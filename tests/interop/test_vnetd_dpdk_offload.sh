@@ -216,17 +216,33 @@ one_ring() { # LABEL VNETD-EXTRA VDEV-EXTRA TESTPMD-MBUFS
 
 # Split: mbufs of 2 KiB, so a super-frame is a chain of up to 32 mbufs,
 # sent through an indirect table (under 8 segments) or a descriptor chain.
-# Packed: mbufs of 64 KiB, every frame one segment, sent through an
-# indirect table. With 2 KiB mbufs on a packed ring (VDO_RINGS=packed-small)
-# the transfer stalls: soon after the transmit ring's first lap, where a
-# chain of ~30 descriptors crossed its end, testpmd can no longer reclaim
-# descriptors on that port (TX-dropped grows) while vnetd has consumed and
-# returned everything it was given (its ring positions and in-flight count
-# agree). testpmd txonly with 10-segment mbufs (chains of 11 descriptors)
-# on a packed ring into vnetd runs for many laps without stalling, so long
-# chains and the wrap as such work; the stall needs mbufs that came in
-# through DPDK's packed mergeable receive path and leave with TSO. Not yet
-# known whether vnetd or DPDK's packed accounting is at fault.
+# Packed: mbufs of 64 KiB, every frame one segment, sent with its header
+# pushed in front of the data in one ring descriptor.
+#
+# Why not 2 KiB mbufs on a packed ring (VDO_RINGS=packed-small reproduces
+# it): a bug in DPDK 22.11's virtio PMD, not in vnetd. Without IN_ORDER
+# (vnetd does not offer it) a frame of 2 to 7 mbufs goes out through an
+# indirect table, and virtqueue_enqueue_xmit_packed writes its buffer ID
+# into the table's last entry only ("start_dp[prev].id = id" after
+# start_dp was pointed at the table); the ring descriptor keeps the id its
+# slot got from vring_desc_init_packed (slot i: id i) or from an earlier
+# list. The spec makes the ring descriptor's id the buffer's and the
+# table's "reserved and ... ignored by the device", so vnetd's used
+# descriptor carries the slot's id. virtio_xmit_cleanup_normal_packed
+# looks that id up in vq_descx, finds ndescs 0 (an ID never handed out),
+# adds 0 to vq_used_cons_idx and never gets past that used descriptor:
+# nothing more is reclaimed, the ring fills within one lap and every later
+# frame is TX-dropped. It goes wrong at the first indirect frame whose
+# slot's id is not its ID (one after a chain; before, slot and ID match by
+# chance); an id used before gives a stale ndescs instead. Seen at the stall
+# (vnetd traced, gdb on the stalled vnetd, ring of 256): an indirect
+# frame at slot 56 with ring id 56 and buffer ID 11 in table[5]; slot 56
+# holds the used descriptor (id 56, flags AVAIL|USED, lap 1); vnetd's
+# last_avail = used_idx = 56 in lap 2, nothing in flight, all 256
+# descriptors the driver made available used. The same run with vnetd
+# offering IN_ORDER (an experiment, not the offer) passes: there DPDK
+# writes the ID into the ring descriptor too. test_virtq_packed.c's
+# test_indirect_id_from_ring_not_table replays the ring sequence.
 small="--total-num-mbufs=32768"
 big="--total-num-mbufs=4096 --mbuf-size=65535"
 rings=${VDO_RINGS:-split packed}

@@ -650,6 +650,103 @@ static void test_indirect_write_ignored_on_tx(void **state)
 	assert_int_equal(f->e.in_len, 0);
 }
 
+/*
+ * The ring sequence of the packed-ring stall in test_vnetd_dpdk_offload.sh
+ * (testpmd, 2 KiB mbufs, TSO): DPDK 22.11's virtio PMD, without IN_ORDER,
+ * presets every ring descriptor's id to its slot (vring_desc_init_packed),
+ * then sends a frame of 8 mbufs or more as a chain (its buffer ID in the
+ * last descriptor) and a smaller one through an indirect table, writing
+ * that frame's buffer ID into the table's last entry only: the ring
+ * descriptor keeps whatever id its slot held. packed-ring.tex, Next Flag:
+ * "Buffer ID is included in the last descriptor in the list" (the one
+ * ring descriptor of an indirect buffer); Indirect Flag: in the table
+ * "Buffer ID is also reserved and is ignored by the device"; "The device
+ * only writes out a single used descriptor for the whole list. It then
+ * skips forward according to the number of descriptors in the list"; and
+ * the device MUST ("Virtqueues", device requirements) "start writing
+ * device descriptors into the ring in the order in which they complete".
+ * So the used descriptor carries the slot's id, 3, not the driver's 1: the
+ * driver, which keeps list sizes by its own ID, finds none for 3 and never
+ * moves past it, while the device has used everything and its positions
+ * match the driver's next available one. The device is right here.
+ */
+static void test_indirect_id_from_ring_not_table(void **state)
+{
+	struct fix *f = *state;
+	uint64_t t = G_RING_GPA + 0x8000;
+	struct buf chain[4] = {
+		{ G_BUF_GPA, 12, false }, { G_BUF_GPA + 0x1000, 2048, false },
+		{ G_BUF_GPA + 0x2000, 1000, false },
+		{ G_BUF_GPA + 0x3000, 500, false },
+	};
+	struct iovec io[2][8];
+	struct vnet_virtq_elem e[2];
+	uint16_t i, id = 0, fl = 0;
+	uint32_t len;
+
+	up(f, VNET_VIRTQ_DIR_OUT, VNET_F_INDIRECT_DESC);
+	for (i = 0; i < QSIZE; i++)	/* vring_desc_init_packed */
+		st16(packed_desc(&f->d, i) + 12, i);
+	/* buffer 0: header and two mbufs, a chain at 0..2 */
+	packed_add(&f->d, chain, 3, 0);
+	/* buffer 1: header and two mbufs, indirect at 3; the header entry
+	 * keeps its preset WRITE, the others carry NEXT and the ring's AVAIL
+	 * bit, and the last one buffer ID 1 */
+	packed_table_desc(f->g, t, 0, G_BUF_GPA, 12, G_DESC_F_WRITE);
+	packed_table_desc(f->g, t, 1, G_BUF_GPA + 0x1000, 2048,
+			  G_DESC_F_NEXT | G_DESC_F_AVAIL);
+	packed_table_desc(f->g, t, 2, G_BUF_GPA + 0x2000, 1000, G_DESC_F_AVAIL);
+	st16(gp(f->g, t + 2 * 16 + 12, 2), 1);
+	packed_raw(&f->d, 3, t, 48, 3, (uint16_t)(G_DESC_F_INDIRECT |
+		   packed_avail_bits(&f->d)));
+	f->d.next_avail = 4;
+	f->d.sgs[1] = 1;	/* the driver's bookkeeping, by its ID */
+
+	for (i = 0; i < 2; i++)
+		vnet_virtq_elem_init(&e[i], io[i], 8, NULL, 0);
+	assert_int_equal(vnet_virtq_pop_burst(&f->q, e, 2), 2);
+	assert_int_equal(e[0].id, 0);
+	assert_int_equal(e[0].ndescs, 3);
+	assert_int_equal(e[1].id, 3);		/* the ring descriptor's */
+	assert_int_equal(e[1].ndescs, 1);
+	assert_int_equal(e[1].out_len, 12 + 2048 + 1000);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(vnet_virtq_push(&f->q, &e[i], 0), 0);
+	assert_int_equal(vnet_virtq_flush(&f->q), 2);
+	assert_int_equal(vnet_virtq_get_base(&f->q), 4 | 1u << 15);
+
+	/* one used descriptor per list, at the list's first slot */
+	assert_true(packed_get_used(&f->d, &id, &len, &fl));
+	assert_int_equal(id, 0);
+	assert_int_equal(len, 0);
+	assert_int_equal(fl, G_DESC_F_AVAIL | G_DESC_F_USED);
+	assert_int_equal(f->d.next_used, 3);
+	assert_true(packed_get_used(&f->d, &id, &len, &fl));
+	assert_int_equal(id, 3);
+	assert_int_equal(fl, G_DESC_F_AVAIL | G_DESC_F_USED);
+	/* no list of ID 3 in flight: the driver stays on slot 3 */
+	assert_int_equal(f->d.next_used, 3);
+
+	/* the driver fills the rest of the lap (a chain crossing nothing),
+	 * the device uses it and wraps to where the driver goes next, and
+	 * slot 3 still holds the used descriptor the driver waits past */
+	packed_add(&f->d, chain, 4, 2);
+	assert_int_equal(vnet_virtq_pop(&f->q, &e[0]), 1);
+	assert_int_equal(e[0].id, 2);
+	assert_int_equal(e[0].ndescs, 4);
+	assert_int_equal(vnet_virtq_push(&f->q, &e[0], 0), 0);
+	assert_int_equal(vnet_virtq_flush(&f->q), 1);
+	assert_int_equal(f->d.next_avail, 0);
+	assert_false(f->d.avail_wrap);
+	assert_int_equal(vnet_virtq_get_base(&f->q), 0);
+	assert_int_equal(vnet_virtq_pop(&f->q, &e[0]), 0);
+	assert_int_equal(ld16(packed_desc(&f->d, 3) + 12), 3);
+	assert_int_equal(ld16(packed_desc(&f->d, 4) + 12), 2);
+	assert_int_equal(ld16(packed_desc(&f->d, 4) + 14),
+			 G_DESC_F_AVAIL | G_DESC_F_USED);
+	assert_false(vnet_virtq_broken(&f->q));
+}
+
 /* struct pvirtq_indirect_descriptor_table: "desc[len / sizeof(struct
  * pvirtq_desc)]": a length that is no whole number of entries. */
 static void test_hostile_indirect_not_multiple_of_16(void **state)
@@ -773,6 +870,7 @@ int main(void)
 		T(test_used_write_flag),
 		T(test_indirect),
 		T(test_indirect_write_ignored_on_tx),
+		T(test_indirect_id_from_ring_not_table),
 		T(test_wrap_counter_laps),
 		T(test_batch_out_of_order),
 		T(test_driver_event_flags),
