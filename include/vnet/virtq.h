@@ -42,8 +42,10 @@
  *					device-writable one
  * @VNET_VIRTQ_ERR_DIRECTION:		writable buffer on a device-readable
  *					queue, or the reverse
- * @VNET_VIRTQ_ERR_IOV_FULL:		chain needs more segments than the
- *					caller's element holds
+ * @VNET_VIRTQ_ERR_IOV_FULL:		(unused: a chain longer than the
+ *					caller's arrays is truncated, see
+ *					struct vnet_virtq_elem; kept so the
+ *					numbering stays)
  * @VNET_VIRTQ_ERR_INFLIGHT:		more buffers (split) or descriptors
  *					(packed) in flight than the queue size
  * @VNET_VIRTQ_ERR_ID:			packed: buffer ID >= queue size
@@ -158,6 +160,10 @@ struct vnet_virtq_config {
  *		the region
  * @resubmitted: the buffer was in flight before a reconnect and is
  *		popped again from the inflight region
+ * @truncated:	the buffer has more segments than @out_max / @in_max hold:
+ *		the chain was walked and checked to its end, but only the
+ *		segments that fit were mapped (a transmit buffer so cut is
+ *		the caller's to drop; a receive buffer just offers less)
  *
  * Zero-length descriptors contribute no segment. A descriptor that spans
  * adjacent memory regions contributes one segment per region.
@@ -176,6 +182,7 @@ struct vnet_virtq_elem {
 	uint16_t seq;
 	uint16_t slot;
 	bool resubmitted;
+	bool truncated;
 };
 
 /**
@@ -189,6 +196,8 @@ struct vnet_virtq_elem {
  * @notify:		should_notify() said yes
  * @suppressed:		should_notify() said no
  * @kicks_empty:	notification data that announced nothing new
+ * @truncated:	buffers with more segments than the caller's arrays
+ *			(struct vnet_virtq_elem.truncated)
  * @resubmitted:	buffers popped again from an inflight region after a
  *			reconnect
  * @errors:		guest rule violations, by enum vnet_virtq_err
@@ -203,6 +212,7 @@ struct vnet_virtq_stats {
 	uint64_t suppressed;
 	uint64_t kicks_empty;
 	uint64_t resubmitted;
+	uint64_t truncated;
 	uint64_t errors[VNET_VIRTQ_ERR__COUNT];
 };
 

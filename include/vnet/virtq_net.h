@@ -51,7 +51,8 @@ void vnet_virtq_net_init(struct vnet_virtq_net *n,
  * puts it (its header descriptor holds exactly the header).
  *
  * Return: number of frame segments; -EMSGSIZE if the buffer is shorter
- * than the header; -ENOBUFS if @frame_max is too small
+ * than the header; -ENOBUFS if @frame_max is too small; -E2BIG if the
+ * buffer had more segments than @e could hold (@e->truncated)
  */
 int vnet_virtq_net_tx_hdr(const struct vnet_virtq_net *n,
 			  const struct vnet_virtq_elem *e, struct vnet_hdr *h,

@@ -159,6 +159,15 @@ void *virtq_ring_ptr(const struct vnet_virtq *q,
 	return p;
 }
 
+/* The element is full: the rest of the chain is walked, not mapped. */
+static int virtq_truncate(struct vnet_virtq *q, struct vnet_virtq_elem *e)
+{
+	if (!e->truncated)
+		q->stats.truncated++;
+	e->truncated = true;
+	return 0;
+}
+
 int virtq_add_buf(struct vnet_virtq *q, struct virtq_walk *w, uint64_t addr,
 		  uint32_t len, bool write)
 {
@@ -182,15 +191,21 @@ int virtq_add_buf(struct vnet_virtq *q, struct virtq_walk *w, uint64_t addr,
 	if (len > UINT32_MAX - total)	/* "longer than 2^32 bytes" */
 		return virtq_bad(q, VNET_VIRTQ_ERR_LEN_OVERFLOW);
 
+	/*
+	 * Past the caller's arrays (the device's limit on segments), the
+	 * chain is still walked and checked, its buffer still returned: a
+	 * chain longer than a device's arrays is not a guest error (the
+	 * spec allows chains up to the queue size), so the queue goes on.
+	 */
 	room = write ? e->in_max - e->in_num : e->out_max - e->out_num;
-	if (!room)		/* the device's limit on segments */
-		return virtq_bad(q, VNET_VIRTQ_ERR_IOV_FULL);
+	if (!room || e->truncated)
+		return virtq_truncate(q, e);
 	iov = write ? e->in + e->in_num : e->out + e->out_num;
 	n = vnet_mem_translate(q->mem, addr, len, iov, room);
 	if (n == -EOVERFLOW)
 		return virtq_bad(q, VNET_VIRTQ_ERR_LEN_OVERFLOW);
 	if (n == -ENOBUFS)
-		return virtq_bad(q, VNET_VIRTQ_ERR_IOV_FULL);
+		return virtq_truncate(q, e);
 	if (n < 0)
 		return virtq_bad(q, VNET_VIRTQ_ERR_ADDR);
 	if (write) {
@@ -258,6 +273,7 @@ int vnet_virtq_pop(struct vnet_virtq *q, struct vnet_virtq_elem *elem)
 	elem->out_num = elem->in_num = 0;
 	elem->out_len = elem->in_len = 0;
 	elem->resubmitted = false;
+	elem->truncated = false;
 	ret = q->packed ? virtq_packed_pop(q, elem) : virtq_split_pop(q, elem);
 	if (ret <= 0)
 		return ret;

@@ -103,6 +103,8 @@ int vnet_virtq_net_tx_hdr(const struct vnet_virtq_net *n,
 	uint8_t buf[VNET_HDR_LEN_MAX];
 	size_t hlen = n->layout.size;
 
+	if (e->truncated)
+		return -E2BIG;		/* more segments than were mapped */
 	if (e->out_len < hlen)
 		return -EMSGSIZE;	/* the header is cut short */
 	if (iov_read(e->out, e->out_num, 0, buf, hlen) != hlen)

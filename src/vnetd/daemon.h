@@ -40,6 +40,7 @@ enum vnetd_drop {
 	VNETD_DROP_RX_TOO_BIG,		/* larger than the guest's buffers */
 	VNETD_DROP_RX_INVALID,		/* delivery refused it */
 	VNETD_DROP_CTRL_BAD,		/* control buffer malformed */
+	VNETD_DROP_TX_SEGMENTS,		/* more segments than one write takes */
 	VNETD_DROP__COUNT,
 	/* then the overlay port's reasons, enum vnet_overlay_drop from 1 */
 };

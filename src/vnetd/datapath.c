@@ -13,7 +13,10 @@
 
 #define GSO_SEG_MAX	1024
 #define GSO_PIECES	(GSO_SEG_MAX * 8)
-#define TX_SEGS_MAX	64
+/* Segments of one transmit buffer: with the header's, what one writev
+ * takes (UIO_MAXIOV, Linux vhost-net's limit too); a longer chain is
+ * walked, returned and counted as a drop (tx_too_many_segments). */
+#define TX_SEGS_MAX	1023
 #define CTRL_MAX	65536
 
 static void drop(struct vnetd_qp *qp, enum vnetd_drop why)
@@ -209,6 +212,8 @@ static void tx_one(struct vnetd_qp *qp, const struct vnet_virtq_elem *e)
 	int n;
 
 	n = vnet_virtq_net_tx_hdr(&d->net, e, &h, frame, TX_SEGS_MAX);
+	if (n == -E2BIG)
+		return drop(qp, VNETD_DROP_TX_SEGMENTS);
 	if (n < 0)
 		return drop(qp, VNETD_DROP_TX_SHORT);
 	vnet_pkt_init(&pkt, frame, (unsigned int)n);
@@ -558,7 +563,7 @@ static void ctrl_one(struct vnetd *d, struct vnet_virtq *q,
 
 	vnet_pkt_init(&in, e->out, e->out_num);
 	vnet_pkt_init_rw(&out, e->in, e->in_num);
-	if (vnet_pkt_len(&in) <= CTRL_MAX &&
+	if (!e->truncated && vnet_pkt_len(&in) <= CTRL_MAX &&
 	    !vnet_pkt_read(&in, 0, d->ctrl_buf, vnet_pkt_len(&in)))
 		ack = (uint8_t)vnet_ctrl_exec(&d->dev, d->ctrl_buf,
 					      vnet_pkt_len(&in), result,
