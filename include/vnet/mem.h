@@ -165,7 +165,7 @@ int vnet_mem_translate(const struct vnet_mem *mem, uint64_t gpa, uint64_t len,
 		       struct iovec *iov, unsigned int iov_max);
 
 /**
- * vnet_mem_translate_hint() - vnet_mem_translate() with a remembered region
+ * vnet_mem_translate_slow() - vnet_mem_translate_hint() past its fast case
  * @mem:	the table
  * @hint:	as for vnet_mem_find_hint(): the caller's, updated
  * @gpa:	guest physical address of the first byte
@@ -175,8 +175,43 @@ int vnet_mem_translate(const struct vnet_mem *mem, uint64_t gpa, uint64_t len,
  *
  * Return: as vnet_mem_translate()
  */
-int vnet_mem_translate_hint(const struct vnet_mem *mem, unsigned int *hint,
+int vnet_mem_translate_slow(const struct vnet_mem *mem, unsigned int *hint,
 			    uint64_t gpa, uint64_t len, struct iovec *iov,
 			    unsigned int iov_max);
+
+/**
+ * vnet_mem_translate_hint() - vnet_mem_translate() with a remembered region
+ * @mem:	the table
+ * @hint:	as for vnet_mem_find_hint(): the caller's, updated
+ * @gpa:	guest physical address of the first byte
+ * @len:	bytes
+ * @iov:	output segments
+ * @iov_max:	room in @iov
+ *
+ * The common case inline: the whole range inside the remembered region,
+ * one segment. There gpa + len cannot wrap (it is at most the region's
+ * end, checked on insert) and the segment ends inside the region.
+ *
+ * Return: as vnet_mem_translate()
+ */
+static inline int vnet_mem_translate_hint(const struct vnet_mem *mem,
+					  unsigned int *hint, uint64_t gpa,
+					  uint64_t len, struct iovec *iov,
+					  unsigned int iov_max)
+{
+	const struct vnet_mem_region *r;
+
+	if (*hint >= mem->nregions || !len || !iov_max)
+		goto slow;
+	r = &mem->regions[*hint];
+	if (gpa < r->gpa || gpa - r->gpa >= r->size ||
+	    len > r->size - (gpa - r->gpa))
+		goto slow;	/* starts or ends outside the region */
+	iov->iov_base = (uint8_t *)r->hva + (gpa - r->gpa);
+	iov->iov_len = (size_t)len;
+	return 1;
+slow:
+	return vnet_mem_translate_slow(mem, hint, gpa, len, iov, iov_max);
+}
 
 #endif /* VNET_MEM_H */

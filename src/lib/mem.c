@@ -173,12 +173,12 @@ void *vnet_mem_uva_ptr(const struct vnet_mem *mem, uint64_t uva, uint64_t len)
 int vnet_mem_translate(const struct vnet_mem *mem, uint64_t gpa, uint64_t len,
 		       struct iovec *iov, unsigned int iov_max)
 {
-	unsigned int hint = UINT_MAX;
+	unsigned int hint = 0;
 
-	return vnet_mem_translate_hint(mem, &hint, gpa, len, iov, iov_max);
+	return vnet_mem_translate_slow(mem, &hint, gpa, len, iov, iov_max);
 }
 
-int vnet_mem_translate_hint(const struct vnet_mem *mem, unsigned int *hint,
+int vnet_mem_translate_slow(const struct vnet_mem *mem, unsigned int *hint,
 			    uint64_t gpa, uint64_t len, struct iovec *iov,
 			    unsigned int iov_max)
 {
