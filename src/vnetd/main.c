@@ -44,6 +44,7 @@ static void name_reasons(struct vnetd_stats *s, bool overlay)
 	static const char *const names[VNETD_DROP__COUNT] = {
 		"tx_invalid", "tx_short", "tap_full", "rx_no_buffers",
 		"rx_filtered", "rx_too_big", "rx_invalid", "ctrl_bad",
+		"rx_steer_full", "rx_queue_off",
 	};
 	static char ovl[VNET_OVERLAY_D_MAX][32];
 	unsigned int i;

@@ -42,6 +42,10 @@ static bool serve(struct vnetd *d, struct vnetd_qp *qp,
 		} else if (tag >> 32 == VNETD_EV_TAP) {
 			vnetd_rx_ready(d, idx);
 			rx_more = false;
+		} else if (tag >> 32 == VNETD_EV_STEER) {
+			vnetd_steer_event(qp);	/* RSS: frames from others */
+			vnetd_rx_ready(d, idx);
+			rx_more = false;
 		}
 	}
 	if (d->cfg->null_rx)
