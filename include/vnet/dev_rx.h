@@ -47,6 +47,29 @@ int vnet_dev_rx(struct vnet_dev *dev, const struct vnet_pkt *pkt,
 		const struct vnet_parse_result *res,
 		struct vnet_rx_verdict *v);
 
+/* What vnet_dev_rx_steer() met on the way, for the caller to count. */
+#define VNET_DEV_RX_PARSE_ERR		0x1	/* did not parse: no hash */
+#define VNET_DEV_RX_UNCLASSIFIED	0x2	/* RSS: no hash, unclassified */
+
+/**
+ * vnet_dev_rx_steer() - receive queue and hash of a frame the filter took
+ * @dev:	the device, only read
+ * @pkt:	the frame, from its Ethernet header
+ * @res:	its parse result, as for vnet_dev_rx(), or NULL
+ * @v:		the verdict; @v->deliver is set
+ *
+ * vnet_dev_rx() without the receive filter and without touching the
+ * device's counters: threads that each serve a queue may classify at once
+ * while no control command changes the device (a datapath that filtered
+ * already, and counts per queue).
+ *
+ * Return: a mask of VNET_DEV_RX_PARSE_ERR and VNET_DEV_RX_UNCLASSIFIED
+ */
+unsigned int vnet_dev_rx_steer(const struct vnet_dev *dev,
+			       const struct vnet_pkt *pkt,
+			       const struct vnet_parse_result *res,
+			       struct vnet_rx_verdict *v);
+
 /**
  * vnet_dev_tx_learn() - the driver sent a frame on transmit queue @txq
  * @dev:	the device

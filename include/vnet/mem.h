@@ -97,6 +97,26 @@ const struct vnet_mem_region *vnet_mem_find(const struct vnet_mem *mem,
 					    uint64_t gpa);
 
 /**
+ * vnet_mem_find_hint() - vnet_mem_find(), trying a remembered region first
+ * @mem:	the table
+ * @hint:	index of the region the caller found last (any value is
+ *		safe: it is checked against the table as it is now); set to
+ *		the index of the region found
+ * @gpa:	the address
+ *
+ * Guest physical ranges are disjoint, so a region that holds @gpa is the
+ * only one: a hint that still points at such a region is the answer, and
+ * regions added or removed since (which shift the indices) never make it a
+ * wrong one. Keep one hint per thread of translation (per virtqueue): it is
+ * the caller's, the table stays read-only.
+ *
+ * Return: the region, or NULL if no region holds @gpa
+ */
+const struct vnet_mem_region *vnet_mem_find_hint(const struct vnet_mem *mem,
+						 unsigned int *hint,
+						 uint64_t gpa);
+
+/**
  * vnet_mem_ptr() - host pointer to a guest range that lies in one region
  * @mem:	the table
  * @gpa:	guest physical address of the first byte
@@ -143,5 +163,55 @@ void *vnet_mem_uva_ptr(const struct vnet_mem *mem, uint64_t uva, uint64_t len);
  */
 int vnet_mem_translate(const struct vnet_mem *mem, uint64_t gpa, uint64_t len,
 		       struct iovec *iov, unsigned int iov_max);
+
+/**
+ * vnet_mem_translate_slow() - vnet_mem_translate_hint() past its fast case
+ * @mem:	the table
+ * @hint:	as for vnet_mem_find_hint(): the caller's, updated
+ * @gpa:	guest physical address of the first byte
+ * @len:	bytes
+ * @iov:	output segments
+ * @iov_max:	room in @iov
+ *
+ * Return: as vnet_mem_translate()
+ */
+int vnet_mem_translate_slow(const struct vnet_mem *mem, unsigned int *hint,
+			    uint64_t gpa, uint64_t len, struct iovec *iov,
+			    unsigned int iov_max);
+
+/**
+ * vnet_mem_translate_hint() - vnet_mem_translate() with a remembered region
+ * @mem:	the table
+ * @hint:	as for vnet_mem_find_hint(): the caller's, updated
+ * @gpa:	guest physical address of the first byte
+ * @len:	bytes
+ * @iov:	output segments
+ * @iov_max:	room in @iov
+ *
+ * The common case inline: the whole range inside the remembered region,
+ * one segment. There gpa + len cannot wrap (it is at most the region's
+ * end, checked on insert) and the segment ends inside the region.
+ *
+ * Return: as vnet_mem_translate()
+ */
+static inline int vnet_mem_translate_hint(const struct vnet_mem *mem,
+					  unsigned int *hint, uint64_t gpa,
+					  uint64_t len, struct iovec *iov,
+					  unsigned int iov_max)
+{
+	const struct vnet_mem_region *r;
+
+	if (*hint >= mem->nregions || !len || !iov_max)
+		goto slow;
+	r = &mem->regions[*hint];
+	if (gpa < r->gpa || gpa - r->gpa >= r->size ||
+	    len > r->size - (gpa - r->gpa))
+		goto slow;	/* starts or ends outside the region */
+	iov->iov_base = (uint8_t *)r->hva + (gpa - r->gpa);
+	iov->iov_len = (size_t)len;
+	return 1;
+slow:
+	return vnet_mem_translate_slow(mem, hint, gpa, len, iov, iov_max);
+}
 
 #endif /* VNET_MEM_H */

@@ -265,6 +265,7 @@ struct vnet_virtq {
 	uint16_t if_batch_head;
 	uint16_t if_free_head;
 	uint64_t inflight_counter;
+	unsigned int mem_hint;
 	struct vnet_virtq_stats stats;
 };
 

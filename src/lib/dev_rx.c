@@ -8,9 +8,9 @@
 #include "vnet/steer.h"
 
 /* The hash the device computes, whether for RSS or for the header. */
-static bool rx_hash(struct vnet_dev *dev, const struct vnet_pkt *pkt,
+static bool rx_hash(const struct vnet_dev *dev, const struct vnet_pkt *pkt,
 		    const struct vnet_parse_result *res,
-		    struct vnet_rss_hash *h)
+		    struct vnet_rss_hash *h, unsigned int *why)
 {
 	const struct vnet_hash_cfg *cfg;
 	uint32_t tunnels;
@@ -21,7 +21,7 @@ static bool rx_hash(struct vnet_dev *dev, const struct vnet_pkt *pkt,
 	    !vnet_dev_has(dev, VNET_F_HASH_REPORT))
 		return false;
 	if (!res) {
-		dev->stats.rx_parse_err++;
+		*why |= VNET_DEV_RX_PARSE_ERR;
 		return false;
 	}
 	cfg = vnet_dev_has(dev, VNET_F_RSS) ? &dev->rss : &dev->hash;
@@ -29,9 +29,10 @@ static bool rx_hash(struct vnet_dev *dev, const struct vnet_pkt *pkt,
 	return vnet_rss_hash(cfg->tz, cfg->types, tunnels, pkt, res, h);
 }
 
-static uint16_t rx_queue(struct vnet_dev *dev, const struct vnet_pkt *pkt,
+static uint16_t rx_queue(const struct vnet_dev *dev,
+			 const struct vnet_pkt *pkt,
 			 const struct vnet_parse_result *res, bool hashed,
-			 uint32_t hash)
+			 uint32_t hash, unsigned int *why)
 {
 	struct vnet_flow_key k;
 
@@ -39,7 +40,7 @@ static uint16_t rx_queue(struct vnet_dev *dev, const struct vnet_pkt *pkt,
 	case VNET_MQ_RSS:
 		if (hashed)
 			return dev->rss.indir[hash & dev->rss.indir_mask];
-		dev->stats.rx_unclassified++;
+		*why |= VNET_DEV_RX_UNCLASSIFIED;
 		return dev->rss.unclassified;
 	case VNET_MQ_AUTO:
 		if (!res || vnet_flow_key_from_frame(pkt, res, false, &k))
@@ -50,21 +51,38 @@ static uint16_t rx_queue(struct vnet_dev *dev, const struct vnet_pkt *pkt,
 	}
 }
 
+unsigned int vnet_dev_rx_steer(const struct vnet_dev *dev,
+			       const struct vnet_pkt *pkt,
+			       const struct vnet_parse_result *res,
+			       struct vnet_rx_verdict *v)
+{
+	struct vnet_rss_hash h;
+	unsigned int why = 0;
+	bool hashed;
+
+	memset(v, 0, sizeof(*v));
+	v->deliver = true;
+	hashed = rx_hash(dev, pkt, res, &h, &why);
+	v->queue = rx_queue(dev, pkt, res, hashed, h.value, &why);
+	if (vnet_dev_has(dev, VNET_F_HASH_REPORT))
+		v->hash = h;
+	return why;
+}
+
 int vnet_dev_rx(struct vnet_dev *dev, const struct vnet_pkt *pkt,
 		const struct vnet_parse_result *res,
 		struct vnet_rx_verdict *v)
 {
-	struct vnet_rss_hash h;
-	bool hashed;
+	unsigned int why;
 
 	memset(v, 0, sizeof(*v));
-	v->deliver = vnet_filter_accept(dev, pkt);
-	if (!v->deliver)
+	if (!vnet_filter_accept(dev, pkt))
 		return 0;
-	hashed = rx_hash(dev, pkt, res, &h);
-	v->queue = rx_queue(dev, pkt, res, hashed, h.value);
-	if (vnet_dev_has(dev, VNET_F_HASH_REPORT))
-		v->hash = h;
+	why = vnet_dev_rx_steer(dev, pkt, res, v);
+	if (why & VNET_DEV_RX_PARSE_ERR)
+		dev->stats.rx_parse_err++;
+	if (why & VNET_DEV_RX_UNCLASSIFIED)
+		dev->stats.rx_unclassified++;
 	return 0;
 }
 

@@ -108,6 +108,26 @@ const struct vnet_mem_region *vnet_mem_find(const struct vnet_mem *mem,
 	return r;
 }
 
+/* Does @r hold @gpa? r->gpa + r->size does not wrap (checked on insert). */
+static bool region_holds(const struct vnet_mem_region *r, uint64_t gpa)
+{
+	return gpa >= r->gpa && gpa - r->gpa < r->size;
+}
+
+const struct vnet_mem_region *vnet_mem_find_hint(const struct vnet_mem *mem,
+						 unsigned int *hint,
+						 uint64_t gpa)
+{
+	const struct vnet_mem_region *r;
+
+	if (*hint < mem->nregions && region_holds(&mem->regions[*hint], gpa))
+		return &mem->regions[*hint];	/* disjoint: the only one */
+	r = vnet_mem_find(mem, gpa);
+	if (r)
+		*hint = (unsigned int)(r - mem->regions);
+	return r;
+}
+
 /* Host address of @off bytes into @r; @off < r->size. */
 static void *region_at(const struct vnet_mem_region *r, uint64_t off)
 {
@@ -153,6 +173,15 @@ void *vnet_mem_uva_ptr(const struct vnet_mem *mem, uint64_t uva, uint64_t len)
 int vnet_mem_translate(const struct vnet_mem *mem, uint64_t gpa, uint64_t len,
 		       struct iovec *iov, unsigned int iov_max)
 {
+	unsigned int hint = 0;
+
+	return vnet_mem_translate_slow(mem, &hint, gpa, len, iov, iov_max);
+}
+
+int vnet_mem_translate_slow(const struct vnet_mem *mem, unsigned int *hint,
+			    uint64_t gpa, uint64_t len, struct iovec *iov,
+			    unsigned int iov_max)
+{
 	unsigned int n = 0;
 
 	if (len > UINT64_MAX - gpa)
@@ -160,7 +189,8 @@ int vnet_mem_translate(const struct vnet_mem *mem, uint64_t gpa, uint64_t len,
 	if (iov_max > INT_MAX)
 		iov_max = INT_MAX;	/* the count must fit an int */
 	while (len) {
-		const struct vnet_mem_region *r = vnet_mem_find(mem, gpa);
+		const struct vnet_mem_region *r =
+			vnet_mem_find_hint(mem, hint, gpa);
 		uint64_t off, chunk;
 
 		if (!r)

@@ -201,7 +201,8 @@ int virtq_add_buf(struct vnet_virtq *q, struct virtq_walk *w, uint64_t addr,
 	if (!room || e->truncated)
 		return virtq_truncate(q, e);
 	iov = write ? e->in + e->in_num : e->out + e->out_num;
-	n = vnet_mem_translate(q->mem, addr, len, iov, room);
+	n = vnet_mem_translate_hint(q->mem, &q->mem_hint, addr, len, iov,
+				    room);
 	if (n == -EOVERFLOW)
 		return virtq_bad(q, VNET_VIRTQ_ERR_LEN_OVERFLOW);
 	if (n == -ENOBUFS)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "options.h"
+#include "rx_steer.h"
 #include "stats.h"
 #include "vnet/dev.h"
 #include "vnet/gro.h"
@@ -41,6 +42,8 @@ enum vnetd_drop {
 	VNETD_DROP_RX_INVALID,		/* delivery refused it */
 	VNETD_DROP_CTRL_BAD,		/* control buffer malformed */
 	VNETD_DROP_TX_SEGMENTS,		/* more segments than one write takes */
+	VNETD_DROP_RX_STEER_FULL,	/* RSS: the other pair's ring was full */
+	VNETD_DROP_RX_QUEUE_OFF,	/* RSS: the queue it names is not running */
 	VNETD_DROP__COUNT,
 	/* then the overlay port's reasons, enum vnet_overlay_drop from 1 */
 };
@@ -77,6 +80,7 @@ enum vnetd_drop {
  * @rx_elems:	receive buffers of one frame (initialised once)
  * @rx_iov:	their segments
  * @stats:	this pair's counters
+ * @steer:	frames RSS moves between pairs (rx_steer.c)
  * @epfd:	the worker's event loop: this pair's kicks and tap queue
  * @thread:	the worker
  * @tx_more:	the transmit queue has work left after a full burst
@@ -113,6 +117,7 @@ struct vnetd_qp {
 	struct vnet_virtq_elem rx_elems[VNETD_RX_BUFS_MAX];
 	struct iovec rx_iov[VNETD_RX_BUFS_MAX][8];
 	struct vnetd_queue_stats *stats;
+	struct vnetd_steer steer;
 };
 
 /**
@@ -174,6 +179,7 @@ enum vnetd_event {
 	VNETD_EV_VU,
 	VNETD_EV_KICK,
 	VNETD_EV_TAP,
+	VNETD_EV_STEER,
 };
 
 static inline uint64_t vnetd_tag(enum vnetd_event ev, unsigned int idx)
@@ -195,6 +201,8 @@ void vnetd_kick(struct vnetd *d, unsigned int vq);
 void vnetd_tx_process(struct vnetd *d, unsigned int vq);
 bool vnetd_is_ctrl(const struct vnetd *d, unsigned int vq);
 void vnetd_rx_ready(struct vnetd *d, unsigned int pair);
+int vnetd_rx_own(struct vnetd_qp *qp, struct vnet_rx_frame *f);
+int vnetd_rx_give(struct vnetd_qp *qp);
 void vnetd_rx_kick(struct vnetd *d, unsigned int vq);
 void vnetd_null_rx(struct vnetd *d, unsigned int pair);
 int vnetd_qp_init(struct vnetd_qp *qp);

@@ -77,7 +77,7 @@ int vnetd_qp_init(struct vnetd_qp *qp)
 		vnet_virtq_elem_init(&qp->rx_elems[i], NULL, 0, qp->rx_iov[i], 8);
 	if (qp->d->cfg->null_rx)
 		null_frame_init(qp->flat, qp->d->cfg->null_rx, qp->d->cfg->mac);
-	return 0;
+	return vnetd_steer_init(qp);
 }
 
 void vnetd_qp_fini(struct vnetd_qp *qp)
@@ -92,6 +92,7 @@ void vnetd_qp_fini(struct vnetd_qp *qp)
 	free(qp->gso_out.buf);
 	free(qp->gso_out.iov);
 	free(qp->gso_out.segs);
+	vnetd_steer_fini(qp);
 	if (qp->index == 0)
 		free(qp->d->ctrl_buf);
 }
@@ -155,6 +156,7 @@ void vnetd_qp_negotiated(struct vnetd_qp *qp)
 	gro_negotiated(qp);
 	if (d->cfg->has_overlay)
 		vnetd_overlay_negotiated(qp);
+	vnetd_steer_reset(qp);
 }
 
 static void capture(struct vnetd *d, struct vnetd_qp *qp,
@@ -304,6 +306,8 @@ static int emit_guest(void *opaque, const struct vnet_hdr *h,
 		drop(qp, VNETD_DROP_RX_TOO_BIG);
 		return 0;
 	}
+	hh.hash_value = qp->steer.hash.value;	/* HASH_REPORT, else 0 */
+	hh.hash_report = qp->steer.hash.report;
 	vnet_virtq_net_rx_push(qp->rxq, &d->net, qp->rx_elems,
 			       (unsigned int)nb, &hh, frame, len);
 	if (hh.gso_type)
@@ -321,10 +325,14 @@ static int emit_guest(void *opaque, const struct vnet_hdr *h,
 static int gro_emit(void *opaque, const struct vnet_rx_frame *f)
 {
 	struct vnetd_qp *qp = opaque;
+	struct vnet_rss_hash hand = qp->steer.hash;
 	int rc;
 
+	if (qp->steer.hashing)		/* HASH_REPORT: this frame's own */
+		vnetd_steer_hash(qp, &f->pkt);
 	qp->emitted = 0;
 	rc = vnet_rx_deliver(&qp->rx, f, emit_guest, qp);
+	qp->steer.hash = hand;
 	if (rc == -EAGAIN)
 		return -EAGAIN;
 	qp->pending_done = 0;
@@ -359,10 +367,10 @@ static bool gro_takes(const struct vnetd_qp *qp, const struct vnet_rx_frame *f)
 }
 
 /*
- * A frame read into tap_buf: decapsulated (overlay), filtered, captured,
- * and put in hand (qp->hand) for rx_give(), marked for the coalescing
- * engine or not. Return: 1 when a frame is in hand, 0 when there is
- * nothing more to do with it.
+ * A frame read into tap_buf: decapsulated (overlay), filtered, handed to
+ * the pair RSS names if not this one, captured, and put in hand (qp->hand)
+ * for vnetd_rx_give(), marked for the coalescing engine or not. Return: 1
+ * when a frame is in hand, 0 when there is nothing more to do with it.
  */
 static int rx_take(struct vnetd_qp *qp, size_t len)
 {
@@ -388,7 +396,17 @@ static int rx_take(struct vnetd_qp *qp, size_t len)
 		drop(qp, VNETD_DROP_RX_FILTERED);
 		return 0;
 	}
-	capture(d, qp, &f->pkt);
+	/* RSS: a frame of another pair's queue goes to that pair (rx_steer.c) */
+	if (qp->steer.hashing && vnetd_steer_frame(qp, f))
+		return 0;
+	return vnetd_rx_own(qp, f);
+}
+
+/* A frame for this pair's guest (its tap's, or one steered to it):
+ * captured and put in hand. Return: 1. */
+int vnetd_rx_own(struct vnetd_qp *qp, struct vnet_rx_frame *f)
+{
+	capture(qp->d, qp, &f->pkt);
 	qp->hand = f;
 	qp->hand_gro = gro_takes(qp, f);
 	return 1;
@@ -399,7 +417,7 @@ static int rx_take(struct vnetd_qp *qp, size_t len)
  * after what the engine holds (it came first). -EAGAIN: the guest is out
  * of buffers; the frame stays in hand, the engine keeps what it holds.
  */
-static int rx_give(struct vnetd_qp *qp)
+int vnetd_rx_give(struct vnetd_qp *qp)
 {
 	int rc;
 
@@ -483,6 +501,10 @@ void vnetd_rx_ready(struct vnetd *d, unsigned int pair)
 	qp->rxq = q;
 	qp->now = vnetd_now_ns();
 	vnet_virtq_disable_notify(q);
+	/* first what other pairs steered here (RSS), unless a frame waits:
+	 * out of buffers, the one in hand waits as a tap frame does */
+	if (!qp->rx_waiting && vnetd_steer_drain(qp) == -EAGAIN)
+		rx_wait(qp, q);
 	/* a burst of tap frames, then (end) what the engine holds; a few
 	 * turns more for retries when buffers come while we wait */
 	while (n++ < VNETD_RX_BURST + 8) {
@@ -495,7 +517,7 @@ void vnetd_rx_ready(struct vnetd *d, unsigned int pair)
 			if (len >= 0 && !rx_take(qp, (size_t)len))
 				continue;
 		}
-		if (rx_give(qp) != -EAGAIN) {
+		if (vnetd_rx_give(qp) != -EAGAIN) {
 			qp->rx_waiting = false;
 			if (end)
 				break;
@@ -510,6 +532,7 @@ void vnetd_rx_ready(struct vnetd *d, unsigned int pair)
 		vnet_vu_notify(d->vu, pair * 2);
 	}
 	rx_burst_count(qp, reads, empty);
+	vnetd_steer_wake(qp, qp->rx_waiting);
 	if (!qp->rx_waiting)
 		tap_poll(qp, true);
 	/* a full burst: the tap likely holds more, come back without sleeping */

@@ -205,6 +205,10 @@ static int start_model(struct vnetd *d, const struct vnetd_config *cfg)
 	memcpy(p.mac, cfg->mac, 6);
 	p.max_pairs = (uint16_t)cfg->queues;
 	p.mtu = (uint16_t)cfg->mtu;
+	/* RSS and hash reports: the spec's floors, every hash type */
+	p.rss_max_key_size = VNET_RSS_KEY_MIN;
+	p.rss_max_indir_len = VNET_RSS_INDIR_MIN;
+	p.hash_types = VNET_HASH_TYPE_ALL;
 	return vnet_dev_init(&d->dev, &p);
 }
 

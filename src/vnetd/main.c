@@ -45,6 +45,7 @@ static void name_reasons(struct vnetd_stats *s, bool overlay)
 		"tx_invalid", "tx_short", "tap_full", "rx_no_buffers",
 		"rx_filtered", "rx_too_big", "rx_invalid", "ctrl_bad",
 		"tx_too_many_segments",
+		"rx_steer_full", "rx_queue_off",
 	};
 	static char ovl[VNET_OVERLAY_D_MAX][32];
 	unsigned int i;

@@ -27,6 +27,7 @@ static const char *const counter_names[VNETD_COUNTER__COUNT] = {
 	[VNETD_RX_TAP_READS] = "rx_tap_reads",
 	[VNETD_RX_TAP_EMPTY] = "rx_tap_empty",
 	[VNETD_RX_GRO_FRAMES] = "rx_gro_frames",
+	[VNETD_RX_STEERED] = "rx_steered",
 	[VNETD_OVL_TX_WRITES] = "overlay_tx_writes",
 	[VNETD_OVL_TX_SUPER] = "overlay_tx_super",
 	[VNETD_OVL_TX_SEGMENTED] = "overlay_tx_segmented",

@@ -20,6 +20,7 @@ enum vnetd_counter {
 	VNETD_RX_TAP_READS,	/* frames read from the tap */
 	VNETD_RX_TAP_EMPTY,	/* reads that found the tap empty */
 	VNETD_RX_GRO_FRAMES,	/* super-frames coalesced for the guest */
+	VNETD_RX_STEERED,	/* frames RSS sent to another pair's queue */
 	/* the overlay port (--vxlan, --geneve) */
 	VNETD_OVL_TX_WRITES,	/* encapsulated frames written to the tap */
 	VNETD_OVL_TX_SUPER,	/* of which tunnel super-frames, one write */

@@ -42,6 +42,10 @@ static bool serve(struct vnetd *d, struct vnetd_qp *qp,
 		} else if (tag >> 32 == VNETD_EV_TAP) {
 			vnetd_rx_ready(d, idx);
 			rx_more = false;
+		} else if (tag >> 32 == VNETD_EV_STEER) {
+			vnetd_steer_event(qp);	/* RSS: frames from others */
+			vnetd_rx_ready(d, idx);
+			rx_more = false;
 		}
 	}
 	if (d->cfg->null_rx)
@@ -60,17 +64,18 @@ static void *worker_main(void *arg)
 	struct vnetd_qp *qp = arg;
 	struct vnetd *d = qp->d;
 	struct epoll_event ev[16];
-	bool go = true;
+	bool go = true, more = d->cfg->busy_poll || d->cfg->null_rx;
 	int n;
 
 	while (go) {
-		int wait = busy(d, qp) ? 0 : -1;
-
-		n = epoll_wait(qp->epfd, ev, 16, wait);
+		n = epoll_wait(qp->epfd, ev, 16, more ? 0 : -1);
 		if (n < 0 && errno != EINTR)
 			break;
 		pthread_rwlock_rdlock(&d->lock);
 		go = serve(d, qp, ev, n < 0 ? 0 : n);
+		/* read under the lock: the main thread may serve this pair's
+		 * receive queue too (a queue that starts takes the tap's) */
+		more = busy(d, qp);
 		pthread_rwlock_unlock(&d->lock);
 	}
 	return NULL;

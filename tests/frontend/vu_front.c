@@ -444,9 +444,13 @@ static void vuf_want(const struct vuf_opts *o, struct vnet_features *w)
 		vnet_features_set(w, VNET_F_EVENT_IDX);
 	if (o->mrg)
 		vnet_features_set(w, VNET_F_MRG_RXBUF);
-	if (o->pairs > 1) {
+	if (o->pairs > 1 || o->rss) {
 		vnet_features_set(w, VNET_F_CTRL_VQ);
 		vnet_features_set(w, VNET_F_MQ);
+	}
+	if (o->rss) {
+		vnet_features_set(w, VNET_F_RSS);
+		vnet_features_set(w, VNET_F_HASH_REPORT);
 	}
 	w->w[0] |= o->offloads.w[0];
 	w->w[1] |= o->offloads.w[1];
@@ -546,11 +550,11 @@ int vuf_begin(struct vuf *f, const struct vuf_opts *o)
 	int ret;
 
 	f->o = *o;
-	f->hdr_len = VNET_HDR_LEN_MRG;	/* VERSION_1 */
+	f->hdr_len = o->rss ? VNET_HDR_LEN_HASH : VNET_HDR_LEN_MRG;
 	if (vnet_features_has(&o->offloads, VNET_F_GUEST_UDP_TUNNEL_GSO) ||
 	    vnet_features_has(&o->offloads, VNET_F_HOST_UDP_TUNNEL_GSO))
 		f->hdr_len = VNET_HDR_LEN_TUNNEL;	/* 24 bytes */
-	f->nq = 2 * o->pairs;
+	f->nq = 2 * o->pairs + (o->rss ? 1 : 0);	/* control queue last */
 	if (f->nq > VUF_QUEUES_MAX || o->qsize > VUF_SLOTS_MAX)
 		return -EINVAL;
 	ret = vuf_guest(f);
@@ -1015,4 +1019,49 @@ bool vuf_wait_err(struct vuf *f, unsigned int idx, int ms)
 	if (poll(&p, 1, ms) != 1)
 		return false;
 	return read(f->q[idx].err, &v, sizeof(v)) == sizeof(v);
+}
+
+/**
+ * vuf_ctrl() - one command on the control queue (the last queue), answered
+ * @f:		frontend, started with @rss
+ * @cls:	class
+ * @cmd:	command
+ * @data:	command-specific data
+ * @len:	its bytes (at most VUF_SLOT_SIZE - 16)
+ *
+ * Return: the ack (0 VIRTIO_NET_OK, 1 VIRTIO_NET_ERR), -ETIMEDOUT, -errno
+ */
+int vuf_ctrl(struct vuf *f, uint8_t cls, uint8_t cmd, const void *data,
+	     size_t len)
+{
+	unsigned int idx = f->nq - 1;
+	struct vuf_queue *q = &f->q[idx];
+	uint64_t base;
+	struct buf b[2];
+	uint32_t used;
+	uint16_t mem;
+	uint8_t *p;
+	int m, spins = 0, ret;
+
+	if (!f->o.rss || len > VUF_SLOT_SIZE - 16 || !q->nids)
+		return -EINVAL;
+	mem = q->ids[q->nids - 1];
+	base = vuf_slot_gpa(idx, mem);
+	p = vuf_gp(f, base, VUF_SLOT_SIZE);
+	p[0] = cls;
+	p[1] = cmd;
+	memcpy(p + 2, data, len);
+	p[VUF_SLOT_SIZE - 1] = 0xff;
+	b[0] = (struct buf){ base, (uint32_t)(2 + len), false };
+	b[1] = (struct buf){ base + VUF_SLOT_SIZE - 1, 1, true };
+	ret = vuf_add(f, idx, b, 2, mem);
+	if (ret)
+		return ret;
+	q->nids--;
+	vuf_kick(f, idx);
+	while ((m = vuf_used(f, idx, &used)) == -EAGAIN && spins++ < 200000)
+		usleep(10);
+	if (m < 0)
+		return m == -EAGAIN ? -ETIMEDOUT : m;
+	return used == 1 ? p[VUF_SLOT_SIZE - 1] : -EPROTO;
 }

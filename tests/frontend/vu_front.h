@@ -44,6 +44,8 @@
  * @offloads:	offload features wanted (any of the 128 bits: those beyond
  *		63 go through vnetd's GET/SET_FEATURES_EX); a tunnel feature
  *		makes the header 24 bytes
+ * @rss:	RSS and HASH_REPORT with CTRL_VQ and MQ, and the control
+ *		queue set up after the data queues (vuf_ctrl())
  */
 struct vuf_opts {
 	bool packed;
@@ -59,6 +61,7 @@ struct vuf_opts {
 	unsigned int mem_regs;
 	bool inflight;
 	struct vnet_features offloads;
+	bool rss;
 };
 
 /* Per-buffer bookkeeping: what is out, so every return is checked. */
@@ -155,6 +158,8 @@ int vuf_rx_hdr(struct vuf *f, unsigned int pair, void *hdr, void *frame,
 	       size_t room);
 int vuf_reap_tx(struct vuf *f, unsigned int pair);
 bool vuf_wait_err(struct vuf *f, unsigned int idx, int ms);
+int vuf_ctrl(struct vuf *f, uint8_t cls, uint8_t cmd, const void *data,
+	     size_t len);
 void vuf_kick(struct vuf *f, unsigned int idx);
 uint64_t vuf_outstanding(const struct vuf *f, unsigned int idx);
 

@@ -244,6 +244,55 @@ static void test_translate_hole_and_overflow(void **state)
 					    4), -EOVERFLOW);
 }
 
+/* The remembered region: used while it holds the address; regions added
+ * below it (indices shift) or removed never make it answer wrong. */
+static void test_hint_follows_changes(void **state)
+{
+	struct fix *f = *state;
+	struct vnet_mem_region b = region(0x10000, 0x2000, 0x7000000, f->b);
+	const struct vnet_mem_region *r;
+	unsigned int hint = UINT32_MAX;		/* garbage is safe */
+	struct iovec iov[4];
+
+	add_three(f);
+	r = vnet_mem_find_hint(&f->mem, &hint, 0x40010);
+	assert_non_null(r);
+	assert_ptr_equal(r->hva, f->c);
+	assert_int_equal(hint, 2);
+	/* a hit through the hint, and a miss that moves it */
+	assert_ptr_equal(vnet_mem_find_hint(&f->mem, &hint, 0x40ff0)->hva, f->c);
+	assert_ptr_equal(vnet_mem_find_hint(&f->mem, &hint, 0x10000)->hva, f->b);
+	assert_int_equal(hint, 0);
+	/* B removed: index 0 is now A, which does not hold 0x10000 */
+	assert_int_equal(vnet_mem_del(&f->mem, 0x10000, 0x2000), 0);
+	assert_null(vnet_mem_find_hint(&f->mem, &hint, 0x10000));
+	assert_int_equal(vnet_mem_translate_hint(&f->mem, &hint, 0x10000, 16,
+						 iov, 4), -EFAULT);
+	/* C's index was 2, now 1; the stale hint 2 is past the table */
+	hint = 2;
+	assert_ptr_equal(vnet_mem_find_hint(&f->mem, &hint, 0x40000)->hva, f->c);
+	assert_int_equal(hint, 1);
+	/* B back in front: every index shifts, C found at 2 again */
+	assert_int_equal(vnet_mem_add(&f->mem, &b), 0);
+	assert_int_equal(vnet_mem_translate_hint(&f->mem, &hint, 0x40000, 16,
+						 iov, 4), 1);
+	assert_ptr_equal(iov[0].iov_base, f->c);
+	assert_int_equal(hint, 2);
+	/* the hint never stretches a segment past its region's end */
+	hint = 0;
+	assert_int_equal(vnet_mem_translate_hint(&f->mem, &hint, 0x11000,
+						 0x1800, iov, 4), 2);
+	assert_ptr_equal(iov[0].iov_base, f->b + 0x1000);
+	assert_int_equal(iov[0].iov_len, 0x1000);
+	assert_ptr_equal(iov[1].iov_base, f->a);
+	assert_int_equal(iov[1].iov_len, 0x800);
+	assert_int_equal(hint, 1);
+	assert_int_equal(vnet_mem_translate_hint(&f->mem, &hint, 0x12000,
+						 0x1001, iov, 4), -EFAULT);
+	assert_int_equal(vnet_mem_translate_hint(&f->mem, &hint, UINT64_MAX - 1,
+						 4, iov, 4), -EOVERFLOW);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +316,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_translate_hole_and_overflow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hint_follows_changes,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -631,6 +631,43 @@ static void test_device_filtered(void **state)
 	tu_dev_free(d);
 }
 
+/* vnet_dev_rx_steer(), the datapath's read-only classification: the
+ * queue and hash vnet_dev_rx() gives, what it met in its return value,
+ * the device's counters untouched (workers classify concurrently). */
+static void test_device_steer_read_only(void **state)
+{
+	struct vnet_dev *d = rss_dev(RSS_DEV, T4);
+	struct vnet_dev_stats before;
+	struct vnet_parse_result res;
+	struct vnet_rx_verdict v;
+	struct vnet_pkt pkt;
+	struct iovec iov;
+	struct tu_frame f;
+	size_t i;
+
+	(void)state;
+	before = d->stats;
+	for (i = 0; i < 5; i++) {
+		v4_frame(&f, &tu_ms4[i], 6, 0x4000);
+		tu_parse(&f, &pkt, &iov, &res);
+		assert_int_equal(vnet_dev_rx_steer(d, &pkt, &res, &v), 0);
+		assert_true(v.deliver);
+		assert_int_equal(v.queue, (tu_ms4[i].h4 & 127) >> 5);
+		assert_hash(v.hash, tu_ms4[i].h4, VNET_HASH_REPORT_TCPV4);
+	}
+	v6_frame(&f, tu_ms6[0].src, tu_ms6[0].dst, 6, 1, 2);	/* no v6 type */
+	tu_parse(&f, &pkt, &iov, &res);
+	assert_int_equal(vnet_dev_rx_steer(d, &pkt, &res, &v),
+			 VNET_DEV_RX_UNCLASSIFIED);
+	assert_int_equal(v.queue, 3);
+	assert_hash(v.hash, 0, VNET_HASH_REPORT_NONE);
+	assert_int_equal(vnet_dev_rx_steer(d, &pkt, NULL, &v),
+			 VNET_DEV_RX_PARSE_ERR | VNET_DEV_RX_UNCLASSIFIED);
+	assert_int_equal(v.queue, 3);
+	assert_memory_equal(&before, &d->stats, sizeof(before));
+	tu_dev_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -650,6 +687,7 @@ int main(void)
 		cmocka_unit_test(test_device_hash_report_only),
 		cmocka_unit_test(test_device_inner_hash),
 		cmocka_unit_test(test_device_filtered),
+		cmocka_unit_test(test_device_steer_read_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

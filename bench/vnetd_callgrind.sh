@@ -1,0 +1,35 @@
+#!/bin/sh
+# vnetd_callgrind.sh - instructions per delivered frame of vnetd's receive
+# descriptor path, counted by callgrind (exact, unlike rates on a shared
+# machine): vnetd --null-rx 64 under valgrind, DPDK's virtio-user
+# (testpmd rxonly) as the guest for SECONDS; prints the program's
+# instructions per frame (idle polling included, so it varies with the
+# rate) and those of the per-descriptor functions (which do not).
+# Usage: vnetd_callgrind.sh PATH/TO/vnetd [split|packed] [SECONDS]
+set -u
+vnetd=$1 ring=${2:-split} secs=${3:-12}
+command -v valgrind >/dev/null || { echo "no valgrind"; exit 77; }
+pmd=$(command -v dpdk-testpmd) || { echo "no dpdk-testpmd"; exit 77; }
+extra="" vopt=""
+[ "$ring" = packed ] && extra=",packed_vq=1" && vopt="--packed"
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+valgrind --tool=callgrind --callgrind-out-file="$dir/cg.out" "$vnetd" \
+	--socket-path "$dir/vu.sock" --null-rx 64 $vopt >"$dir/vnetd.log" 2>&1 &
+pid=$!
+i=0
+while [ ! -S "$dir/vu.sock" ] && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
+timeout -s INT "$secs" "$pmd" --no-huge -m 512 --no-pci --lcores '0@1,1@1' \
+	--file-prefix="vcg$$" --vdev "net_virtio_user0,path=$dir/vu.sock$extra" -- \
+	--total-num-mbufs=8192 --forward-mode=rxonly --stats-period 1 \
+	>"$dir/pmd.log" 2>&1
+kill -TERM $pid
+wait $pid
+frames=$(awk '/vnetd_rx_frames_total/ { s += $NF } END { print s + 0 }' "$dir/vnetd.log")
+echo "$ring: $frames frames"
+[ "$frames" -gt 0 ] || exit 1
+callgrind_annotate "$dir/cg.out" 2>/dev/null | awk -v n="$frames" '
+	/PROGRAM TOTALS/ { x = $1; gsub(",", "", x); printf "  %8.1f Ir/frame  program total\n", x / n }
+	/vnet_mem|virtq_add_buf|virtq_split_pop|virtq_packed_pop|vnet_virtq_net_rx/ {
+		x = $1; gsub(",", "", x); f = $NF; if (f ~ /^\[/) f = $(NF - 1)
+		printf "  %8.1f Ir/frame  %s\n", x / n, f }'
