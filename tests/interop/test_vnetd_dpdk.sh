@@ -84,7 +84,9 @@ one_ring() { # LABEL VNETD-OPTIONS VDEV-EXTRA PAIRS
 	[ "${sent:-0}" -gt 1000 ] || fail "$1: testpmd sent only ${sent:-0} frames"
 	# testpmd counts a frame sent once it is in the ring; what is still
 	# there when it quits leaves with the connection: at most a ring (256)
-	[ "$dev_tx" -le "$sent" ] && [ $((sent - dev_tx)) -le 256 ] ||
+	# per pair
+	ring=$((256 * $4))
+	[ "$dev_tx" -le "$sent" ] && [ $((sent - dev_tx)) -le $ring ] ||
 		fail "$1: vnetd took $dev_tx of $sent frames"
 	[ "$tap_rx" = "$dev_tx" ] || fail "$1: the tap got $tap_rx of $dev_tx frames"
 	shown=$("$vnet" stats "$dir/stats.sock" | awk '$1 == "tx_frames" { n += $3 } END { print n + 0 }')
@@ -101,8 +103,9 @@ one_ring() { # LABEL VNETD-OPTIONS VDEV-EXTRA PAIRS
 	echo "$1 host->guest: sent $blasted datagrams, the tap's queue dropped $kdrop, vnetd delivered $dev_rx, testpmd got $got"
 	# what vnetd delivers, testpmd receives; what the tap's queue did not
 	# hold (vnetd slower than the burst: backpressure) the kernel counts
-	# frames put in the ring after testpmd stopped polling: at most a ring
-	[ "${got:-0}" -le "$dev_rx" ] && [ $((dev_rx - got)) -le 256 ] ||
+	# frames put in the rings after testpmd stopped polling: at most a
+	# ring per pair
+	[ "${got:-0}" -le "$dev_rx" ] && [ $((dev_rx - got)) -le $ring ] ||
 		fail "$1: vnetd delivered $dev_rx, testpmd got ${got:-0}"
 	[ $((dev_rx + kdrop)) -ge "$blasted" ] ||
 		fail "$1: $((blasted - dev_rx - kdrop)) of $blasted datagrams lost unaccounted"
