@@ -87,6 +87,8 @@ static uint8_t host6[16], guest6[16];
 
 /* --- shell and daemon ------------------------------------------------- */
 
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 static int sh(const char *fmt, ...)
 {
 	char cmd[512];
