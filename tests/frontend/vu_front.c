@@ -679,37 +679,6 @@ void vuf_kick(struct vuf *f, unsigned int idx)
 		abort();
 }
 
-/* Packed: the spec's example with a free choice of extra flags. */
-static void vuf_packed_add(struct packed_drv *d, const struct buf *b,
-			   unsigned int n, uint16_t id, uint16_t extra)
-{
-	uint16_t first = d->next_avail, first_flags = 0, last = first;
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {
-		uint8_t *p = packed_desc(d, d->next_avail);
-		uint16_t fl = (uint16_t)((b[i].write ? G_DESC_F_WRITE : 0) |
-			(d->avail_wrap ? G_DESC_F_AVAIL : G_DESC_F_USED) |
-			(i + 1 < n ? G_DESC_F_NEXT : 0) | extra);
-
-		st64(p, b[i].addr);
-		st32(p + 8, b[i].len);
-		if (d->next_avail == first)
-			first_flags = fl;
-		else
-			st16(p + 14, fl);
-		last = d->next_avail;
-		if (++d->next_avail >= d->size) {
-			d->next_avail = 0;
-			d->avail_wrap = !d->avail_wrap;
-		}
-	}
-	d->sgs[id] = (uint16_t)n;
-	st16(packed_desc(d, last) + 12, id);
-	atomic_thread_fence(memory_order_release);
-	st16(packed_desc(d, first) + 14, first_flags);
-}
-
 /* Split: chain @n descriptors from the free list; returns the head. */
 static int vuf_split_chain(struct vuf_queue *q, const struct buf *b,
 			   unsigned int n, uint16_t extra, struct vuf_slot *s)
@@ -774,7 +743,7 @@ static int vuf_add(struct vuf *f, unsigned int idx, const struct buf *b,
 		s.ndesc = (uint16_t)nd;
 		id = mem;
 		q->slot[id] = s;
-		vuf_packed_add(&q->p, ind ? &tb : b, nd, (uint16_t)id,
+		packed_add_flags(&q->p, ind ? &tb : b, nd, (uint16_t)id,
 			       ind ? G_DESC_F_INDIRECT : 0);
 	} else {
 		id = vuf_split_chain(q, ind ? &tb : b, ind ? 1 : n,

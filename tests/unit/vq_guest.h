@@ -386,9 +386,10 @@ static inline uint8_t *packed_desc(struct packed_drv *d, uint16_t pos)
 	return gp(d->g, d->desc + 16ULL * pos, 16);
 }
 
-/* The spec's "Implementation Example": first flags written last. */
-static inline void packed_add(struct packed_drv *d, const struct buf *b,
-			      unsigned int n, uint16_t id)
+/* The spec's "Implementation Example": first flags written last; @extra
+ * flags on every descriptor (INDIRECT, or flags a hostile driver sets). */
+static inline void packed_add_flags(struct packed_drv *d, const struct buf *b,
+				    unsigned int n, uint16_t id, uint16_t extra)
 {
 	uint16_t first = d->next_avail, first_flags = 0, last = first;
 	unsigned int i;
@@ -397,7 +398,7 @@ static inline void packed_add(struct packed_drv *d, const struct buf *b,
 		uint8_t *p = packed_desc(d, d->next_avail);
 		uint16_t f = (uint16_t)((b[i].write ? G_DESC_F_WRITE : 0) |
 			(d->avail_wrap ? G_DESC_F_AVAIL : G_DESC_F_USED) |
-			(i + 1 < n ? G_DESC_F_NEXT : 0));
+			(i + 1 < n ? G_DESC_F_NEXT : 0) | extra);
 
 		st64(p, b[i].addr);
 		st32(p + 8, b[i].len);
@@ -415,6 +416,12 @@ static inline void packed_add(struct packed_drv *d, const struct buf *b,
 	st16(packed_desc(d, last) + 12, id);
 	atomic_thread_fence(memory_order_release);
 	st16(packed_desc(d, first) + 14, first_flags);
+}
+
+static inline void packed_add(struct packed_drv *d, const struct buf *b,
+			      unsigned int n, uint16_t id)
+{
+	packed_add_flags(d, b, n, id, 0);
 }
 
 /* One descriptor with raw flags and id, for hostile layouts. */
