@@ -14,6 +14,7 @@
 
 #include "vnet/hdr.h"
 #include "vnet/vhost_user.h"
+#include "send_fds.h"
 #include "vu_front.h"
 
 #define F_VERSION	0x1u
@@ -28,27 +29,13 @@ int vuf_send_msg(struct vuf *f, uint32_t req, uint32_t flags,
 		 const void *payload, uint32_t size, const int *fds,
 		 unsigned int nfds)
 {
-	char ctl[CMSG_SPACE(32 * sizeof(int))];
 	struct hdr h = { req, flags ? flags : F_VERSION, size };
 	struct iovec iov[2] = { { &h, sizeof(h) }, { (void *)payload, size } };
-	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = size ? 2 : 1 };
 	ssize_t r;
 
-	if (nfds > 32)
+	if (nfds > TEST_FDS_MAX)
 		return -EINVAL;
-	if (nfds) {
-		struct cmsghdr *c;
-
-		memset(ctl, 0, sizeof(ctl));
-		mh.msg_control = ctl;
-		mh.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
-		memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
-	}
-	r = sendmsg(f->sock, &mh, MSG_NOSIGNAL);
+	r = test_send_fds(f->sock, iov, size ? 2 : 1, fds, nfds);
 	if (r < 0)
 		return -errno;
 	return (size_t)r == sizeof(h) + size ? 0 : -EIO;

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "vnet/vhost_user.h"
+#include "send_fds.h"
 
 #define BV_MEM_SIZE	0x100000ULL		/* guest RAM, one memfd */
 #define BV_UVA		0x7f0000000000ULL	/* frontend's address of it */
@@ -99,30 +100,16 @@ static inline int bv_req(struct bv *h, uint32_t req, uint32_t flags,
 			 const void *p, uint32_t size, const int *fds,
 			 unsigned int nfds)
 {
-	char ctl[CMSG_SPACE(32 * sizeof(int))];
 	uint8_t msg[12 + 512];
 	struct iovec iov = { msg, 12 + size };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
-	assert_true(size <= 512 && nfds <= 32);
+	assert_true(size <= 512 && nfds <= TEST_FDS_MAX);
 	memcpy(msg, &req, 4);
 	memcpy(msg + 4, &flags, 4);
 	memcpy(msg + 8, &size, 4);
 	if (size)
 		memcpy(msg + 12, p, size);
-	if (nfds) {
-		struct cmsghdr *c;
-
-		memset(ctl, 0, sizeof(ctl));
-		mh.msg_control = ctl;
-		mh.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
-		memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
-	}
-	assert_int_equal(sendmsg(h->sock, &mh, MSG_NOSIGNAL),
+	assert_int_equal(test_send_fds(h->sock, &iov, 1, fds, nfds),
 			 (ssize_t)(12 + size));
 	return vnet_vu_dispatch(h->vu);
 }

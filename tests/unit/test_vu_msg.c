@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "send_fds.h"
 #include "vu_int.h"
 
 static int count_fds(void)
@@ -33,29 +34,16 @@ static int count_fds(void)
 static void put(int s, uint32_t req, uint32_t flags, const void *p,
 		uint32_t size, unsigned int nfds)
 {
-	char ctl[CMSG_SPACE(32 * sizeof(int))];
 	struct vu_hdr h = { req, flags, size };
 	struct iovec iov[2] = { { &h, sizeof(h) }, { (void *)p, size } };
-	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = size ? 2 : 1 };
-	int fds[32];
+	int fds[TEST_FDS_MAX];
 	unsigned int i;
 
-	assert_true(nfds <= 32);
+	assert_true(nfds <= TEST_FDS_MAX);
 	for (i = 0; i < nfds; i++)
 		fds[i] = eventfd(0, EFD_CLOEXEC);
-	if (nfds) {
-		struct cmsghdr *c;
-
-		memset(ctl, 0, sizeof(ctl));
-		mh.msg_control = ctl;
-		mh.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
-		memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
-	}
-	assert_int_equal(sendmsg(s, &mh, 0), sizeof(h) + size);
+	assert_int_equal(test_send_fds(s, iov, size ? 2 : 1, fds, nfds),
+			 sizeof(h) + size);
 	for (i = 0; i < nfds; i++)
 		close(fds[i]);
 }
