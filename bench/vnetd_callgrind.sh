@@ -13,7 +13,7 @@ pmd=$(command -v dpdk-testpmd) || { echo "no dpdk-testpmd"; exit 77; }
 extra="" vopt=""
 [ "$ring" = packed ] && extra=",packed_vq=1" && vopt="--packed"
 dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+trap '[ -n "${KEEP:-}" ] && cp "$dir/cg.out" "$KEEP"; rm -rf "$dir"' EXIT
 valgrind --tool=callgrind --callgrind-out-file="$dir/cg.out" "$vnetd" \
 	--socket-path "$dir/vu.sock" --null-rx 64 $vopt >"$dir/vnetd.log" 2>&1 &
 pid=$!

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* hdr.c - encode and decode the virtio-net header in every layout */
 
+#include <endian.h>
 #include <errno.h>
 #include <string.h>
 
@@ -66,34 +67,33 @@ void vnet_hdr_layout_init(struct vnet_hdr_layout *l,
 		l->size = VNET_HDR_LEN_LEGACY;
 }
 
+/* One load or store per field: the byte order is the layout's. */
 static uint16_t get16(const struct vnet_hdr_layout *l, const uint8_t *p)
 {
-	if (l->endian == VNET_ENDIAN_BIG)
-		return (uint16_t)(p[0] << 8 | p[1]);
-	return (uint16_t)(p[1] << 8 | p[0]);
+	uint16_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return l->endian == VNET_ENDIAN_BIG ? be16toh(v) : le16toh(v);
 }
 
 static uint32_t get32(const struct vnet_hdr_layout *l, const uint8_t *p)
 {
-	uint32_t a = get16(l, p), b = get16(l, p + 2);
+	uint32_t v;
 
-	return l->endian == VNET_ENDIAN_BIG ? a << 16 | b : b << 16 | a;
+	memcpy(&v, p, sizeof(v));
+	return l->endian == VNET_ENDIAN_BIG ? be32toh(v) : le32toh(v);
 }
 
 static void put16(const struct vnet_hdr_layout *l, uint8_t *p, uint16_t v)
 {
-	uint8_t hi = (uint8_t)(v >> 8), lo = (uint8_t)v;
-
-	p[0] = l->endian == VNET_ENDIAN_BIG ? hi : lo;
-	p[1] = l->endian == VNET_ENDIAN_BIG ? lo : hi;
+	v = l->endian == VNET_ENDIAN_BIG ? htobe16(v) : htole16(v);
+	memcpy(p, &v, sizeof(v));
 }
 
 static void put32(const struct vnet_hdr_layout *l, uint8_t *p, uint32_t v)
 {
-	bool big = l->endian == VNET_ENDIAN_BIG;
-
-	put16(l, p, (uint16_t)(big ? v >> 16 : v));
-	put16(l, p + 2, (uint16_t)(big ? v : v >> 16));
+	v = l->endian == VNET_ENDIAN_BIG ? htobe32(v) : htole32(v);
+	memcpy(p, &v, sizeof(v));
 }
 
 static void decode_tunnel(const struct vnet_hdr_layout *l, const uint8_t *p,

@@ -160,62 +160,11 @@ void *virtq_ring_ptr(const struct vnet_virtq *q,
 }
 
 /* The element is full: the rest of the chain is walked, not mapped. */
-static int virtq_truncate(struct vnet_virtq *q, struct vnet_virtq_elem *e)
+int virtq_truncate(struct vnet_virtq *q, struct vnet_virtq_elem *e)
 {
 	if (!e->truncated)
 		q->stats.truncated++;
 	e->truncated = true;
-	return 0;
-}
-
-int virtq_add_buf(struct vnet_virtq *q, struct virtq_walk *w, uint64_t addr,
-		  uint32_t len, bool write)
-{
-	struct vnet_virtq_elem *e = w->elem;
-	uint64_t total = (uint64_t)e->out_len + e->in_len;
-	struct iovec *iov;
-	unsigned int room;
-	int n;
-
-	if (write && q->dir == VNET_VIRTQ_DIR_OUT)
-		return virtq_bad(q, VNET_VIRTQ_ERR_DIRECTION);
-	if (!write && q->dir == VNET_VIRTQ_DIR_IN)
-		return virtq_bad(q, VNET_VIRTQ_ERR_DIRECTION);
-	/* "MUST place any device-writable descriptor elements after any
-	 * device-readable descriptor elements" */
-	if (!write && w->seen_write)
-		return virtq_bad(q, VNET_VIRTQ_ERR_WRITE_BEFORE_READ);
-	w->seen_write |= write;
-	if (!len)
-		return 0;		/* nothing to map: address ignored */
-	if (len > UINT32_MAX - total)	/* "longer than 2^32 bytes" */
-		return virtq_bad(q, VNET_VIRTQ_ERR_LEN_OVERFLOW);
-
-	/*
-	 * Past the caller's arrays (the device's limit on segments), the
-	 * chain is still walked and checked, its buffer still returned: a
-	 * chain longer than a device's arrays is not a guest error (the
-	 * spec allows chains up to the queue size), so the queue goes on.
-	 */
-	room = write ? e->in_max - e->in_num : e->out_max - e->out_num;
-	if (!room || e->truncated)
-		return virtq_truncate(q, e);
-	iov = write ? e->in + e->in_num : e->out + e->out_num;
-	n = vnet_mem_translate_hint(q->mem, &q->mem_hint, addr, len, iov,
-				    room);
-	if (n == -EOVERFLOW)
-		return virtq_bad(q, VNET_VIRTQ_ERR_LEN_OVERFLOW);
-	if (n == -ENOBUFS)
-		return virtq_truncate(q, e);
-	if (n < 0)
-		return virtq_bad(q, VNET_VIRTQ_ERR_ADDR);
-	if (write) {
-		e->in_num += (unsigned int)n;
-		e->in_len += len;
-	} else {
-		e->out_num += (unsigned int)n;
-		e->out_len += len;
-	}
 	return 0;
 }
 
@@ -282,6 +231,20 @@ int vnet_virtq_pop(struct vnet_virtq *q, struct vnet_virtq_elem *elem)
 	q->stats.popped++;
 	q->stats.resubmitted += elem->resubmitted;
 	return 1;
+}
+
+unsigned int vnet_virtq_avail(struct vnet_virtq *q, unsigned int max)
+{
+	unsigned int resubmit;
+
+	if (check_usable(q))
+		return 0;
+	resubmit = vnet_virtq_resubmit_pending(q);
+	if (resubmit >= max)
+		return max;
+	max -= resubmit;
+	return resubmit + (q->packed ? virtq_packed_avail(q, max) :
+				       virtq_split_avail(q, max));
 }
 
 int vnet_virtq_pop_burst(struct vnet_virtq *q, struct vnet_virtq_elem *elems,

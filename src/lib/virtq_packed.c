@@ -253,6 +253,24 @@ int virtq_packed_pop(struct vnet_virtq *q, struct vnet_virtq_elem *elem)
 	return 1;
 }
 
+unsigned int virtq_packed_avail(struct vnet_virtq *q, unsigned int max)
+{
+	unsigned int n, room = (unsigned int)(q->size - q->inflight_descs);
+	uint16_t pos = q->last_avail;
+	bool wrap = q->avail_wrap;
+
+	/* descriptors in flight cannot be offered again: at most room */
+	for (n = 0; n < max && n < room; n++) {
+		uint16_t flags = virtq_load16(q, pdesc(q, pos) +
+						 PDESC_OFF_FLAGS);
+
+		if (!desc_is_avail(flags, wrap))
+			break;
+		advance(q, &pos, &wrap, 1);
+	}
+	return n;
+}
+
 void virtq_packed_unpop(struct vnet_virtq *q,
 			const struct vnet_virtq_elem *elem)
 {

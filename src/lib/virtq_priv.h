@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "vnet/mem.h"
 #include "vnet/virtq.h"
 
 #define VIRTQ_INTERNAL __attribute__((visibility("hidden")))
@@ -211,8 +212,63 @@ VIRTQ_INTERNAL void *virtq_ring_ptr(const struct vnet_virtq *q,
  *
  * Return: 0, or -EIO after marking the queue broken
  */
-VIRTQ_INTERNAL int virtq_add_buf(struct vnet_virtq *q, struct virtq_walk *w,
-				 uint64_t addr, uint32_t len, bool write);
+VIRTQ_INTERNAL int virtq_truncate(struct vnet_virtq *q,
+				  struct vnet_virtq_elem *e);
+
+/*
+ * Inline: it runs once per descriptor, and most chains are one
+ * descriptor long.
+ */
+static inline int virtq_add_buf(struct vnet_virtq *q, struct virtq_walk *w, uint64_t addr,
+		  uint32_t len, bool write)
+{
+	struct vnet_virtq_elem *e = w->elem;
+	uint64_t total = (uint64_t)e->out_len + e->in_len;
+	struct iovec *iov;
+	unsigned int room;
+	int n;
+
+	if (write && q->dir == VNET_VIRTQ_DIR_OUT)
+		return virtq_bad(q, VNET_VIRTQ_ERR_DIRECTION);
+	if (!write && q->dir == VNET_VIRTQ_DIR_IN)
+		return virtq_bad(q, VNET_VIRTQ_ERR_DIRECTION);
+	/* "MUST place any device-writable descriptor elements after any
+	 * device-readable descriptor elements" */
+	if (!write && w->seen_write)
+		return virtq_bad(q, VNET_VIRTQ_ERR_WRITE_BEFORE_READ);
+	w->seen_write |= write;
+	if (!len)
+		return 0;		/* nothing to map: address ignored */
+	if (len > UINT32_MAX - total)	/* "longer than 2^32 bytes" */
+		return virtq_bad(q, VNET_VIRTQ_ERR_LEN_OVERFLOW);
+
+	/*
+	 * Past the caller's arrays (the device's limit on segments), the
+	 * chain is still walked and checked, its buffer still returned: a
+	 * chain longer than a device's arrays is not a guest error (the
+	 * spec allows chains up to the queue size), so the queue goes on.
+	 */
+	room = write ? e->in_max - e->in_num : e->out_max - e->out_num;
+	if (!room || e->truncated)
+		return virtq_truncate(q, e);
+	iov = write ? e->in + e->in_num : e->out + e->out_num;
+	n = vnet_mem_translate_hint(q->mem, &q->mem_hint, addr, len, iov,
+				    room);
+	if (n == -EOVERFLOW)
+		return virtq_bad(q, VNET_VIRTQ_ERR_LEN_OVERFLOW);
+	if (n == -ENOBUFS)
+		return virtq_truncate(q, e);
+	if (n < 0)
+		return virtq_bad(q, VNET_VIRTQ_ERR_ADDR);
+	if (write) {
+		e->in_num += (unsigned int)n;
+		e->in_len += len;
+	} else {
+		e->out_num += (unsigned int)n;
+		e->out_len += len;
+	}
+	return 0;
+}
 
 /**
  * virtq_indirect_table() - check and map an indirect descriptor table
@@ -291,12 +347,16 @@ VIRTQ_INTERNAL bool virtq_split_should_notify(struct vnet_virtq *q,
 VIRTQ_INTERNAL int virtq_split_enable_notify(struct vnet_virtq *q);
 VIRTQ_INTERNAL void virtq_split_disable_notify(struct vnet_virtq *q);
 VIRTQ_INTERNAL int virtq_split_hint(struct vnet_virtq *q, uint16_t next);
+VIRTQ_INTERNAL unsigned int virtq_split_avail(struct vnet_virtq *q,
+					      unsigned int max);
 VIRTQ_INTERNAL int virtq_split_set_base(struct vnet_virtq *q, uint32_t base);
 
 VIRTQ_INTERNAL int virtq_packed_setup(struct vnet_virtq *q,
 				      const struct vnet_virtq_config *cfg);
 VIRTQ_INTERNAL int virtq_packed_pop(struct vnet_virtq *q,
 				    struct vnet_virtq_elem *elem);
+VIRTQ_INTERNAL unsigned int virtq_packed_avail(struct vnet_virtq *q,
+					       unsigned int max);
 VIRTQ_INTERNAL void virtq_packed_unpop(struct vnet_virtq *q,
 				       const struct vnet_virtq_elem *elem);
 VIRTQ_INTERNAL void virtq_packed_flush(struct vnet_virtq *q);

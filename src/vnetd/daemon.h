@@ -204,13 +204,15 @@ void vnetd_rx_ready(struct vnetd *d, unsigned int pair);
 int vnetd_rx_own(struct vnetd_qp *qp, struct vnet_rx_frame *f);
 int vnetd_rx_give(struct vnetd_qp *qp);
 void vnetd_rx_kick(struct vnetd *d, unsigned int vq);
-void vnetd_null_rx(struct vnetd *d, unsigned int pair);
 int vnetd_qp_init(struct vnetd_qp *qp);
 void vnetd_qp_fini(struct vnetd_qp *qp);
 void vnetd_qp_negotiated(struct vnetd_qp *qp);
-
 void vnetd_tap_write(struct vnetd_qp *qp, const struct vnet_hdr *h,
 		     const struct iovec *iov, unsigned int n);
+
+/* null_rx.c */
+void vnetd_null_frame_init(uint8_t *f, unsigned int len, const uint8_t *mac);
+void vnetd_null_rx(struct vnetd *d, unsigned int pair);
 
 /* overlay_port.c */
 int vnetd_overlay_open(struct vnetd *d);

@@ -24,36 +24,6 @@ static void drop(struct vnetd_qp *qp, enum vnetd_drop why)
 	vnetd_stats_drop(qp->stats, why);
 }
 
-/* A benchmark frame for --null-rx: IPv4/UDP to the device's address. */
-static void null_frame_init(uint8_t *f, unsigned int len, const uint8_t *mac)
-{
-	static const uint8_t src[6] = { 0x02, 0, 0, 0, 0, 0x01 };
-	uint16_t ip_len = (uint16_t)(len - 14), udp_len = (uint16_t)(len - 34);
-	uint32_t sum = 0;
-	unsigned int i;
-
-	memset(f, 0, len);
-	memcpy(f, mac, 6);
-	memcpy(f + 6, src, 6);
-	f[12] = 0x08;
-	f[14] = 0x45;
-	f[16] = (uint8_t)(ip_len >> 8);
-	f[17] = (uint8_t)ip_len;
-	f[22] = 64;
-	f[23] = 17;
-	memcpy(f + 26, (const uint8_t[]){ 192, 0, 2, 1, 192, 0, 2, 2 }, 8);
-	for (i = 14; i < 34; i += 2)
-		sum += (uint32_t)f[i] << 8 | f[i + 1];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	f[24] = (uint8_t)(~sum >> 8);
-	f[25] = (uint8_t)~sum;
-	f[34] = 0x04;			/* ports 1024 -> 9 (discard) */
-	f[37] = 9;
-	f[38] = (uint8_t)(udp_len >> 8);
-	f[39] = (uint8_t)udp_len;	/* UDP checksum 0: none (IPv4) */
-}
-
 int vnetd_qp_init(struct vnetd_qp *qp)
 {
 	struct vnet_gso_out *o = &qp->gso_out;
@@ -76,7 +46,7 @@ int vnetd_qp_init(struct vnetd_qp *qp)
 	for (i = 0; i < VNETD_RX_BUFS_MAX; i++)
 		vnet_virtq_elem_init(&qp->rx_elems[i], NULL, 0, qp->rx_iov[i], 8);
 	if (qp->d->cfg->null_rx)
-		null_frame_init(qp->flat, qp->d->cfg->null_rx, qp->d->cfg->mac);
+		vnetd_null_frame_init(qp->flat, qp->d->cfg->null_rx, qp->d->cfg->mac);
 	return vnetd_steer_init(qp);
 }
 
@@ -247,14 +217,17 @@ void vnetd_tx_process(struct vnetd *d, unsigned int vq)
 	struct vnet_virtq *q = vnet_vu_queue(d->vu, vq);
 	struct iovec out[TX_SEGS_MAX], in[4];
 	struct vnet_virtq_elem e;
-	unsigned int n;
+	unsigned int n, budget;
 
 	d->qp[vq / 2].tx_more = false;
 	if (!q || !d->ready)
 		return;
 	d->qp[vq / 2].now = vnetd_now_ns();
-	for (n = 0; n < VNETD_BURST; n++) {
-		vnet_virtq_elem_init(&e, out, TX_SEGS_MAX, in, 4);
+	/* the buffers offered now, not those the guest adds as we go */
+	budget = vnet_virtq_avail(q, VNETD_BURST);
+	/* once: popping resets an element's counts, not its arrays */
+	vnet_virtq_elem_init(&e, out, TX_SEGS_MAX, in, 4);
+	for (n = 0; n < budget; n++) {
 		if (vnet_virtq_pop(q, &e) != 1)
 			break;
 		tx_one(&d->qp[vq / 2], &e);
@@ -265,7 +238,8 @@ void vnetd_tx_process(struct vnetd *d, unsigned int vq)
 		vnet_vu_notify(d->vu, vq);
 		vnetd_overlay_count(&d->qp[vq / 2]);
 	}
-	d->qp[vq / 2].tx_more = n == VNETD_BURST;
+	/* all that was offered taken: look again before sleeping */
+	d->qp[vq / 2].tx_more = n && n == budget;
 }
 
 /* The frame's bytes in one piece: in place when it is contiguous (a
@@ -537,37 +511,6 @@ void vnetd_rx_ready(struct vnetd *d, unsigned int pair)
 		tap_poll(qp, true);
 	/* a full burst: the tap likely holds more, come back without sleeping */
 	qp->rx_more = !qp->rx_waiting && !empty;
-}
-
-/* --null-rx: frames of the configured size into the receive queue, as many
- * as it has buffers for, up to a burst. */
-void vnetd_null_rx(struct vnetd *d, unsigned int pair)
-{
-	struct vnetd_qp *qp = &d->qp[pair];
-	struct vnet_virtq *q = vnet_vu_queue(d->vu, pair * 2);
-	size_t len = d->cfg->null_rx;
-	struct vnet_hdr h;
-	unsigned int n;
-	int nb;
-
-	if (!q || !d->ready)
-		return;
-	vnet_virtq_disable_notify(q);	/* polled: no kicks wanted */
-	for (n = 0; n < VNETD_RX_BURST; n++) {
-		nb = vnet_virtq_net_rx_pop(q, &d->net, qp->rx_elems,
-					   VNETD_RX_BUFS_MAX, len);
-		if (nb < 0)
-			break;
-		memset(&h, 0, sizeof(h));
-		vnet_virtq_net_rx_push(q, &d->net, qp->rx_elems,
-				       (unsigned int)nb, &h, qp->flat, len);
-	}
-	if (!n)
-		return;
-	vnet_virtq_flush(q);
-	vnet_vu_notify(d->vu, pair * 2);
-	vnetd_stats_add(qp->stats, VNETD_RX_FRAMES, n);
-	vnetd_stats_add(qp->stats, VNETD_RX_BYTES, n * len);
 }
 
 void vnetd_rx_kick(struct vnetd *d, unsigned int vq)

@@ -155,6 +155,30 @@ static void test_single_desc(void **state)
 			 G_DESC_F_AVAIL | G_DESC_F_USED);
 }
 
+/* vnet_virtq_avail() on a packed ring: available descriptors, capped
+ * (a list of two counts two: an upper bound on buffers); one whose AVAIL
+ * bit the driver has not flipped ends the count. */
+static void test_avail_count(void **state)
+{
+	struct fix *f = *state;
+	struct buf one = { G_BUF_GPA, 100, false };
+	struct buf two[2] = {
+		{ G_BUF_GPA, 10, false }, { G_BUF_GPA + 64, 10, false },
+	};
+
+	up(f, VNET_VIRTQ_DIR_OUT, 0);
+	assert_int_equal(vnet_virtq_avail(&f->q, 16), 0);
+	packed_add(&f->d, &one, 1, 1);
+	packed_add(&f->d, two, 2, 2);
+	assert_int_equal(vnet_virtq_avail(&f->q, 16), 3);
+	assert_int_equal(vnet_virtq_avail(&f->q, 2), 2);
+	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
+	assert_int_equal(vnet_virtq_avail(&f->q, 16), 2);
+	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
+	assert_int_equal(vnet_virtq_avail(&f->q, 16), 0);
+	assert_false(vnet_virtq_broken(&f->q));
+}
+
 /* Next Flag: "Buffer ID is included in the last descriptor in the list";
  * "The device only writes out a single used descriptor for the whole
  * list"; a header split over three descriptors reads right. */
@@ -866,6 +890,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_single_desc),
+		T(test_avail_count),
 		T(test_list_id_in_last),
 		T(test_used_write_flag),
 		T(test_indirect),

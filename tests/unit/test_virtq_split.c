@@ -959,6 +959,41 @@ static void test_hostile_avail_idx_jump(void **state)
 	pop_breaks(f, "avail_idx_jump");
 }
 
+/* vnet_virtq_avail(): what the available ring offers, capped; popping
+ * takes from it; a queue not set up offers nothing. */
+static void test_avail_count(void **state)
+{
+	struct fix *f = *state;
+	struct buf b = { G_BUF_GPA, 8, false };
+
+	assert_int_equal(vnet_virtq_avail(&f->q, 8), 0);	/* not set up */
+	up_dir(f, VNET_VIRTQ_DIR_OUT, 0);
+	assert_int_equal(vnet_virtq_avail(&f->q, 8), 0);
+	split_add(&f->d, &b, 1);
+	split_add(&f->d, &b, 1);
+	split_add(&f->d, &b, 1);
+	assert_int_equal(vnet_virtq_avail(&f->q, 8), 3);
+	assert_int_equal(vnet_virtq_avail(&f->q, 2), 2);
+	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
+	assert_int_equal(vnet_virtq_avail(&f->q, 8), 2);
+	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
+	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
+	assert_int_equal(vnet_virtq_avail(&f->q, 8), 0);
+	assert_false(vnet_virtq_broken(&f->q));
+}
+
+/* Supplying Buffers: the count reads the index with pop's checks: more
+ * than the queue size ahead breaks the queue, and the count is 0. */
+static void test_hostile_avail_count_jump(void **state)
+{
+	struct fix *f = *state;
+
+	up_dir(f, VNET_VIRTQ_DIR_OUT, 0);
+	split_set_avail_idx(&f->d, QSIZE + 1);
+	assert_int_equal(vnet_virtq_avail(&f->q, 64), 0);
+	assert_broken(f, "avail_idx_jump");
+}
+
 /* "A driver MUST NOT decrement the available idx" */
 static void test_hostile_avail_idx_decrement(void **state)
 {
@@ -1115,7 +1150,9 @@ int main(void)
 		T(test_hostile_indirect_not_negotiated),
 		T(test_hostile_indirect_table_outside),
 		T(test_hostile_indirect_loop),
+		T(test_avail_count),
 		T(test_hostile_avail_idx_jump),
+		T(test_hostile_avail_count_jump),
 		T(test_hostile_avail_idx_decrement),
 		T(test_hostile_writable_on_tx),
 		T(test_hostile_readable_on_rx),
