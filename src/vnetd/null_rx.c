@@ -80,17 +80,16 @@ void vnetd_null_rx(struct vnetd *d, unsigned int pair)
 
 	if (!q || !d->ready)
 		return;
+	memset(&h, 0, sizeof(h));	/* pushing sets num_buffers only */
 	vnet_virtq_disable_notify(q);	/* polled: no kicks wanted */
 	/* the buffers offered now, not those the guest adds as we go */
 	budget = vnet_virtq_avail(q, VNETD_RX_BURST);
 	do {
 		k = null_rx_take(d, qp, q, budget, &taken, first, nbufs);
-		for (i = 0; i < k; i++) {
-			memset(&h, 0, sizeof(h));
+		for (i = 0; i < k; i++)
 			vnet_virtq_net_rx_push(q, &d->net,
 					       &qp->rx_elems[first[i]],
 					       nbufs[i], &h, qp->flat, len);
-		}
 		frames += k;
 	} while (k && taken < budget);
 	if (!frames)
