@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../tests/unit/send_fds.h"
 #include "vnet/vhost_user.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -75,9 +76,8 @@ static int count_fds(void)
 static size_t send_record(int sock, const uint8_t *rec, size_t len, int memfd,
 			  int evfd, unsigned int *fds_left)
 {
-	char ctl[CMSG_SPACE(FDS_MAX * sizeof(int))];
 	unsigned int nfds, i;
-	struct msghdr mh = { 0 };
+	int fds[FDS_MAX];
 	struct iovec iov;
 	uint32_t size;
 	size_t body;
@@ -89,31 +89,15 @@ static size_t send_record(int sock, const uint8_t *rec, size_t len, int memfd,
 	if (body > len - 13)
 		body = len - 13;
 	iov = (struct iovec){ (void *)(uintptr_t)(rec + 1), 12 + body };
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
 	nfds = rec[0] & 15;
 	if (nfds > FDS_MAX)
 		nfds = FDS_MAX;
 	if (nfds > *fds_left)
 		nfds = *fds_left;
-	if (nfds) {
-		struct cmsghdr *c;
-
-		memset(ctl, 0, sizeof(ctl));
-		mh.msg_control = ctl;
-		mh.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
-		for (i = 0; i < nfds; i++) {
-			int fd = (rec[0] >> (4 + i % 4)) & 1 ? evfd : memfd;
-
-			memcpy(CMSG_DATA(c) + i * sizeof(int), &fd, sizeof(fd));
-		}
-		*fds_left -= nfds;
-	}
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+	for (i = 0; i < nfds; i++)
+		fds[i] = (rec[0] >> (4 + i % 4)) & 1 ? evfd : memfd;
+	*fds_left -= nfds;
+	if (test_send_fds(sock, &iov, 1, fds, nfds) < 0)
 		return 0;
 	return 13 + body;
 }
