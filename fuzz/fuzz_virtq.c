@@ -57,9 +57,8 @@ static void drain(struct vnet_virtq *q, const uint8_t *lens, size_t nlens)
 	unsigned int i;
 
 	for (i = 0; i < 600; i++) {
-		uint32_t len;
-
 		unsigned int offered = vnet_virtq_avail(q, 1 + i % 64);
+		uint32_t len;
 		int got;
 
 		vnet_virtq_elem_init(&e, out, 64, in, 64);

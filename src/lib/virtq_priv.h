@@ -203,6 +203,16 @@ VIRTQ_INTERNAL void *virtq_ring_ptr(const struct vnet_virtq *q,
 				    unsigned int align);
 
 /**
+ * virtq_truncate() - mark an element whose chain outgrew its arrays
+ * @q:		the queue (counts it once per element)
+ * @e:		the element
+ *
+ * Return: 0: the chain is still walked and checked to its end
+ */
+VIRTQ_INTERNAL int virtq_truncate(struct vnet_virtq *q,
+				  struct vnet_virtq_elem *e);
+
+/**
  * virtq_add_buf() - check one data descriptor and append its segments
  * @q:		the queue
  * @w:		the chain so far
@@ -210,17 +220,12 @@ VIRTQ_INTERNAL void *virtq_ring_ptr(const struct vnet_virtq *q,
  * @len:	length; zero adds no segment and is not translated
  * @write:	device-writable
  *
+ * Inline: it runs once per descriptor, on every pop.
+ *
  * Return: 0, or -EIO after marking the queue broken
  */
-VIRTQ_INTERNAL int virtq_truncate(struct vnet_virtq *q,
-				  struct vnet_virtq_elem *e);
-
-/*
- * Inline: it runs once per descriptor, and most chains are one
- * descriptor long.
- */
-static inline int virtq_add_buf(struct vnet_virtq *q, struct virtq_walk *w, uint64_t addr,
-		  uint32_t len, bool write)
+static inline int virtq_add_buf(struct vnet_virtq *q, struct virtq_walk *w,
+				uint64_t addr, uint32_t len, bool write)
 {
 	struct vnet_virtq_elem *e = w->elem;
 	uint64_t total = (uint64_t)e->out_len + e->in_len;

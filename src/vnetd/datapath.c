@@ -238,8 +238,9 @@ void vnetd_tx_process(struct vnetd *d, unsigned int vq)
 		vnet_vu_notify(d->vu, vq);
 		vnetd_overlay_count(&d->qp[vq / 2]);
 	}
-	/* all that was offered taken: look again before sleeping */
-	d->qp[vq / 2].tx_more = n && n == budget;
+	/* a full burst: resume next turn. Buffers added after the count
+	 * bring a kick (transmit notifications stay on). */
+	d->qp[vq / 2].tx_more = n == VNETD_BURST;
 }
 
 /* The frame's bytes in one piece: in place when it is contiguous (a

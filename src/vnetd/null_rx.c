@@ -7,7 +7,7 @@
 
 /*
  * Frames whose buffers are all taken before the first is written, as
- * DPDK's vhost enqueue does: taking a buffer prefetches its first line
+ * DPDK's vhost enqueue does: taking a buffer prefetches its first lines
  * (vnet_virtq_net_rx_pop), so the misses on a batch's lines overlap.
  */
 #define NULL_RX_BATCH	32
