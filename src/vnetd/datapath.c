@@ -238,9 +238,12 @@ void vnetd_tx_process(struct vnetd *d, unsigned int vq)
 		vnet_vu_notify(d->vu, vq);
 		vnetd_overlay_count(&d->qp[vq / 2]);
 	}
-	/* a full burst: resume next turn. Buffers added after the count
-	 * bring a kick (transmit notifications stay on). */
-	d->qp[vq / 2].tx_more = n == VNETD_BURST;
+	/*
+	 * All that was counted taken: look again before sleeping. The count
+	 * wrote avail_event; a buffer the guest added as it did may have
+	 * missed it (and its kick), and only a fresh read of the index sees it.
+	 */
+	d->qp[vq / 2].tx_more = n && n == budget;
 }
 
 /* The frame's bytes in one piece: in place when it is contiguous (a
