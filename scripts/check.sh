@@ -50,5 +50,11 @@ else
 	echo "[lint] FAIL (build-lint.log)"; fail=$((fail + 1))
 fi
 
-echo "$pass passed, $fail failed"
+# Every skipped test with its reason: a skip is allowed only for what the
+# machine cannot change (a kernel feature), never for a missing package.
+skipped=$(scripts/skipped-tests.py build build-asan build-fuzz)
+if [ -n "$skipped" ]; then
+	echo "Skipped (machine-bound):"; echo "$skipped"
+fi
+echo "$pass passed, $fail failed, $(printf '%s' "$skipped" | grep -c .) skipped"
 [ "$fail" -eq 0 ]

@@ -3,7 +3,8 @@
 # Idempotent: apt-get runs only when a package is absent. Debian 12.
 #   scripts/install-deps.sh [GROUP...]   build and unit-test dependencies,
 #                                        plus those of each GROUP:
-#     interop   the real peers used by interop tests
+#     interop   the real peers used by interop tests (dpdk-testpmd is in
+#               dpdk-dev)
 #     fuzz      clang and its libFuzzer runtime
 #     lint      cppcheck and clang-tidy (scripts/lint.sh)
 #     bench     the peers the benchmarks compare with
@@ -12,7 +13,7 @@
 set -eu
 
 build="gcc pkg-config meson ninja-build libcmocka-dev libpcap-dev"
-interop="iproute2 tcpdump tshark ethtool iputils-ping python3 dpdk iperf3 python3-scapy"
+interop="iproute2 tcpdump tshark ethtool iputils-ping python3 dpdk dpdk-dev iperf3 python3-scapy"
 bench="dpdk-dev"
 fuzz="clang libclang-rt-14-dev"
 lint="cppcheck clang-tidy clang"

@@ -13,7 +13,7 @@ ok() { passes=$((passes + 1)); echo "ok - $1"; }
 nok() { fails=$((fails + 1)); echo "not ok - $1"; }
 check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
 
-command -v python3 >/dev/null || { echo "SKIP: python3 is needed to write the input"; exit 77; }
+command -v python3 >/dev/null || { echo "FAIL: python3 is needed to write the input"; exit 1; }
 # 8 segments of 1000 bytes, PSH on the 6th, then 3 more, then a duplicate
 # ACK; all at one time stamp.
 python3 - "$here/../interop" "$tmp/in.pcap" <<'PY' || { echo "FAIL: writing the input"; exit 1; }

@@ -1,20 +1,26 @@
 # netns.sh - shared helpers for tests that need network namespaces.
-# Source it; it defines: skip, fail, ns_setup_pair, ns_cleanup,
+# Source it; it defines: need, skip, fail, ns_setup_pair, ns_cleanup,
 # ns_underlay.
 # Addresses are documentation ranges (192.0.2.0/24, 2001:db8::/64) inside
 # namespaces the test creates and removes; nothing leaves them.
 
 SKIP=77	# meson's "skipped" exit code
 
+# A peer, a package or a namespace the test needs is installed or made by
+# the repo's own scripts (scripts/install-deps.sh): when it is missing the
+# test fails (need), so a missing install step cannot hide as a skip. A
+# test skips (skip) only for what the machine cannot change, a kernel
+# feature, saying which; make check lists every skip with its reason.
+need() { echo "FAIL: $* (not a skip: the repo installs and sets up what its tests need)"; exit 1; }
 skip() { echo "SKIP: $*"; exit $SKIP; }
 fail() { echo "FAIL: $*"; exit 1; }
 
-# ns_require_root_and_netns: skip (saying why) where namespaces cannot be made.
+# ns_require_root_and_netns: fail (saying why) where namespaces cannot be made.
 ns_require_root_and_netns() {
-	[ "$(id -u)" = 0 ] || skip "needs root to create network namespaces"
-	command -v ip >/dev/null || skip "iproute2 (ip) is not installed"
+	[ "$(id -u)" = 0 ] || need "needs root to create network namespaces"
+	command -v ip >/dev/null || need "iproute2 (ip) is not installed"
 	probe="vnetd-probe-$$"
-	ip netns add "$probe" 2>/dev/null || skip "cannot create a network namespace here"
+	ip netns add "$probe" 2>/dev/null || need "cannot create a network namespace here"
 	ip netns del "$probe"
 }
 
@@ -48,10 +54,10 @@ ns_cleanup() {
 # offloads off, so the kernel completes both before a capture on vr),
 # and NU coalesces what comes from NR (veth GRO, made tunnel-aware by a
 # VXLAN socket of its own on 4789), so the port's tap is offered tunnel
-# super-frames. Skips (saying why) where any of it cannot be made.
+# super-frames. Skips (saying why) where the kernel cannot make it.
 ns_underlay() {
 	for n in "$1" "$2"; do
-		ip netns add "$n" || skip "cannot create namespaces"
+		ip netns add "$n" || need "cannot create namespaces"
 		ip -n "$n" link set lo up
 	done
 	ip link add vu netns "$1" type veth peer name vr netns "$2" ||

@@ -11,7 +11,7 @@ here=$(dirname "$0")
 ns_require_root_and_netns
 [ -c /dev/net/tun ] || skip "no /dev/net/tun"
 py=/usr/bin/python3
-[ -x $py ] || skip "/usr/bin/python3 is not installed"
+[ -x $py ] || need "/usr/bin/python3 is not installed"
 tmp=$(mktemp -d)
 ns="vnetd-grok-$$"
 trap 'ip netns del "$ns" 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM

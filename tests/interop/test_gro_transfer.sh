@@ -13,17 +13,17 @@ here=$(dirname "$0")
 . "$here/netns.sh"
 
 ns_require_root_and_netns
-command -v tcpdump >/dev/null || skip "tcpdump is not installed"
-command -v ethtool >/dev/null || skip "ethtool is not installed"
+command -v tcpdump >/dev/null || need "tcpdump is not installed"
+command -v ethtool >/dev/null || need "ethtool is not installed"
 py=/usr/bin/python3
-[ -x $py ] || skip "/usr/bin/python3 is not installed"
+[ -x $py ] || need "/usr/bin/python3 is not installed"
 
 tmp=$(mktemp -d)
 dump=
 trap 'ns_cleanup; [ -n "$dump" ] && kill $dump 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
 ns_setup_pair "vnetd-gro-$$" || fail "could not build the namespaces"
 ip netns exec "$NS_A" ethtool -K va tso off gso off tx off >/dev/null 2>&1 ||
-	skip "ethtool -K failed"
+	need "ethtool -K failed"
 ip netns exec "$NS_B" ethtool -K vb tx off >/dev/null 2>&1
 
 N=2000000

@@ -12,7 +12,7 @@ ns_require_root_and_netns
 [ -c /dev/net/tun ] || skip "no /dev/net/tun"
 
 NS="vnetd-gso-$$"
-ip netns add "$NS" || skip "cannot create a network namespace"
+ip netns add "$NS" || need "cannot create a network namespace"
 trap 'ip netns del "$NS" 2>/dev/null' EXIT INT TERM
 # Nothing but our frames on B: no IPv6 (no DAD, no router solicitations).
 ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \

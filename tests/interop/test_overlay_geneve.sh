@@ -14,10 +14,10 @@ BRIDGE=${1:?usage: test_overlay_geneve.sh PATH/TO/overlay_bridge}
 PY=/usr/bin/python3
 ns_require_root_and_netns
 for t in tcpdump tshark ethtool; do
-	command -v $t >/dev/null || skip "$t is not installed (scripts/install-deps.sh interop)"
+	command -v $t >/dev/null || need "$t is not installed (scripts/install-deps.sh interop)"
 done
 $PY -c 'import scapy.contrib.geneve' 2>/dev/null ||
-	skip "scapy is not installed for $PY (python3-scapy)"
+	need "scapy is not installed for $PY (python3-scapy)"
 P="vgnv$$"; NG="$P-g"; NU="$P-u"; NR="$P-r"
 tmp=$(mktemp -d)
 BPID=; GPID=
@@ -30,7 +30,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-ip netns add "$NG" || skip "cannot create namespaces"
+ip netns add "$NG" || need "cannot create namespaces"
 ip -n "$NG" link set lo up
 ns_underlay "$NU" "$NR"
 

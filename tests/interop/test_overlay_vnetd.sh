@@ -23,7 +23,8 @@
 # the guest, nothing dropped.
 #
 # Usage: test_overlay_vnetd.sh PATH/TO/vnetd vxlan4|vxlan6|geneve4|geneve2
-# Exit: 0 pass, 1 fail, 77 skip (saying why).
+# Exit: 0 pass, 1 fail (a missing peer too), 77 skip (a kernel feature
+# missing, saying why).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$here/../..
@@ -57,13 +58,13 @@ case $phase in geneve*) ovl_opt=--geneve ;; esac
 
 ns_require_root_and_netns
 qemu=$(command -v qemu-system-x86_64) ||
-	skip "qemu-system-x86_64 is missing (scripts/install-deps.sh guest)"
+	need "qemu-system-x86_64 is missing (scripts/install-deps.sh guest)"
 for t in tcpdump tshark ethtool; do
-	command -v $t >/dev/null || skip "$t is not installed (scripts/install-deps.sh interop)"
+	command -v $t >/dev/null || need "$t is not installed (scripts/install-deps.sh interop)"
 done
-[ -x $PY ] || skip "$PY is not installed"
+[ -x $PY ] || need "$PY is not installed"
 [ "$phase" != geneve4 ] || $PY -c 'import scapy.contrib.geneve' 2>/dev/null ||
-	skip "scapy is not installed for $PY (python3-scapy)"
+	need "scapy is not installed for $PY (python3-scapy)"
 
 P="vovg$$"; NU="$P-u"; NR="$P-r"
 tmp=$(mktemp -d)
@@ -83,7 +84,7 @@ nsx() { n=$1; shift; ip netns exec "$n" "$@"; }
 
 built=$("$top/scripts/guest/build-initramfs.sh" 2>"$tmp/build.log")
 rc=$?
-[ $rc = 77 ] && skip "$(tail -n 1 "$tmp/build.log")"
+[ $rc = 77 ] && need "$(tail -n 1 "$tmp/build.log")"
 [ $rc = 0 ] || fail "build-initramfs.sh: $(cat "$tmp/build.log")"
 kernel=$(echo "$built" | awk '$1 == "kernel" { print $2 }')
 initrd=$(echo "$built" | awk '$1 == "initrd" { print $2 }')

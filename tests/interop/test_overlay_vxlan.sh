@@ -20,7 +20,7 @@ BRIDGE=${1:?usage: test_overlay_vxlan.sh PATH/TO/overlay_bridge}
 XFER="$here/tcp_transfer.py"
 ns_require_root_and_netns
 for t in tcpdump tshark python3; do
-	command -v $t >/dev/null || skip "$t is not installed (scripts/install-deps.sh interop)"
+	command -v $t >/dev/null || need "$t is not installed (scripts/install-deps.sh interop)"
 done
 P="vovl$$"; NG="$P-g"; NU="$P-u"; NR="$P-r"
 tmp=$(mktemp -d)
@@ -36,7 +36,7 @@ trap 'exit 1' INT TERM
 nsx() { n=$1; shift; ip netns exec "$n" "$@"; }
 
 # Namespaces, the underlay link, routing and the kernel's VXLAN devices.
-ip netns add "$NG" || skip "cannot create namespaces"
+ip netns add "$NG" || need "cannot create namespaces"
 ip -n "$NG" link set lo up
 ns_underlay "$NU" "$NR"
 ip -n "$NR" link add vx4 type vxlan id 42 local 198.51.100.2 \
@@ -107,7 +107,7 @@ transfer() {
 
 # iperf TO_SERVER_NS CLIENT_NS ADDR: TCP throughput, reported.
 iperf() {
-	command -v iperf3 >/dev/null || { echo "  iperf3 absent: skipped"; return 0; }
+	command -v iperf3 >/dev/null || fail "iperf3 is not installed (scripts/install-deps.sh interop)"
 	ip netns exec "$1" iperf3 -s -1 -B "$3" >/dev/null 2>&1 &
 	ipid=$!
 	sleep 0.5

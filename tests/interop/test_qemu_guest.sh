@@ -21,8 +21,8 @@
 # queues=N on the netdev, --queues N to vnetd, and the guest turns them
 # on with ethtool -L), VNETD_GUEST_PACKED=1 (vhost-user: packed rings:
 # packed=on on the device, --packed to vnetd; checked negotiated).
-# Exit: 0 pass, 1 fail, 77 skip (no root or namespaces, no QEMU, no kernel
-# package), saying why.
+# Exit: 0 pass, 1 fail (no root or namespaces, no QEMU, no kernel package
+# too), 77 skip (no tap device in the kernel), saying why.
 set -u
 mode=${1:-tap}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -69,9 +69,9 @@ fi
 
 ns_require_root_and_netns
 qemu=$(command -v qemu-system-x86_64) ||
-	skip "qemu-system-x86_64 is missing (scripts/install-deps.sh guest)"
+	need "qemu-system-x86_64 is missing (scripts/install-deps.sh guest)"
 py=/usr/bin/python3
-[ -x $py ] || skip "/usr/bin/python3 is not installed"
+[ -x $py ] || need "/usr/bin/python3 is not installed"
 
 tmp=$(mktemp -d)
 ns="vnetd-qemu-$$"
@@ -93,13 +93,13 @@ trap 'exit 1' INT TERM
 
 built=$("$top/scripts/guest/build-initramfs.sh" 2>"$tmp/build.log")
 rc=$?
-[ $rc = 77 ] && skip "$(tail -n 1 "$tmp/build.log")"
+[ $rc = 77 ] && need "$(tail -n 1 "$tmp/build.log")"
 [ $rc = 0 ] || fail "build-initramfs.sh: $(cat "$tmp/build.log")"
 kernel=$(echo "$built" | awk '$1 == "kernel" { print $2 }')
 initrd=$(echo "$built" | awk '$1 == "initrd" { print $2 }')
 
 # The namespace: tap0 addressed as the guest's peer, IPv6 off (quiet wire).
-ip netns add "$ns" || skip "cannot create a network namespace"
+ip netns add "$ns" || need "cannot create a network namespace"
 ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 	net.ipv6.conf.default.disable_ipv6=1 2>/dev/null
 ip -n "$ns" link set lo up

@@ -11,7 +11,7 @@ vnetd=$1 vnet=$2
 here=$(dirname "$0")
 . "$here/netns.sh"
 ns_require_root_and_netns
-pmd=$(command -v dpdk-testpmd) || skip "dpdk-testpmd not installed (scripts/install-deps.sh interop)"
+pmd=$(command -v dpdk-testpmd) || need "dpdk-testpmd not installed (scripts/install-deps.sh interop)"
 
 ns="vnetd-dpdk-$$"
 dir=$(mktemp -d)
@@ -22,7 +22,7 @@ cleanup() {
 	rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
-ip netns add "$ns" || skip "cannot create a namespace"
+ip netns add "$ns" || need "cannot create a namespace"
 ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 	net.ipv6.conf.default.disable_ipv6=1
 
@@ -66,7 +66,7 @@ testpmd() {
 		--total-num-mbufs=8192 --rxq="$pairs" --txq="$pairs" \
 		--forward-mode="$1" --stats-period 1 >"$dir/pmd.log" 2>&1
 	grep -q "EAL: FATAL\|Cannot init EAL" "$dir/pmd.log" &&
-		skip "testpmd cannot initialise its EAL: $(grep EAL "$dir/pmd.log" | tail -1)"
+		need "testpmd cannot initialise its EAL: $(grep EAL "$dir/pmd.log" | tail -1)"
 }
 
 total() { # NAME: testpmd's accumulated total

@@ -23,8 +23,8 @@ vnetd=$1 vnet=$2
 here=$(dirname "$0")
 . "$here/netns.sh"
 ns_require_root_and_netns
-pmd=$(command -v dpdk-testpmd) || skip "dpdk-testpmd not installed (scripts/install-deps.sh interop)"
-command -v python3 >/dev/null || skip "python3 not installed"
+pmd=$(command -v dpdk-testpmd) || need "dpdk-testpmd not installed (scripts/install-deps.sh interop)"
+command -v python3 >/dev/null || need "python3 not installed"
 
 ns="vdo-$$"
 dir=$(mktemp -d)
@@ -39,7 +39,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-ip netns add "$ns-a" && ip netns add "$ns-b" || skip "cannot create a namespace"
+ip netns add "$ns-a" && ip netns add "$ns-b" || need "cannot create a namespace"
 for s in a b; do
 	ip netns exec "$ns-$s" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 		net.ipv6.conf.default.disable_ipv6=1
@@ -202,7 +202,7 @@ one_ring() { # LABEL VNETD-EXTRA VDEV-EXTRA TESTPMD-MBUFS
 		sleep 0.2; i=$((i + 1))
 	done
 	grep -q "EAL: FATAL\|Cannot init EAL" "$dir/pmd.log" &&
-		skip "testpmd cannot initialise its EAL: $(grep EAL "$dir/pmd.log" | tail -1)"
+		need "testpmd cannot initialise its EAL: $(grep EAL "$dir/pmd.log" | tail -1)"
 	sleep 1
 	transfer a b 192.0.2.2 4000000
 	transfer b a 192.0.2.1 4000000
