@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "vnet/overlay.h"
+#include "hex.h"
 
 #define OPT_KEY_MAX	16
 #define OPT_VAL_MAX	600
@@ -116,23 +117,6 @@ static int cfg_addr(const char *s, struct vnet_overlay_addr *a)
 }
 
 /**
- * hexval() - the value of a hex digit
- * @c:		character
- *
- * Return: 0..15, or -1
- */
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/**
  * cfg_mac() - "aa:bb:cc:dd:ee:ff", unicast
  * @s:		text
  * @mac:	the MAC
@@ -146,8 +130,8 @@ static int cfg_mac(const char *s, uint8_t *mac)
 	if (strlen(s) != 17)
 		return -EINVAL;
 	for (i = 0; i < 6; i++) {
-		hi = hexval(s[3 * i]);
-		lo = hexval(s[3 * i + 1]);
+		hi = hex_digit(s[3 * i]);
+		lo = hex_digit(s[3 * i + 1]);
 		if (hi < 0 || lo < 0 || (i < 5 && s[3 * i + 2] != ':'))
 			return -EINVAL;
 		mac[i] = (uint8_t)(hi << 4 | lo);
@@ -171,8 +155,8 @@ static int cfg_hex(const char *s, uint8_t *out, size_t max)
 	if (n % 2 || n / 2 > max)
 		return -EINVAL;
 	for (i = 0; i < n / 2; i++) {
-		hi = hexval(s[2 * i]);
-		lo = hexval(s[2 * i + 1]);
+		hi = hex_digit(s[2 * i]);
+		lo = hex_digit(s[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -EINVAL;
 		out[i] = (uint8_t)(hi << 4 | lo);
@@ -192,7 +176,7 @@ static int cfg_hexnum(const char **s, unsigned long max, unsigned long *out)
 {
 	char *end;
 
-	if (hexval(**s) < 0)
+	if (hex_digit(**s) < 0)
 		return -EINVAL;
 	errno = 0;
 	*out = strtoul(*s, &end, 16);

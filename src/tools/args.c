@@ -4,18 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hex.h"
 #include "vnet.h"
-
-static int nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 long hex_to_bytes(const char *text, uint8_t *out, size_t max)
 {
@@ -28,7 +18,7 @@ long hex_to_bytes(const char *text, uint8_t *out, size_t max)
 		if (*text == ' ' || *text == ':' || *text == '-' ||
 		    *text == '\n' || *text == '\t')
 			continue;
-		d = nibble(*text);
+		d = hex_digit(*text);
 		if (d < 0)
 			return -1;
 		if (hi < 0) {

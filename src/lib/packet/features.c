@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "vnet/features.h"
+#include "hex.h"
 
 /* Compile-time 128-bit sets from bit numbers, for the rule table. */
 #define LO(n) ((n) < 64 ? 1ULL << ((n) & 63) : 0)
@@ -158,17 +159,6 @@ int vnet_feature_by_name(const char *name, size_t len,
 			return (int)bit;
 	}
 	return -ENOENT;
-}
-
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Parse "0x..." of up to 32 digits, then refuse bits without a name. */
