@@ -3,7 +3,6 @@
 # Usage: test_vnet_cli.sh PATH/TO/vnet
 set -u
 vnet=$1
-fails=0; passes=0
 
 . "$(dirname "$0")/expect.sh"
 
@@ -77,6 +76,4 @@ expect "hdr --help" 0 "*" "" -- hdr --help
 expect "unknown command" 2 "" "unknown command" -- frobnicate
 expect "top-level --help" 0 "*" "" -- --help
 
-rm -f /tmp/vnet-cli-err.$$
-echo "$passes passed, $fails failed"
-[ $fails = 0 ]
+summary

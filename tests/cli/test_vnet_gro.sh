@@ -8,10 +8,7 @@ vnet=$1
 here=$(dirname "$0")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0; passes=0
-ok() { passes=$((passes + 1)); echo "ok - $1"; }
-nok() { fails=$((fails + 1)); echo "not ok - $1"; }
-check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
+. "$here/expect.sh"
 
 command -v python3 >/dev/null || { echo "FAIL: python3 is needed to write the input"; exit 1; }
 # 8 segments of 1000 bytes, PSH on the 6th, then 3 more, then a duplicate
@@ -62,5 +59,4 @@ check "one file: exit 2" '[ $? = 2 ]'
 "$vnet" gro "$tmp/none.pcap" "$tmp/o6.pcap" >/dev/null 2>&1
 check "missing input: exit 2" '[ $? = 2 ]'
 
-echo "$passes passed, $fails failed"
-[ $fails = 0 ]
+summary

@@ -6,10 +6,7 @@ vnet=$1
 here=$(dirname "$0")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0; passes=0
-ok() { passes=$((passes + 1)); echo "ok - $1"; }
-nok() { fails=$((fails + 1)); echo "not ok - $1"; }
-check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
+. "$here/expect.sh"
 
 command -v python3 >/dev/null || { echo "FAIL: python3 is needed to write the input"; exit 1; }
 python3 "$here/gso_pcap.py" "$tmp/in.pcap" || { echo "FAIL: gso_pcap.py"; exit 1; }
@@ -55,5 +52,4 @@ check "unreadable input: exit 2" '[ $? = 2 ]'
 "$vnet" gso --mss 0 "$tmp/in.pcap" "$tmp/o5.pcap" 2>/dev/null
 check "--mss 0: exit 2" '[ $? = 2 ]'
 
-echo "# $passes passed, $fails failed"
-[ $fails = 0 ]
+summary

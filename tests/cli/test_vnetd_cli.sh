@@ -6,7 +6,6 @@
 # Usage: test_vnetd_cli.sh PATH/TO/vnetd
 set -u
 vnet=$1
-fails=0; passes=0
 . "$(dirname "$0")/expect.sh"
 
 S="--socket-path /nonexistent/vnetd-cli.sock"
@@ -45,5 +44,4 @@ expect "--tap-offloads with a receive offload" 2 "*" \
 	"vnetd: 'guest_tso4' is not a transmit offload of the tap" -- \
 	$S --tap t0 --tap-offloads guest_tso4
 
-echo "$passes passed, $fails failed"
-[ $fails = 0 ]
+summary
