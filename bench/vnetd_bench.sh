@@ -158,16 +158,7 @@ rss() {
 # cpu_ticks PID: utime + stime, in clock ticks
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
-stat_rx() {
-	/usr/bin/python3 -c "import json,socket
-s=socket.socket(socket.AF_UNIX); s.connect('$dir/stats.sock'); s.sendall(b'json\n')
-d=b''
-while True:
-    c=s.recv(65536)
-    if not c: break
-    d+=c
-print(json.loads(d)['total']['rx_frames'])"
-}
+stat_rx() { /usr/bin/python3 "$(dirname "$0")/../tests/interop/vnetd_stats.py" "$dir/stats.sock" rx_frames; }
 
 # one_tap LABEL BINARY RING-EXTRA VNETD-EXTRA: a UDP flood from the
 # netns into the tap (udp_flood.c, 18-byte payloads: 60-byte frames), testpmd rxonly as the guest; vnetd's delivery rate

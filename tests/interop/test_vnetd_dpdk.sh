@@ -26,17 +26,8 @@ ip netns add "$ns" || need "cannot create a namespace"
 ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 	net.ipv6.conf.default.disable_ipv6=1
 
-# stat NAME: a counter from vnetd's stats socket (JSON, totals)
-stat() {
-	/usr/bin/python3 -c "import json,socket,sys
-s=socket.socket(socket.AF_UNIX); s.connect('$dir/stats.sock'); s.sendall(b'json\n')
-d=b''
-while True:
-    c=s.recv(65536)
-    if not c: break
-    d+=c
-print(json.loads(d)['total']['$1'])"
-}
+# stat NAME: a counter from vnetd's stats socket (totals)
+stat() { /usr/bin/python3 "$here/vnetd_stats.py" "$dir/stats.sock" "$1"; }
 
 start_vnetd() { # extra options
 	ip netns exec "$ns" "$vnetd" --socket-path "$dir/vu.sock" --tap vt0 \

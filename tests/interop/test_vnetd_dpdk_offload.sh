@@ -50,17 +50,8 @@ done
 dev_a=02:00:00:00:0a:01 tap_a=02:00:00:00:0a:02
 dev_b=02:00:00:00:0b:01 tap_b=02:00:00:00:0b:02
 
-# stat SIDE NAME: a counter of vnetd SIDE (JSON, totals)
-stat() {
-	/usr/bin/python3 -c "import json,socket
-s=socket.socket(socket.AF_UNIX); s.connect('$dir/st-$1.sock'); s.sendall(b'json\n')
-d=b''
-while True:
-    c=s.recv(65536)
-    if not c: break
-    d+=c
-print(json.loads(d)['total']['$2'])"
-}
+# stat SIDE NAME: a counter of vnetd SIDE (totals)
+stat() { /usr/bin/python3 "$here/vnetd_stats.py" "$dir/st-$1.sock" "$2"; }
 
 start_vnetd() { # SIDE TAP MAC EXTRA
 	ip netns exec "$ns-$1" "$vnetd" --socket-path "$dir/s$1.sock" \

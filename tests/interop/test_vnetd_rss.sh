@@ -37,27 +37,12 @@ ip netns add "$ns" || need "cannot create a namespace"
 ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 	net.ipv6.conf.default.disable_ipv6=1
 
-stat() { # NAME: a counter from the stats socket, totals
-	/usr/bin/python3 -c "import json,socket
-s=socket.socket(socket.AF_UNIX); s.connect('$dir/stats.sock'); s.sendall(b'json\n')
-d=b''
-while True:
-    c=s.recv(65536)
-    if not c: break
-    d+=c
-t=json.loads(d)['total']
-print(t['drops'].get('$1', t.get('$1', 0)))"
+stat() { # NAME: a counter from the stats socket, totals (a drop reason too)
+	/usr/bin/python3 "$here/vnetd_stats.py" "$dir/stats.sock" "$1"
 }
 
 stat_queues() { # NAME: a counter per queue pair
-	/usr/bin/python3 -c "import json,socket
-s=socket.socket(socket.AF_UNIX); s.connect('$dir/stats.sock'); s.sendall(b'json\n')
-d=b''
-while True:
-    c=s.recv(65536)
-    if not c: break
-    d+=c
-print(' '.join(str(q['$1']) for q in json.loads(d)['queues']))"
+	/usr/bin/python3 "$here/vnetd_stats.py" "$dir/stats.sock" "queues:$1"
 }
 
 one() { # PAIRS RING [VNETD-OPTIONS]
