@@ -141,6 +141,20 @@ int vnet_pkt_write(const struct vnet_pkt *pkt, size_t off, const void *src,
 void *vnet_pkt_ptr_rw(const struct vnet_pkt *pkt, size_t off, size_t len);
 
 /**
+ * vnet_pkt_slice() - the pieces of the frame that hold a range, no copy
+ * @pkt:	the view
+ * @off:	first byte
+ * @len:	bytes
+ * @dst:	pieces, pointing into the frame's segments; empty ones left out
+ * @max:	room in @dst
+ *
+ * Return: pieces written, or -ENOSPC if more than @max are needed, -EFAULT
+ * if the range is outside the frame
+ */
+int vnet_pkt_slice(const struct vnet_pkt *pkt, size_t off, size_t len,
+		   struct iovec *dst, unsigned int max);
+
+/**
  * vnet_pkt_get_u8() - read a byte
  * @pkt:	the view
  * @off:	offset

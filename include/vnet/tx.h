@@ -156,6 +156,19 @@ static inline uint8_t vnet_tx_gso_base(const struct vnet_hdr *h)
 }
 
 /**
+ * vnet_tx_gso_layer() - the layer a GSO header segments
+ * @h:		header
+ * @res:	its frame's parse
+ *
+ * Return: the inner layer for a tunnel, else the outer
+ */
+static inline const struct vnet_parse_layer *
+vnet_tx_gso_layer(const struct vnet_hdr *h, const struct vnet_parse_result *res)
+{
+	return vnet_tx_is_tunnel(h) ? &res->inner : &res->outer;
+}
+
+/**
  * vnet_tx_parse() - parse a frame the way transmit offloads need it
  * @h:		the header (its tunnel offsets locate the inner packet)
  * @pkt:	the frame

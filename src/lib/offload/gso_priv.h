@@ -16,7 +16,7 @@
 #include "vnet/pkt.h"
 #include "vnet/tx.h"
 
-/* Most pieces a frame may be in for the tunnel view and slicing. */
+/* Most pieces a frame may be in for slicing. */
 #define GSO_IOV_MAX	128
 
 /* Most segments whose payload sums are taken in one pass beforehand. */
@@ -108,16 +108,14 @@ struct gso_state {
 	uint32_t seg_sum[GSO_SUMS_MAX];
 };
 
-int tx_parse_config_parse(const struct vnet_pkt *pkt,
-			  struct vnet_parse_result *res);
-int gso_iov_slice(const struct vnet_pkt *pkt, size_t off, size_t len,
-		  struct iovec *dst, unsigned int max);
-const struct vnet_parse_layer *gso_layer(const struct vnet_hdr *h,
-					 const struct vnet_parse_result *res);
 uint8_t *gso_seg_begin(struct gso_state *st, size_t hlen, size_t plen);
 int gso_seg_end(struct gso_state *st, uint8_t *hdr, size_t hlen, size_t poff,
 		size_t plen);
 int gso_run(struct gso_state *st);
+int gso_run_fast(struct gso_state *st);
+int gso_whole(struct gso_state *st);
+bool gso_peer_takes(const struct vnet_gso_ctx *ctx, const struct vnet_hdr *h);
+int gso_passthrough(struct gso_state *st);
 void gso_fix_l3(uint8_t *hdr, const struct vnet_parse_layer *l, size_t l3_len,
 		uint16_t id, uint32_t base);
 uint32_t gso_ip_base(const uint8_t *tmpl, const struct vnet_parse_layer *l);

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "vnet/tx.h"
-#include "gso_priv.h"
 
 #define ETH_HLEN	14u
 #define IPV4_MIN	20u
@@ -57,6 +56,22 @@ const char *vnet_tx_reason_name(enum vnet_tx_reason reason)
 	return reason_names[reason];
 }
 
+/* Most pieces a frame may be in for the view of a tunnel's inner packet. */
+#define TX_VIEW_IOV_MAX	128
+
+/* Transmit parsing: no tunnel by port, the header locates the tunnel. */
+static const struct vnet_parse_config tx_parse_cfg = {
+	.flags = 0,
+	.ipv6_ext_max = VNET_PARSE_IPV6_EXT_MAX,
+};
+
+/* vnet_parse() with the transmit configuration. */
+static int tx_parse_outer(const struct vnet_pkt *pkt,
+			  struct vnet_parse_result *res)
+{
+	return vnet_parse(pkt, &tx_parse_cfg, res);
+}
+
 /**
  * tx_parse_inner() - parse the inner packet of a tunnel from inner_nh_offset
  * @pkt:	the frame
@@ -71,7 +86,7 @@ const char *vnet_tx_reason_name(enum vnet_tx_reason reason)
 static int tx_parse_inner(const struct vnet_pkt *pkt, size_t nh,
 			  struct vnet_parse_result *res)
 {
-	struct iovec iov[GSO_IOV_MAX + 1];
+	struct iovec iov[TX_VIEW_IOV_MAX + 1];
 	struct vnet_parse_result in;
 	uint8_t eth[ETH_HLEN] = { 0 }, ver;
 	struct vnet_pkt view;
@@ -84,11 +99,11 @@ static int tx_parse_inner(const struct vnet_pkt *pkt, size_t nh,
 	eth[13] = (ver >> 4) == 6 ? 0xdd : 0x00;
 	iov[0].iov_base = eth;
 	iov[0].iov_len = ETH_HLEN;
-	n = gso_iov_slice(pkt, nh, pkt->len - nh, iov + 1, GSO_IOV_MAX);
+	n = vnet_pkt_slice(pkt, nh, pkt->len - nh, iov + 1, TX_VIEW_IOV_MAX);
 	if (n < 0)
 		return -E2BIG;			/* too many pieces to view */
 	vnet_pkt_init(&view, iov, (unsigned int)n + 1);
-	err = tx_parse_config_parse(&view, &in);
+	err = tx_parse_outer(&view, &in);
 	res->inner = in.outer;
 	res->inner.has_eth = false;
 	res->inner.l2_off = nh;
@@ -105,7 +120,7 @@ int vnet_tx_parse(const struct vnet_hdr *h, const struct vnet_pkt *pkt,
 {
 	int err;
 
-	err = tx_parse_config_parse(pkt, res);
+	err = tx_parse_outer(pkt, res);
 	if (err || !vnet_tx_is_tunnel(h))
 		return err;
 	if (h->inner_nh_offset < ETH_HLEN || h->inner_nh_offset >= pkt->len)
@@ -271,7 +286,7 @@ static enum vnet_tx_reason tx_check_csum(const struct vnet_hdr *h,
 static enum vnet_tx_reason tx_check_proto(const struct vnet_hdr *h,
 					  const struct vnet_parse_result *res)
 {
-	const struct vnet_parse_layer *l = gso_layer(h, res);
+	const struct vnet_parse_layer *l = vnet_tx_gso_layer(h, res);
 	uint8_t base = vnet_tx_gso_base(h);
 	enum vnet_l3 l3 = l->l3;
 
@@ -311,7 +326,7 @@ static enum vnet_tx_reason tx_check_layout(const struct vnet_hdr *h,
 					   const struct vnet_parse_result *res,
 					   const struct vnet_features *f)
 {
-	const struct vnet_parse_layer *l = gso_layer(h, res);
+	const struct vnet_parse_layer *l = vnet_tx_gso_layer(h, res);
 	uint8_t base = vnet_tx_gso_base(h);
 	size_t hlen = l->l4_off + l->l4_hdr_len, pay, segs;
 

@@ -245,3 +245,29 @@ int vnet_pkt_put_u32(const struct vnet_pkt *pkt, size_t off, uint32_t val)
 
 	return vnet_pkt_write(pkt, off, b, sizeof(b));
 }
+
+int vnet_pkt_slice(const struct vnet_pkt *pkt, size_t off, size_t len,
+		   struct iovec *dst, unsigned int max)
+{
+	unsigned int i, n = 0;
+	size_t take;
+
+	if (!vnet_pkt_has(pkt, off, len))
+		return -EFAULT;				/* outside the frame */
+	for (i = 0; i < pkt->iovcnt && len; i++) {
+		if (off >= pkt->iov[i].iov_len) {
+			off -= pkt->iov[i].iov_len;
+			continue;
+		}
+		take = pkt->iov[i].iov_len - off;
+		if (take > len)
+			take = len;
+		if (n == max)
+			return -ENOSPC;			/* too many pieces */
+		dst[n].iov_base = (uint8_t *)pkt->iov[i].iov_base + off;
+		dst[n++].iov_len = take;
+		len -= take;
+		off = 0;
+	}
+	return (int)n;
+}

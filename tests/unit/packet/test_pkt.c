@@ -176,6 +176,43 @@ static void test_read(void **state)
 	segs_free(&s);
 }
 
+/* Every range sliced: the pieces point into the frame, skip empty
+ * segments, and join to exactly the range's bytes. */
+static void test_slice(void **state)
+{
+	struct iovec piece[NSEGS];
+	struct segs s;
+	struct vnet_pkt pkt;
+	uint8_t joined[FRAME_LEN];
+	size_t off, len, got;
+	int n, i;
+
+	segs_make(&s);
+	assert_int_equal(vnet_pkt_init(&pkt, s.iov, NSEGS), 0);
+	for (off = 0; off <= FRAME_LEN; off++) {
+		for (len = 0; off + len <= FRAME_LEN; len++) {
+			n = vnet_pkt_slice(&pkt, off, len, piece, NSEGS);
+			assert_true(n >= 0);
+			for (got = 0, i = 0; i < n; i++) {
+				assert_true(piece[i].iov_len > 0);
+				memcpy(joined + got, piece[i].iov_base,
+				       piece[i].iov_len);
+				got += piece[i].iov_len;
+			}
+			assert_int_equal(got, len);
+			assert_memory_equal(joined, s.ref + off, len);
+		}
+	}
+	/* Past the end, wrapping, or more pieces than room. */
+	assert_int_equal(vnet_pkt_slice(&pkt, FRAME_LEN, 1, piece, NSEGS),
+			 -EFAULT);
+	assert_int_equal(vnet_pkt_slice(&pkt, 1, SIZE_MAX, piece, NSEGS),
+			 -EFAULT);
+	assert_int_equal(vnet_pkt_slice(&pkt, 0, FRAME_LEN, piece, 1),
+			 -ENOSPC);
+	segs_free(&s);
+}
+
 /* Fields at every offset, over segments of one byte each. */
 static void test_get(void **state)
 {
@@ -280,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_init),
 		cmocka_unit_test(test_peek_single),
 		cmocka_unit_test(test_peek_segments),
+		cmocka_unit_test(test_slice),
 		cmocka_unit_test(test_read),
 		cmocka_unit_test(test_get),
 		cmocka_unit_test(test_load),
