@@ -9,6 +9,7 @@
 #include "vnet/dev_rx.h"
 #include "vnet/parse.h"
 #include "vnet/rss.h"
+#include "dev_snap.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -63,40 +64,6 @@ static int dev_make(struct vnet_dev *dev, uint8_t mode)
 	return vnet_dev_negotiate(dev, &p.offer, NULL, 0);
 }
 
-/**
- * struct snap - what a refused command must leave as it was
- * @d:		the struct, pointers and counters cleared
- * @uni:	unicast table
- * @multi:	multicast table
- * @indir:	indirection table
- * @coal:	coalescing state
- */
-struct snap {
-	struct vnet_dev d;
-	uint8_t uni[MACS][6];
-	uint8_t multi[MACS][6];
-	uint16_t indir[128];
-	struct vnet_coal coal[2 * PAIRS];
-};
-
-static void snap_take(const struct vnet_dev *d, struct snap *s)
-{
-	memset(s, 0, sizeof(*s));
-	memcpy(&s->d, d, sizeof(*d));
-	memset(&s->d.stats, 0, sizeof(s->d.stats));
-	s->d.uni.addr = s->d.multi.addr = NULL;
-	s->d.rss.indir = s->d.hash.indir = NULL;
-	s->d.rss.tz = s->d.hash.tz = NULL;
-	s->d.coal = NULL;
-	s->d.vq_enabled = NULL;
-	s->d.steer.slot = NULL;
-	memcpy(s->uni, d->uni.addr, sizeof(s->uni));
-	memcpy(s->multi, d->multi.addr, sizeof(s->multi));
-	if (vnet_features_has(&d->p.offer, VNET_F_RSS))
-		memcpy(s->indir, d->rss.indir, sizeof(s->indir));
-	memcpy(s->coal, d->coal, sizeof(s->coal));
-}
-
 static void check_invariants(const struct vnet_dev *d)
 {
 	uint32_t i;
@@ -116,15 +83,16 @@ static void check_invariants(const struct vnet_dev *d)
 
 static void command(struct vnet_dev *d, const uint8_t *b, size_t len)
 {
-	static struct snap before, after;
+	static struct dev_snap before, after;
 	uint8_t result[8];
 	size_t used = 0;
 
-	snap_take(d, &before);
+	if (!dev_snap_take(d, &before))
+		abort();
 	if (vnet_ctrl_exec(d, b, len, result, sizeof(result), &used) ==
 	    VNET_CTRL_ERR) {
-		snap_take(d, &after);
-		/* snap_take() zeroes the snapshot and copies the device whole:
+		dev_snap_take(d, &after);
+		/* dev_snap_take() zeroes the snapshot and copies the device whole:
 		 * padding compares equal unless the device changed */
 		/* NOLINTNEXTLINE(bugprone-suspicious-memory-comparison,cert-exp42-c,cert-flp37-c) */
 		if (used || memcmp(&before, &after, sizeof(before)))

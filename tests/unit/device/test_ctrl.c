@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "dev_snap.h"
 #include "test_util.h"
 
 /*
@@ -20,56 +21,19 @@
  * (counters aside) and same() compares.
  */
 
-/**
- * struct snap - the device's state, flattened
- * @d:		the struct, with pointers and counters cleared
- * @uni:	unicast table
- * @multi:	multicast table
- * @indir:	indirection table
- * @coal:	per-queue coalescing
- * @en:		per-queue enable
- * @tz:		expanded keys (RSS, HASH_CONFIG)
- */
-struct snap {
-	struct vnet_dev d;
-	uint8_t uni[TU_MAC_MAX][6];
-	uint8_t multi[TU_MAC_MAX][6];
-	uint16_t indir[128];
-	struct vnet_coal coal[2 * TU_MAX_PAIRS];
-	bool en[2 * TU_MAX_PAIRS];
-	struct vnet_toeplitz tz[2];
-};
-
-static struct snap *snap(const struct vnet_dev *d)
+static struct dev_snap *snap(const struct vnet_dev *d)
 {
-	struct snap *s = calloc(1, sizeof(*s));
+	struct dev_snap *s = malloc(sizeof(*s));
 
 	assert_non_null(s);
-	memcpy(&s->d, d, sizeof(*d));
-	memset(&s->d.stats, 0, sizeof(s->d.stats));
-	s->d.uni.addr = s->d.multi.addr = NULL;
-	s->d.rss.indir = s->d.hash.indir = NULL;
-	s->d.rss.tz = s->d.hash.tz = NULL;
-	s->d.coal = NULL;
-	s->d.vq_enabled = NULL;
-	s->d.steer.slot = NULL;
-	memcpy(s->uni, d->uni.addr, sizeof(s->uni));
-	memcpy(s->multi, d->multi.addr, sizeof(s->multi));
-	if (vnet_features_has(&d->p.offer, VNET_F_RSS))
-		memcpy(s->indir, d->rss.indir, sizeof(s->indir));
-	memcpy(s->coal, d->coal, sizeof(s->coal));
-	memcpy(s->en, d->vq_enabled, sizeof(s->en));
-	if (d->rss.tz)
-		memcpy(&s->tz[0], d->rss.tz, sizeof(s->tz[0]));
-	if (d->hash.tz)
-		memcpy(&s->tz[1], d->hash.tz, sizeof(s->tz[1]));
+	assert_true(dev_snap_take(d, s));
 	return s;
 }
 
 /* @d is exactly as when @before was taken. */
-static void same(const struct vnet_dev *d, struct snap *before)
+static void same(const struct vnet_dev *d, struct dev_snap *before)
 {
-	struct snap *now = snap(d);
+	struct dev_snap *now = snap(d);
 
 	assert_memory_equal(&now->d, &before->d, sizeof(now->d));
 	assert_memory_equal(now, before, sizeof(*now));
@@ -79,7 +43,7 @@ static void same(const struct vnet_dev *d, struct snap *before)
 
 /* Refused, for the reason @counter counts, with nothing changed. */
 #define assert_refused(d, cmd, counter) do {				\
-	struct snap *s_ = snap(d);					\
+	struct dev_snap *s_ = snap(d);					\
 	uint64_t n_ = (d)->stats.counter;				\
 	assert_int_equal(tu_exec(d, cmd), VNET_CTRL_ERR);		\
 	assert_int_equal((d)->stats.counter, n_ + 1);			\
