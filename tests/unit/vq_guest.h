@@ -493,4 +493,61 @@ static inline void packed_table_desc(struct guest *g, uint64_t table,
 	st16(p + 14, flags);
 }
 
+/* Room for an element's segments in a ring test. */
+#define VQ_DEV_NIOV_MAX	16
+
+/**
+ * struct vq_dev - the device side of a ring test: two queues over one
+ *		   guest and an element with its segment arrays
+ * @g:		the guest
+ * @q, @q2:	the queues (set up by each test with its driver's config)
+ * @out, @in:	the element's segments
+ * @e:		the element popped into
+ */
+struct vq_dev {
+	struct guest *g;
+	struct vnet_virtq q, q2;
+	struct iovec out[VQ_DEV_NIOV_MAX], in[VQ_DEV_NIOV_MAX];
+	struct vnet_virtq_elem e;
+};
+
+/* Queues not set up yet, an element taking up to @niov segments each way. */
+static inline void vq_dev_init(struct vq_dev *v, unsigned int niov)
+{
+	vnet_virtq_init(&v->q);
+	vnet_virtq_init(&v->q2);
+	vnet_virtq_elem_init(&v->e, v->out, niov, v->in, niov);
+}
+
+/**
+ * vq_fix_new() - a test's fixture whose first member is a struct vq_dev
+ * @size:	the fixture's size
+ * @niov:	segments the element takes each way, at most VQ_DEV_NIOV_MAX
+ *
+ * Return: the fixture, zeroed, its guest made and its queues initialised;
+ * NULL when out of memory
+ */
+static inline void *vq_fix_new(size_t size, unsigned int niov)
+{
+	struct vq_dev *v = calloc(1, size);
+
+	if (!v)
+		return NULL;
+	v->g = guest_new();
+	vq_dev_init(v, niov);
+	return v;
+}
+
+/* Teardown (cmocka's form) of a fixture made by vq_fix_new(). */
+static inline int vq_fix_free(void **state)
+{
+	struct vq_dev *v = *state;
+
+	vnet_virtq_reset(&v->q);
+	vnet_virtq_reset(&v->q2);
+	guest_free(v->g);
+	free(v);
+	return 0;
+}
+
 #endif /* VQ_GUEST_H */

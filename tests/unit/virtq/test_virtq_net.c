@@ -20,38 +20,20 @@
 #define NIOV	8
 
 struct fix {
-	struct guest *g;
+	struct vq_dev v;	/* first: vq_fix_new(), vq_fix_free() */
 	struct split_drv d, d2;
-	struct vnet_virtq q, q2;
-	struct iovec out[NIOV], in[NIOV];
-	struct vnet_virtq_elem e;
 	struct vnet_features feat;
 	struct vnet_virtq_net n;
 };
 
 static int setup(void **state)
 {
-	struct fix *f = calloc(1, sizeof(*f));
+	struct fix *f = vq_fix_new(sizeof(*f), NIOV);
 
 	assert_non_null(f);
-	f->g = guest_new();
-	split_init(&f->d, f->g, QSIZE, G_RING_GPA);
-	split_init(&f->d2, f->g, QSIZE, G_RING_GPA + 0x1000);
-	vnet_virtq_init(&f->q);
-	vnet_virtq_init(&f->q2);
-	vnet_virtq_elem_init(&f->e, f->out, NIOV, f->in, NIOV);
+	split_init(&f->d, f->v.g, QSIZE, G_RING_GPA);
+	split_init(&f->d2, f->v.g, QSIZE, G_RING_GPA + 0x1000);
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fix *f = *state;
-
-	vnet_virtq_reset(&f->q);
-	vnet_virtq_reset(&f->q2);
-	guest_free(f->g);
-	free(f);
 	return 0;
 }
 
@@ -69,7 +51,7 @@ static void up(struct fix *f, enum vnet_virtq_dir dir, const int *bits)
 	vnet_hdr_layout_init(&l, &f->feat, VNET_PROFILE_STANDARD,
 			     VNET_ENDIAN_LITTLE);
 	vnet_virtq_net_init(&f->n, &l, &f->feat);
-	assert_int_equal(vnet_virtq_setup(&f->q, &f->g->mem, &cfg), 0);
+	assert_int_equal(vnet_virtq_setup(&f->v.q, &f->v.g->mem, &cfg), 0);
 }
 
 static const int v1[] = { VNET_F_VERSION_1, -1 };
@@ -95,15 +77,15 @@ static void test_tx_header_split(void **state)
 	uint8_t want[97], got[97];
 
 	up(f, VNET_VIRTQ_DIR_OUT, v1);
-	guest_pattern(f->g, G_BUF_GPA, 512);
-	memcpy(gp(f->g, G_BUF_GPA, 3), hdr12, 3);
-	memcpy(gp(f->g, G_BUF_GPA + 64, 4), hdr12 + 3, 4);
-	memcpy(gp(f->g, G_BUF_GPA + 128, 5), hdr12 + 7, 5);
-	memcpy(want, gp(f->g, G_BUF_GPA + 133, 7), 7);
-	memcpy(want + 7, gp(f->g, G_BUF_GPA + 256, 90), 90);
+	guest_pattern(f->v.g, G_BUF_GPA, 512);
+	memcpy(gp(f->v.g, G_BUF_GPA, 3), hdr12, 3);
+	memcpy(gp(f->v.g, G_BUF_GPA + 64, 4), hdr12 + 3, 4);
+	memcpy(gp(f->v.g, G_BUF_GPA + 128, 5), hdr12 + 7, 5);
+	memcpy(want, gp(f->v.g, G_BUF_GPA + 133, 7), 7);
+	memcpy(want + 7, gp(f->v.g, G_BUF_GPA + 256, 90), 90);
 	split_add(&f->d, b, 4);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(vnet_virtq_net_tx_hdr(&f->n, &f->e, &h, frame, 4), 2);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(vnet_virtq_net_tx_hdr(&f->n, &f->v.e, &h, frame, 4), 2);
 	assert_int_equal(h.flags, VNET_HDR_F_NEEDS_CSUM);
 	assert_int_equal(h.gso_type, VNET_HDR_GSO_TCPV4);
 	assert_int_equal(h.hdr_len, 54);
@@ -112,7 +94,7 @@ static void test_tx_header_split(void **state)
 	assert_int_equal(h.csum_offset, 16);
 	assert_int_equal(iov_gather(frame, 2, got, sizeof(got)), 97);
 	assert_memory_equal(got, want, 97);
-	assert_int_equal(vnet_virtq_net_tx_hdr(&f->n, &f->e, &h, frame, 1),
+	assert_int_equal(vnet_virtq_net_tx_hdr(&f->n, &f->v.e, &h, frame, 1),
 			 -ENOBUFS);
 }
 
@@ -125,10 +107,10 @@ static void test_tx_header_cut_short(void **state)
 
 	up(f, VNET_VIRTQ_DIR_OUT, v1);
 	split_add(&f->d, b, 2);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(vnet_virtq_net_tx_hdr(&f->n, &f->e, &h, frame, 2),
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(vnet_virtq_net_tx_hdr(&f->n, &f->v.e, &h, frame, 2),
 			 -EMSGSIZE);
-	assert_false(vnet_virtq_broken(&f->q));
+	assert_false(vnet_virtq_broken(&f->v.q));
 }
 
 /* Legacy Interface: Framing Requirements: without ANY_LAYOUT, "a single
@@ -147,16 +129,16 @@ static void test_rx_legacy_header_alone(void **state)
 	assert_true(f->n.hdr_alone);
 	assert_int_equal(f->n.layout.size, 10);
 	memset(frame, 0xab, sizeof(frame));
-	memset(gp(f->g, G_BUF_GPA, 64), 0xee, 64);
+	memset(gp(f->v.g, G_BUF_GPA, 64), 0xee, 64);
 	split_add(&f->d, b, 2);
-	assert_int_equal(vnet_virtq_net_rx_pop(&f->q, &f->n, &f->e, 1, 60), 1);
-	assert_int_equal(vnet_virtq_net_rx_push(&f->q, &f->n, &f->e, 1, &h,
+	assert_int_equal(vnet_virtq_net_rx_pop(&f->v.q, &f->n, &f->v.e, 1, 60), 1);
+	assert_int_equal(vnet_virtq_net_rx_push(&f->v.q, &f->n, &f->v.e, 1, &h,
 						frame, 60), 0);
-	assert_int_equal(vnet_virtq_flush(&f->q), 1);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 1);
 	split_used_elem(&f->d, 0, &id, &len);
 	assert_int_equal(len, 70);
-	assert_memory_equal(gp(f->g, G_BUF_GPA + 64, 60), frame, 60);
-	assert_int_equal(*gp(f->g, G_BUF_GPA + 10, 1), 0xee);
+	assert_memory_equal(gp(f->v.g, G_BUF_GPA + 64, 60), frame, 60);
+	assert_int_equal(*gp(f->v.g, G_BUF_GPA + 10, 1), 0xee);
 }
 
 /* The same legacy driver with a header descriptor larger than the header:
@@ -172,16 +154,16 @@ static void test_rx_legacy_header_desc_larger(void **state)
 
 	up(f, VNET_VIRTQ_DIR_IN, legacy);
 	memset(frame, 0xab, sizeof(frame));
-	memset(gp(f->g, G_BUF_GPA, 64), 0xee, 64);
+	memset(gp(f->v.g, G_BUF_GPA, 64), 0xee, 64);
 	split_add(&f->d, b, 2);
-	assert_int_equal(vnet_virtq_net_rx_pop(&f->q, &f->n, &f->e, 1, 60), 1);
-	assert_int_equal(vnet_virtq_net_rx_push(&f->q, &f->n, &f->e, 1, &h,
+	assert_int_equal(vnet_virtq_net_rx_pop(&f->v.q, &f->n, &f->v.e, 1, 60), 1);
+	assert_int_equal(vnet_virtq_net_rx_push(&f->v.q, &f->n, &f->v.e, 1, &h,
 						frame, 60), 0);
-	assert_int_equal(vnet_virtq_flush(&f->q), 1);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 1);
 	split_used_elem(&f->d, 0, &id, &len);
 	assert_int_equal(len, 76);
-	assert_memory_equal(gp(f->g, G_BUF_GPA + 10, 6), zero, 6);
-	assert_memory_equal(gp(f->g, G_BUF_GPA + 64, 60), frame, 60);
+	assert_memory_equal(gp(f->v.g, G_BUF_GPA + 10, 6), zero, 6);
+	assert_memory_equal(gp(f->v.g, G_BUF_GPA + 64, 60), frame, 60);
 }
 
 /* With ANY_LAYOUT (or VERSION_1) the frame follows the header in place. */
@@ -197,13 +179,13 @@ static void test_rx_any_layout(void **state)
 	assert_false(f->n.hdr_alone);
 	memset(frame, 0xcd, sizeof(frame));
 	split_add(&f->d, &b, 1);
-	assert_int_equal(vnet_virtq_net_rx_pop(&f->q, &f->n, &f->e, 1, 60), 1);
-	assert_int_equal(vnet_virtq_net_rx_push(&f->q, &f->n, &f->e, 1, &h,
+	assert_int_equal(vnet_virtq_net_rx_pop(&f->v.q, &f->n, &f->v.e, 1, 60), 1);
+	assert_int_equal(vnet_virtq_net_rx_push(&f->v.q, &f->n, &f->v.e, 1, &h,
 						frame, 60), 0);
-	assert_int_equal(vnet_virtq_flush(&f->q), 1);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 1);
 	split_used_elem(&f->d, 0, &id, &len);
 	assert_int_equal(len, 70);
-	assert_memory_equal(gp(f->g, G_BUF_GPA + 10, 60), frame, 60);
+	assert_memory_equal(gp(f->v.g, G_BUF_GPA + 10, 60), frame, 60);
 }
 
 /* A mergeable frame placed over more buffers than it needs is refused. */
@@ -221,12 +203,12 @@ static void test_rx_push_too_many_buffers(void **state)
 	vnet_virtq_elem_init(&e[1], NULL, 0, io[1], 2);
 	split_add(&f->d, &b, 1);
 	split_add(&f->d, &b, 1);
-	assert_int_equal(vnet_virtq_pop_burst(&f->q, e, 2), 2);
-	assert_int_equal(vnet_virtq_net_rx_push(&f->q, &f->n, e, 2, &h, frame,
+	assert_int_equal(vnet_virtq_pop_burst(&f->v.q, e, 2), 2);
+	assert_int_equal(vnet_virtq_net_rx_push(&f->v.q, &f->n, e, 2, &h, frame,
 						10), -EINVAL);
-	assert_int_equal(vnet_virtq_net_rx_push(&f->q, &f->n, e, 1, &h, frame,
+	assert_int_equal(vnet_virtq_net_rx_push(&f->v.q, &f->n, e, 1, &h, frame,
 						200), -EMSGSIZE);
-	assert_int_equal(vnet_virtq_net_rx_pop(&f->q, &f->n, e, 0, 10),
+	assert_int_equal(vnet_virtq_net_rx_pop(&f->v.q, &f->n, e, 0, 10),
 			 -EINVAL);
 }
 
@@ -243,24 +225,24 @@ static void test_hostile_mergeable_buffer_below_header(void **state)
 
 	up(f, VNET_VIRTQ_DIR_IN, v1_mrg);
 	split_add(&f->d, &small, 1);
-	assert_int_equal(vnet_virtq_net_rx_pop(&f->q, &f->n, &f->e, 1, 60),
+	assert_int_equal(vnet_virtq_net_rx_pop(&f->v.q, &f->n, &f->v.e, 1, 60),
 			 -EIO);
-	assert_true(vnet_virtq_broken(&f->q));
-	assert_string_equal(vnet_virtq_err_name(vnet_virtq_error(&f->q)),
+	assert_true(vnet_virtq_broken(&f->v.q));
+	assert_string_equal(vnet_virtq_err_name(vnet_virtq_error(&f->v.q)),
 			    "net_hdr_buffer");
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), -EIO);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), -EIO);
 	/* the other queue on the same memory carries on */
 	split_config(&f->d2, &cfg, VNET_VIRTQ_DIR_OUT);
-	assert_int_equal(vnet_virtq_setup(&f->q2, &f->g->mem, &cfg), 0);
+	assert_int_equal(vnet_virtq_setup(&f->v.q2, &f->v.g->mem, &cfg), 0);
 	vnet_virtq_elem_init(&e, out, 2, NULL, 0);
 	split_add(&f->d2, &b, 1);
-	assert_int_equal(vnet_virtq_pop(&f->q2, &e), 1);
-	assert_int_equal(vnet_virtq_push(&f->q2, &e, 0), 0);
-	assert_int_equal(vnet_virtq_flush(&f->q2), 1);
+	assert_int_equal(vnet_virtq_pop(&f->v.q2, &e), 1);
+	assert_int_equal(vnet_virtq_push(&f->v.q2, &e, 0), 0);
+	assert_int_equal(vnet_virtq_flush(&f->v.q2), 1);
 	assert_int_equal(split_used_idx(&f->d2), 1);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, vq_fix_free)
 
 int main(void)
 {

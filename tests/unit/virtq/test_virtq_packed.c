@@ -20,11 +20,8 @@
 #define NIOV	16
 
 struct fix {
-	struct guest *g;
+	struct vq_dev v;	/* first: vq_fix_new(), vq_fix_free() */
 	struct packed_drv d, d2;
-	struct vnet_virtq q, q2;
-	struct iovec out[NIOV], in[NIOV];
-	struct vnet_virtq_elem e;
 	unsigned int broken_calls;
 };
 
@@ -40,27 +37,12 @@ static void on_broken(struct vnet_virtq *q, enum vnet_virtq_err err,
 
 static int setup(void **state)
 {
-	struct fix *f = calloc(1, sizeof(*f));
+	struct fix *f = vq_fix_new(sizeof(*f), NIOV);
 
 	assert_non_null(f);
-	f->g = guest_new();
-	packed_init(&f->d, f->g, QSIZE, G_RING_GPA);
-	packed_init(&f->d2, f->g, QSIZE, G_RING_GPA + 0x1000);
-	vnet_virtq_init(&f->q);
-	vnet_virtq_init(&f->q2);
-	vnet_virtq_elem_init(&f->e, f->out, NIOV, f->in, NIOV);
+	packed_init(&f->d, f->v.g, QSIZE, G_RING_GPA);
+	packed_init(&f->d2, f->v.g, QSIZE, G_RING_GPA + 0x1000);
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fix *f = *state;
-
-	vnet_virtq_reset(&f->q);
-	vnet_virtq_reset(&f->q2);
-	guest_free(f->g);
-	free(f);
 	return 0;
 }
 
@@ -70,13 +52,13 @@ static void up_size(struct fix *f, enum vnet_virtq_dir dir, unsigned int bit,
 	struct vnet_virtq_config cfg;
 
 	if (size != QSIZE)
-		packed_init(&f->d, f->g, size, G_RING_GPA);
+		packed_init(&f->d, f->v.g, size, G_RING_GPA);
 	packed_config(&f->d, &cfg, dir);
 	cfg.broken = on_broken;
 	cfg.opaque = f;
 	if (bit)
 		vnet_features_set(&cfg.features, bit);
-	assert_int_equal(vnet_virtq_setup(&f->q, &f->g->mem, &cfg), 0);
+	assert_int_equal(vnet_virtq_setup(&f->v.q, &f->v.g->mem, &cfg), 0);
 }
 
 static void up(struct fix *f, enum vnet_virtq_dir dir, unsigned int bit)
@@ -95,33 +77,33 @@ static void second_queue_works(struct fix *f)
 	uint16_t id;
 
 	packed_config(&f->d2, &cfg, VNET_VIRTQ_DIR_OUT);
-	assert_int_equal(vnet_virtq_setup(&f->q2, &f->g->mem, &cfg), 0);
+	assert_int_equal(vnet_virtq_setup(&f->v.q2, &f->v.g->mem, &cfg), 0);
 	vnet_virtq_elem_init(&e, out, 2, NULL, 0);
 	packed_add(&f->d2, &b, 1, 7);
-	assert_int_equal(vnet_virtq_pop(&f->q2, &e), 1);
+	assert_int_equal(vnet_virtq_pop(&f->v.q2, &e), 1);
 	assert_int_equal(e.id, 7);
-	assert_int_equal(vnet_virtq_push(&f->q2, &e, 0), 0);
-	assert_int_equal(vnet_virtq_flush(&f->q2), 1);
+	assert_int_equal(vnet_virtq_push(&f->v.q2, &e, 0), 0);
+	assert_int_equal(vnet_virtq_flush(&f->v.q2), 1);
 	assert_true(packed_get_used(&f->d2, &id, &len, NULL));
 	assert_int_equal(id, 7);
-	assert_false(vnet_virtq_broken(&f->q2));
+	assert_false(vnet_virtq_broken(&f->v.q2));
 }
 
 static void pop_breaks(struct fix *f, const char *name)
 {
 	enum vnet_virtq_err err;
 
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), -EIO);
-	err = vnet_virtq_error(&f->q);
-	assert_true(vnet_virtq_broken(&f->q));
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), -EIO);
+	err = vnet_virtq_error(&f->v.q);
+	assert_true(vnet_virtq_broken(&f->v.q));
 	assert_string_equal(vnet_virtq_err_name(err), name);
 	assert_int_equal(f->broken_calls, 1);
-	assert_int_equal(vnet_virtq_get_stats(&f->q)->errors[err], 1);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), -EIO);
-	assert_int_equal(vnet_virtq_flush(&f->q), -EIO);
+	assert_int_equal(vnet_virtq_get_stats(&f->v.q)->errors[err], 1);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), -EIO);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), -EIO);
 	second_queue_works(f);
-	vnet_virtq_reset(&f->q);
-	assert_false(vnet_virtq_broken(&f->q));
+	vnet_virtq_reset(&f->v.q);
+	assert_false(vnet_virtq_broken(&f->v.q));
 }
 
 /* ---- normal operation ---- */
@@ -138,17 +120,17 @@ static void test_single_desc(void **state)
 	uint32_t len;
 
 	up(f, VNET_VIRTQ_DIR_OUT, 0);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 0);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 0);
 	packed_add(&f->d, &b, 1, 5);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(f->e.id, 5);
-	assert_int_equal(f->e.ndescs, 1);
-	assert_int_equal(f->e.out_len, 100);
-	assert_ptr_equal(f->e.out[0].iov_base, gp(f->g, G_BUF_GPA, 100));
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 0);
-	assert_int_equal(vnet_virtq_push(&f->q, &f->e, 0), 0);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(f->v.e.id, 5);
+	assert_int_equal(f->v.e.ndescs, 1);
+	assert_int_equal(f->v.e.out_len, 100);
+	assert_ptr_equal(f->v.e.out[0].iov_base, gp(f->v.g, G_BUF_GPA, 100));
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 0);
+	assert_int_equal(vnet_virtq_push(&f->v.q, &f->v.e, 0), 0);
 	assert_false(packed_get_used(&f->d, &id, &len, &fl));
-	assert_int_equal(vnet_virtq_flush(&f->q), 1);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 1);
 	assert_true(packed_get_used(&f->d, &id, &len, &fl));
 	assert_int_equal(id, 5);
 	assert_int_equal(fl & (G_DESC_F_AVAIL | G_DESC_F_USED | G_DESC_F_WRITE),
@@ -167,16 +149,16 @@ static void test_avail_count(void **state)
 	};
 
 	up(f, VNET_VIRTQ_DIR_OUT, 0);
-	assert_int_equal(vnet_virtq_avail(&f->q, 16), 0);
+	assert_int_equal(vnet_virtq_avail(&f->v.q, 16), 0);
 	packed_add(&f->d, &one, 1, 1);
 	packed_add(&f->d, two, 2, 2);
-	assert_int_equal(vnet_virtq_avail(&f->q, 16), 3);
-	assert_int_equal(vnet_virtq_avail(&f->q, 2), 2);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(vnet_virtq_avail(&f->q, 16), 2);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(vnet_virtq_avail(&f->q, 16), 0);
-	assert_false(vnet_virtq_broken(&f->q));
+	assert_int_equal(vnet_virtq_avail(&f->v.q, 16), 3);
+	assert_int_equal(vnet_virtq_avail(&f->v.q, 2), 2);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(vnet_virtq_avail(&f->v.q, 16), 2);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(vnet_virtq_avail(&f->v.q, 16), 0);
+	assert_false(vnet_virtq_broken(&f->v.q));
 }
 
 /* Next Flag: "Buffer ID is included in the last descriptor in the list";
@@ -194,20 +176,20 @@ static void test_list_id_in_last(void **state)
 	uint32_t len;
 
 	up(f, VNET_VIRTQ_DIR_ANY, 0);
-	guest_pattern(f->g, G_BUF_GPA, 1024);
-	memcpy(want, gp(f->g, G_BUF_GPA, 5), 5);
-	memcpy(want + 5, gp(f->g, G_BUF_GPA + 64, 7), 7);
-	memcpy(want + 12, gp(f->g, G_BUF_GPA + 128, 300), 300);
+	guest_pattern(f->v.g, G_BUF_GPA, 1024);
+	memcpy(want, gp(f->v.g, G_BUF_GPA, 5), 5);
+	memcpy(want + 5, gp(f->v.g, G_BUF_GPA + 64, 7), 7);
+	memcpy(want + 12, gp(f->v.g, G_BUF_GPA + 128, 300), 300);
 	packed_add(&f->d, b, 4, 3);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(f->e.id, 3);
-	assert_int_equal(f->e.ndescs, 4);
-	assert_int_equal(f->e.out_num, 3);
-	assert_int_equal(f->e.in_len, 40);
-	assert_int_equal(iov_gather(f->e.out, 3, got, sizeof(got)), 312);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(f->v.e.id, 3);
+	assert_int_equal(f->v.e.ndescs, 4);
+	assert_int_equal(f->v.e.out_num, 3);
+	assert_int_equal(f->v.e.in_len, 40);
+	assert_int_equal(iov_gather(f->v.e.out, 3, got, sizeof(got)), 312);
 	assert_memory_equal(got, want, 312);
-	assert_int_equal(vnet_virtq_push(&f->q, &f->e, 40), 0);
-	assert_int_equal(vnet_virtq_flush(&f->q), 1);
+	assert_int_equal(vnet_virtq_push(&f->v.q, &f->v.e, 40), 0);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 1);
 	assert_true(packed_get_used(&f->d, &id, &len, NULL));
 	assert_int_equal(id, 3);
 	assert_int_equal(len, 40);
@@ -226,9 +208,9 @@ static void test_used_write_flag(void **state)
 
 	up(f, VNET_VIRTQ_DIR_IN, 0);
 	packed_add(&f->d, &b, 1, 1);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(vnet_virtq_push(&f->q, &f->e, 50), 0);
-	assert_int_equal(vnet_virtq_flush(&f->q), 1);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(vnet_virtq_push(&f->v.q, &f->v.e, 50), 0);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 1);
 	assert_true(packed_get_used(&f->d, &id, &len, &fl));
 	assert_int_equal(len, 50);
 	assert_true(fl & G_DESC_F_WRITE);
@@ -246,20 +228,20 @@ static void test_indirect(void **state)
 	uint32_t len;
 
 	up(f, VNET_VIRTQ_DIR_ANY, VNET_F_INDIRECT_DESC);
-	packed_table_desc(f->g, t, 0, G_BUF_GPA, 12, G_DESC_F_NEXT);
-	packed_table_desc(f->g, t, 1, G_BUF_GPA + 100, 50, G_DESC_F_INDIRECT);
-	packed_table_desc(f->g, t, 2, G_BUF_GPA + 200, 80, G_DESC_F_WRITE);
+	packed_table_desc(f->v.g, t, 0, G_BUF_GPA, 12, G_DESC_F_NEXT);
+	packed_table_desc(f->v.g, t, 1, G_BUF_GPA + 100, 50, G_DESC_F_INDIRECT);
+	packed_table_desc(f->v.g, t, 2, G_BUF_GPA + 200, 80, G_DESC_F_WRITE);
 	packed_raw(&f->d, 0, t, 48, 2, (uint16_t)(G_DESC_F_INDIRECT |
 		   G_DESC_F_WRITE | packed_avail_bits(&f->d)));
 	f->d.sgs[2] = 1;
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(f->e.id, 2);
-	assert_int_equal(f->e.ndescs, 1);
-	assert_int_equal(f->e.out_num, 2);
-	assert_int_equal(f->e.out_len, 62);
-	assert_int_equal(f->e.in_len, 80);
-	assert_int_equal(vnet_virtq_push(&f->q, &f->e, 80), 0);
-	assert_int_equal(vnet_virtq_flush(&f->q), 1);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(f->v.e.id, 2);
+	assert_int_equal(f->v.e.ndescs, 1);
+	assert_int_equal(f->v.e.out_num, 2);
+	assert_int_equal(f->v.e.out_len, 62);
+	assert_int_equal(f->v.e.in_len, 80);
+	assert_int_equal(vnet_virtq_push(&f->v.q, &f->v.e, 80), 0);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 1);
 	assert_true(packed_get_used(&f->d, &id, &len, NULL));
 	assert_int_equal(id, 2);
 	assert_int_equal(len, 80);
@@ -287,11 +269,11 @@ static void test_wrap_counter_laps(void **state)
 
 		packed_add(&f->d, b, n0, (uint16_t)(round % 5));
 		packed_add(&f->d, b, 1, (uint16_t)((round + 1) % 5));
-		assert_int_equal(vnet_virtq_pop_burst(&f->q, e, 2), 2);
+		assert_int_equal(vnet_virtq_pop_burst(&f->v.q, e, 2), 2);
 		assert_int_equal(e[0].ndescs, n0);
-		assert_int_equal(vnet_virtq_push(&f->q, &e[1], 0), 0);
-		assert_int_equal(vnet_virtq_push(&f->q, &e[0], 0), 0);
-		assert_int_equal(vnet_virtq_flush(&f->q), 2);
+		assert_int_equal(vnet_virtq_push(&f->v.q, &e[1], 0), 0);
+		assert_int_equal(vnet_virtq_push(&f->v.q, &e[0], 0), 0);
+		assert_int_equal(vnet_virtq_flush(&f->v.q), 2);
 		for (i = 0; i < 2; i++) {
 			uint16_t id;
 			uint32_t len;
@@ -300,7 +282,7 @@ static void test_wrap_counter_laps(void **state)
 			assert_int_equal(id, (round + 1 - i) % 5);
 		}
 		assert_int_equal(f->d.next_used, f->d.next_avail);
-		assert_int_equal(vnet_virtq_get_base(&f->q),
+		assert_int_equal(vnet_virtq_get_base(&f->v.q),
 				 f->d.next_avail | f->d.avail_wrap << 15);
 		if (f->d.avail_wrap != wrap) {
 			wrap = f->d.avail_wrap;
@@ -329,13 +311,13 @@ static void test_batch_out_of_order(void **state)
 	packed_add(&f->d, b, 2, 2);
 	for (i = 0; i < 3; i++)
 		vnet_virtq_elem_init(&e[i], NULL, 0, io[i], 4);
-	assert_int_equal(vnet_virtq_pop_burst(&f->q, e, 3), 3);
+	assert_int_equal(vnet_virtq_pop_burst(&f->v.q, e, 3), 3);
 	for (i = 0; i < 3; i++)
-		assert_int_equal(vnet_virtq_push(&f->q, &e[order[i]],
+		assert_int_equal(vnet_virtq_push(&f->v.q, &e[order[i]],
 						 (uint32_t)(order[i] + 1)), 0);
 	assert_false(packed_get_used(&f->d, &(uint16_t){ 0 },
 				     &(uint32_t){ 0 }, NULL));
-	assert_int_equal(vnet_virtq_flush(&f->q), 3);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 3);
 	for (i = 0; i < 3; i++) {
 		uint16_t id;
 		uint32_t len;
@@ -353,10 +335,10 @@ static bool one_round(struct fix *f, uint16_t id)
 	struct buf b = { G_BUF_GPA, 16, false };
 
 	packed_add(&f->d, &b, 1, id);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(vnet_virtq_push(&f->q, &f->e, 0), 0);
-	assert_int_equal(vnet_virtq_flush(&f->q), 1);
-	return vnet_virtq_should_notify(&f->q);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(vnet_virtq_push(&f->v.q, &f->v.e, 0), 0);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 1);
+	return vnet_virtq_should_notify(&f->v.q);
 }
 
 /* Driver and Device Event Suppression: DISABLE, ENABLE; DESC "Only valid
@@ -372,7 +354,7 @@ static void test_driver_event_flags(void **state)
 	assert_true(one_round(f, 0));
 	packed_set_driver_event(&f->d, G_EVENT_DESC, 0x8005);
 	assert_true(one_round(f, 0));
-	assert_false(vnet_virtq_should_notify(&f->q));	/* nothing new */
+	assert_false(vnet_virtq_should_notify(&f->v.q));	/* nothing new */
 }
 
 /* "Event will only trigger when this descriptor is made ... used" and the
@@ -403,12 +385,12 @@ static void test_driver_event_off_wrap(void **state)
 		vnet_virtq_elem_init(&e2, o2, 1, NULL, 0);
 		packed_add(&f->d, &b, 1, 1);
 		packed_add(&f->d, &b, 1, 2);
-		assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-		assert_int_equal(vnet_virtq_pop(&f->q, &e2), 1);
-		assert_int_equal(vnet_virtq_push(&f->q, &f->e, 0), 0);
-		assert_int_equal(vnet_virtq_push(&f->q, &e2, 0), 0);
-		assert_int_equal(vnet_virtq_flush(&f->q), 2);
-		assert_true(vnet_virtq_should_notify(&f->q));
+		assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+		assert_int_equal(vnet_virtq_pop(&f->v.q, &e2), 1);
+		assert_int_equal(vnet_virtq_push(&f->v.q, &f->v.e, 0), 0);
+		assert_int_equal(vnet_virtq_push(&f->v.q, &e2, 0), 0);
+		assert_int_equal(vnet_virtq_flush(&f->v.q), 2);
+		assert_true(vnet_virtq_should_notify(&f->v.q));
 	}
 }
 
@@ -421,14 +403,14 @@ static void test_device_event_suppression(void **state)
 
 	up(f, VNET_VIRTQ_DIR_OUT, 0);
 	assert_int_equal(packed_device_event_flags(&f->d), G_EVENT_ENABLE);
-	vnet_virtq_disable_notify(&f->q);
+	vnet_virtq_disable_notify(&f->v.q);
 	assert_int_equal(packed_device_event_flags(&f->d), G_EVENT_DISABLE);
-	assert_int_equal(vnet_virtq_enable_notify(&f->q), 0);
+	assert_int_equal(vnet_virtq_enable_notify(&f->v.q), 0);
 	assert_int_equal(packed_device_event_flags(&f->d), G_EVENT_ENABLE);
 	packed_add(&f->d, &b, 1, 0);
-	assert_int_equal(vnet_virtq_enable_notify(&f->q), 1);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(vnet_virtq_enable_notify(&f->q), 0);
+	assert_int_equal(vnet_virtq_enable_notify(&f->v.q), 1);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(vnet_virtq_enable_notify(&f->v.q), 0);
 }
 
 /* packed-ring.tex, In-order use of descriptors: "a single used descriptor
@@ -450,12 +432,12 @@ static void test_in_order(void **state)
 	packed_add(&f->d, b, 1, 2);
 	for (i = 0; i < 3; i++)
 		vnet_virtq_elem_init(&e[i], io[i], 4, NULL, 0);
-	assert_int_equal(vnet_virtq_pop_burst(&f->q, e, 3), 3);
-	assert_int_equal(vnet_virtq_push(&f->q, &e[2], 0), -EINVAL);
+	assert_int_equal(vnet_virtq_pop_burst(&f->v.q, e, 3), 3);
+	assert_int_equal(vnet_virtq_push(&f->v.q, &e[2], 0), -EINVAL);
 	for (i = 0; i < 3; i++)
-		assert_int_equal(vnet_virtq_push(&f->q, &e[i], 0), 0);
-	assert_int_equal(vnet_virtq_flush(&f->q), 3);
-	assert_int_equal(vnet_virtq_get_stats(&f->q)->used_written, 1);
+		assert_int_equal(vnet_virtq_push(&f->v.q, &e[i], 0), 0);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 3);
+	assert_int_equal(vnet_virtq_get_stats(&f->v.q)->used_written, 1);
 	f->d.sgs[2] = 4;	/* the driver computes the batch size */
 	assert_true(packed_get_used(&f->d, &id, &len, NULL));
 	assert_int_equal(id, 2);
@@ -504,14 +486,14 @@ static void test_mergeable_rx(void **state)
 	}
 	for (i = 0; i < sizeof(frame); i++)
 		frame[i] = (uint8_t)(i * 29);
-	assert_int_equal(vnet_virtq_net_rx_pop(&f->q, &n, e, 4, 250), 3);
-	assert_int_equal(vnet_virtq_net_rx_push(&f->q, &n, e, 3, &h, frame,
+	assert_int_equal(vnet_virtq_net_rx_pop(&f->v.q, &n, e, 4, 250), 3);
+	assert_int_equal(vnet_virtq_net_rx_push(&f->v.q, &n, e, 3, &h, frame,
 						250), 0);
-	assert_int_equal(vnet_virtq_flush(&f->q), 3);
-	assert_int_equal(ld16(gp(f->g, G_BUF_GPA + 10, 2)), 3);
-	assert_memory_equal(gp(f->g, G_BUF_GPA + 12, 88), frame, 88);
-	assert_memory_equal(gp(f->g, G_BUF_GPA + 0x100, 100), frame + 88, 100);
-	assert_memory_equal(gp(f->g, G_BUF_GPA + 0x200, 62), frame + 188, 62);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 3);
+	assert_int_equal(ld16(gp(f->v.g, G_BUF_GPA + 10, 2)), 3);
+	assert_memory_equal(gp(f->v.g, G_BUF_GPA + 12, 88), frame, 88);
+	assert_memory_equal(gp(f->v.g, G_BUF_GPA + 0x100, 100), frame + 88, 100);
+	assert_memory_equal(gp(f->v.g, G_BUF_GPA + 0x200, 62), frame + 188, 62);
 	for (i = 0; i < 3; i++) {
 		uint16_t id;
 		uint32_t len;
@@ -539,14 +521,14 @@ static void test_mergeable_rx_rollback(void **state)
 		vnet_virtq_elem_init(&e[i], NULL, 0, io[i], 2);
 	for (i = 0; i < 3; i++)
 		packed_add(&f->d, &b, 1, (uint16_t)i);
-	assert_int_equal(vnet_virtq_net_rx_pop(&f->q, &n, e, 6, 400),
+	assert_int_equal(vnet_virtq_net_rx_pop(&f->v.q, &n, e, 6, 400),
 			 -EAGAIN);
-	assert_int_equal(vnet_virtq_get_base(&f->q), 1u << 15);
-	assert_int_equal(vnet_virtq_enable_notify(&f->q), 0);
+	assert_int_equal(vnet_virtq_get_base(&f->v.q), 1u << 15);
+	assert_int_equal(vnet_virtq_enable_notify(&f->v.q), 0);
 	packed_add(&f->d, &b, 1, 3);
 	packed_add(&f->d, &b, 1, 4);
-	assert_int_equal(vnet_virtq_enable_notify(&f->q), 1);
-	assert_int_equal(vnet_virtq_net_rx_pop(&f->q, &n, e, 6, 400), 5);
+	assert_int_equal(vnet_virtq_enable_notify(&f->v.q), 1);
+	assert_int_equal(vnet_virtq_net_rx_pop(&f->v.q, &n, e, 6, 400), 5);
 	assert_int_equal(e[0].id, 0);
 	assert_int_equal(e[4].id, 4);
 }
@@ -560,18 +542,18 @@ static void test_base_wrap_bit(void **state)
 	uint32_t len;
 
 	up(f, VNET_VIRTQ_DIR_OUT, 0);
-	assert_int_equal(vnet_virtq_set_base(&f->q, 3), 0);
-	assert_int_equal(vnet_virtq_get_base(&f->q), 3);
-	assert_int_equal(vnet_virtq_set_base(&f->q, QSIZE), -EINVAL);
-	assert_int_equal(vnet_virtq_set_base(&f->q, 1u << 16), -EINVAL);
+	assert_int_equal(vnet_virtq_set_base(&f->v.q, 3), 0);
+	assert_int_equal(vnet_virtq_get_base(&f->v.q), 3);
+	assert_int_equal(vnet_virtq_set_base(&f->v.q, QSIZE), -EINVAL);
+	assert_int_equal(vnet_virtq_set_base(&f->v.q, 1u << 16), -EINVAL);
 	/* The driver at offset 3 in lap 0 (wrap 0). */
 	f->d.next_avail = f->d.next_used = 3;
 	f->d.avail_wrap = f->d.used_wrap = false;
 	packed_add(&f->d, &b, 1, 6);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(vnet_virtq_get_base(&f->q), 4);
-	assert_int_equal(vnet_virtq_push(&f->q, &f->e, 0), 0);
-	assert_int_equal(vnet_virtq_flush(&f->q), 1);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(vnet_virtq_get_base(&f->v.q), 4);
+	assert_int_equal(vnet_virtq_push(&f->v.q, &f->v.e, 0), 0);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 1);
 	assert_true(packed_get_used(&f->d, &id, &len, NULL));
 	assert_int_equal(id, 6);
 }
@@ -584,12 +566,12 @@ static void test_notification_data(void **state)
 	struct buf b = { G_BUF_GPA, 8, false };
 
 	up(f, VNET_VIRTQ_DIR_OUT, VNET_F_NOTIFICATION_DATA);
-	assert_int_equal(vnet_virtq_notification_data(&f->q, 0x80000001), 0);
+	assert_int_equal(vnet_virtq_notification_data(&f->v.q, 0x80000001), 0);
 	packed_add(&f->d, &b, 1, 0);
-	assert_int_equal(vnet_virtq_notification_data(&f->q, 0x80010001), 1);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(vnet_virtq_notification_data(&f->q, 0x80010001), 0);
-	assert_int_equal(vnet_virtq_notification_data(&f->q, 0x00010001), 1);
+	assert_int_equal(vnet_virtq_notification_data(&f->v.q, 0x80010001), 1);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(vnet_virtq_notification_data(&f->v.q, 0x80010001), 0);
+	assert_int_equal(vnet_virtq_notification_data(&f->v.q, 0x00010001), 1);
 }
 
 /* ---- hostile guests ---- */
@@ -663,15 +645,15 @@ static void test_indirect_write_ignored_on_tx(void **state)
 	uint64_t t = G_RING_GPA + 0x8000;
 
 	up(f, VNET_VIRTQ_DIR_OUT, VNET_F_INDIRECT_DESC);
-	packed_table_desc(f->g, t, 0, G_BUF_GPA, 12, G_DESC_F_WRITE);
-	packed_table_desc(f->g, t, 1, G_BUF_GPA + 100, 50, G_DESC_F_NEXT);
-	packed_table_desc(f->g, t, 2, G_BUF_GPA + 200, 80, G_DESC_F_WRITE);
+	packed_table_desc(f->v.g, t, 0, G_BUF_GPA, 12, G_DESC_F_WRITE);
+	packed_table_desc(f->v.g, t, 1, G_BUF_GPA + 100, 50, G_DESC_F_NEXT);
+	packed_table_desc(f->v.g, t, 2, G_BUF_GPA + 200, 80, G_DESC_F_WRITE);
 	add_indirect(f, t, 48, 0);
 	f->d.sgs[0] = 1;
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(f->e.out_num, 3);
-	assert_int_equal(f->e.out_len, 142);
-	assert_int_equal(f->e.in_len, 0);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(f->v.e.out_num, 3);
+	assert_int_equal(f->v.e.out_len, 142);
+	assert_int_equal(f->v.e.in_len, 0);
 }
 
 /*
@@ -716,11 +698,11 @@ static void test_indirect_id_from_ring_not_table(void **state)
 	/* buffer 1: header and two mbufs, indirect at 3; the header entry
 	 * keeps its preset WRITE, the others carry NEXT and the ring's AVAIL
 	 * bit, and the last one buffer ID 1 */
-	packed_table_desc(f->g, t, 0, G_BUF_GPA, 12, G_DESC_F_WRITE);
-	packed_table_desc(f->g, t, 1, G_BUF_GPA + 0x1000, 2048,
+	packed_table_desc(f->v.g, t, 0, G_BUF_GPA, 12, G_DESC_F_WRITE);
+	packed_table_desc(f->v.g, t, 1, G_BUF_GPA + 0x1000, 2048,
 			  G_DESC_F_NEXT | G_DESC_F_AVAIL);
-	packed_table_desc(f->g, t, 2, G_BUF_GPA + 0x2000, 1000, G_DESC_F_AVAIL);
-	st16(gp(f->g, t + 2 * 16 + 12, 2), 1);
+	packed_table_desc(f->v.g, t, 2, G_BUF_GPA + 0x2000, 1000, G_DESC_F_AVAIL);
+	st16(gp(f->v.g, t + 2 * 16 + 12, 2), 1);
 	packed_raw(&f->d, 3, t, 48, 3, (uint16_t)(G_DESC_F_INDIRECT |
 		   packed_avail_bits(&f->d)));
 	f->d.next_avail = 4;
@@ -728,16 +710,16 @@ static void test_indirect_id_from_ring_not_table(void **state)
 
 	for (i = 0; i < 2; i++)
 		vnet_virtq_elem_init(&e[i], io[i], 8, NULL, 0);
-	assert_int_equal(vnet_virtq_pop_burst(&f->q, e, 2), 2);
+	assert_int_equal(vnet_virtq_pop_burst(&f->v.q, e, 2), 2);
 	assert_int_equal(e[0].id, 0);
 	assert_int_equal(e[0].ndescs, 3);
 	assert_int_equal(e[1].id, 3);		/* the ring descriptor's */
 	assert_int_equal(e[1].ndescs, 1);
 	assert_int_equal(e[1].out_len, 12 + 2048 + 1000);
 	for (i = 0; i < 2; i++)
-		assert_int_equal(vnet_virtq_push(&f->q, &e[i], 0), 0);
-	assert_int_equal(vnet_virtq_flush(&f->q), 2);
-	assert_int_equal(vnet_virtq_get_base(&f->q), 4 | 1u << 15);
+		assert_int_equal(vnet_virtq_push(&f->v.q, &e[i], 0), 0);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 2);
+	assert_int_equal(vnet_virtq_get_base(&f->v.q), 4 | 1u << 15);
 
 	/* one used descriptor per list, at the list's first slot */
 	assert_true(packed_get_used(&f->d, &id, &len, &fl));
@@ -755,20 +737,20 @@ static void test_indirect_id_from_ring_not_table(void **state)
 	 * the device uses it and wraps to where the driver goes next, and
 	 * slot 3 still holds the used descriptor the driver waits past */
 	packed_add(&f->d, chain, 4, 2);
-	assert_int_equal(vnet_virtq_pop(&f->q, &e[0]), 1);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &e[0]), 1);
 	assert_int_equal(e[0].id, 2);
 	assert_int_equal(e[0].ndescs, 4);
-	assert_int_equal(vnet_virtq_push(&f->q, &e[0], 0), 0);
-	assert_int_equal(vnet_virtq_flush(&f->q), 1);
+	assert_int_equal(vnet_virtq_push(&f->v.q, &e[0], 0), 0);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 1);
 	assert_int_equal(f->d.next_avail, 0);
 	assert_false(f->d.avail_wrap);
-	assert_int_equal(vnet_virtq_get_base(&f->q), 0);
-	assert_int_equal(vnet_virtq_pop(&f->q, &e[0]), 0);
+	assert_int_equal(vnet_virtq_get_base(&f->v.q), 0);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &e[0]), 0);
 	assert_int_equal(ld16(packed_desc(&f->d, 3) + 12), 3);
 	assert_int_equal(ld16(packed_desc(&f->d, 4) + 12), 2);
 	assert_int_equal(ld16(packed_desc(&f->d, 4) + 14),
 			 G_DESC_F_AVAIL | G_DESC_F_USED);
-	assert_false(vnet_virtq_broken(&f->q));
+	assert_false(vnet_virtq_broken(&f->v.q));
 }
 
 /* struct pvirtq_indirect_descriptor_table: "desc[len / sizeof(struct
@@ -810,7 +792,7 @@ static void test_hostile_indirect_in_list(void **state)
 	uint64_t t = G_RING_GPA + 0x8000;
 
 	up(f, VNET_VIRTQ_DIR_OUT, VNET_F_INDIRECT_DESC);
-	packed_table_desc(f->g, t, 0, G_BUF_GPA, 8, 0);
+	packed_table_desc(f->v.g, t, 0, G_BUF_GPA, 8, 0);
 	packed_raw(&f->d, 1, t, 16, 0,
 		   (uint16_t)(G_DESC_F_INDIRECT | packed_avail_bits(&f->d)));
 	packed_raw(&f->d, 0, G_BUF_GPA, 8, 0,
@@ -825,7 +807,7 @@ static void test_hostile_indirect_not_negotiated(void **state)
 	struct fix *f = *state;
 
 	up(f, VNET_VIRTQ_DIR_OUT, 0);
-	packed_table_desc(f->g, G_RING_GPA + 0x8000, 0, G_BUF_GPA, 8, 0);
+	packed_table_desc(f->v.g, G_RING_GPA + 0x8000, 0, G_BUF_GPA, 8, 0);
 	add_indirect(f, G_RING_GPA + 0x8000, 16, 0);
 	pop_breaks(f, "indirect_not_negotiated");
 }
@@ -842,7 +824,7 @@ static void test_hostile_reuse_before_used(void **state)
 	up_size(f, VNET_VIRTQ_DIR_OUT, 0, 4);
 	for (i = 0; i < 4; i++) {
 		packed_add(&f->d, &b, 1, (uint16_t)i);
-		assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
+		assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
 	}
 	packed_add(&f->d, &b, 1, 0);	/* slot 0 again, lap 0 */
 	pop_breaks(f, "too_many_in_flight");
@@ -878,13 +860,13 @@ static void test_hostile_ring_misaligned(void **state)
 
 	packed_config(&f->d, &cfg, VNET_VIRTQ_DIR_OUT);
 	cfg.driver_addr += 2;
-	assert_int_equal(vnet_virtq_setup(&f->q, &f->g->mem, &cfg), -EFAULT);
-	assert_string_equal(vnet_virtq_err_name(vnet_virtq_error(&f->q)),
+	assert_int_equal(vnet_virtq_setup(&f->v.q, &f->v.g->mem, &cfg), -EFAULT);
+	assert_string_equal(vnet_virtq_err_name(vnet_virtq_error(&f->v.q)),
 			    "ring_addr");
 	second_queue_works(f);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, vq_fix_free)
 
 int main(void)
 {

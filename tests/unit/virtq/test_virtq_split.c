@@ -20,11 +20,8 @@
 #define NIOV	16
 
 struct fix {
-	struct guest *g;
+	struct vq_dev v;	/* first: vq_fix_new(), vq_fix_free() */
 	struct split_drv d, d2;
-	struct vnet_virtq q, q2;
-	struct iovec out[NIOV], in[NIOV];
-	struct vnet_virtq_elem e;
 	unsigned int broken_calls;
 	enum vnet_virtq_err broken_err;
 };
@@ -41,27 +38,12 @@ static void on_broken(struct vnet_virtq *q, enum vnet_virtq_err err,
 
 static int setup(void **state)
 {
-	struct fix *f = calloc(1, sizeof(*f));
+	struct fix *f = vq_fix_new(sizeof(*f), NIOV);
 
 	assert_non_null(f);
-	f->g = guest_new();
-	split_init(&f->d, f->g, QSIZE, G_RING_GPA);
-	split_init(&f->d2, f->g, QSIZE, G_RING_GPA + 0x1000);
-	vnet_virtq_init(&f->q);
-	vnet_virtq_init(&f->q2);
-	vnet_virtq_elem_init(&f->e, f->out, NIOV, f->in, NIOV);
+	split_init(&f->d, f->v.g, QSIZE, G_RING_GPA);
+	split_init(&f->d2, f->v.g, QSIZE, G_RING_GPA + 0x1000);
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fix *f = *state;
-
-	vnet_virtq_reset(&f->q);
-	vnet_virtq_reset(&f->q2);
-	guest_free(f->g);
-	free(f);
 	return 0;
 }
 
@@ -77,7 +59,7 @@ static struct vnet_virtq_config cfg_of(struct fix *f, enum vnet_virtq_dir dir)
 
 static void up(struct fix *f, struct vnet_virtq_config *cfg)
 {
-	assert_int_equal(vnet_virtq_setup(&f->q, &f->g->mem, cfg), 0);
+	assert_int_equal(vnet_virtq_setup(&f->v.q, &f->v.g->mem, cfg), 0);
 }
 
 static void up_dir(struct fix *f, enum vnet_virtq_dir dir, unsigned int bit)
@@ -100,44 +82,44 @@ static void second_queue_works(struct fix *f)
 	uint16_t head;
 
 	split_config(&f->d2, &cfg, VNET_VIRTQ_DIR_OUT);
-	assert_int_equal(vnet_virtq_setup(&f->q2, &f->g->mem, &cfg), 0);
+	assert_int_equal(vnet_virtq_setup(&f->v.q2, &f->v.g->mem, &cfg), 0);
 	vnet_virtq_elem_init(&e, out, 2, NULL, 0);
 	head = split_add(&f->d2, &b, 1);
-	assert_int_equal(vnet_virtq_pop(&f->q2, &e), 1);
+	assert_int_equal(vnet_virtq_pop(&f->v.q2, &e), 1);
 	assert_int_equal(e.id, head);
 	assert_int_equal(e.out_len, 64);
-	assert_int_equal(vnet_virtq_push(&f->q2, &e, 0), 0);
-	assert_int_equal(vnet_virtq_flush(&f->q2), 1);
+	assert_int_equal(vnet_virtq_push(&f->v.q2, &e, 0), 0);
+	assert_int_equal(vnet_virtq_flush(&f->v.q2), 1);
 	assert_int_equal(split_used_idx(&f->d2), 1);
 	split_used_elem(&f->d2, 0, &id, &len);
 	assert_int_equal(id, head);
-	assert_false(vnet_virtq_broken(&f->q2));
+	assert_false(vnet_virtq_broken(&f->v.q2));
 }
 
 /* Broken with @name: reported once, counted, every call refused, the
  * other queue unaffected, and a reset brings the queue back. */
 static void assert_broken(struct fix *f, const char *name)
 {
-	enum vnet_virtq_err err = vnet_virtq_error(&f->q);
+	enum vnet_virtq_err err = vnet_virtq_error(&f->v.q);
 
-	assert_true(vnet_virtq_broken(&f->q));
+	assert_true(vnet_virtq_broken(&f->v.q));
 	assert_string_equal(vnet_virtq_err_name(err), name);
 	assert_int_equal(f->broken_calls, 1);
 	assert_int_equal(f->broken_err, err);
-	assert_int_equal(vnet_virtq_get_stats(&f->q)->errors[err], 1);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), -EIO);
-	assert_int_equal(vnet_virtq_flush(&f->q), -EIO);
-	assert_int_equal(vnet_virtq_enable_notify(&f->q), -EIO);
+	assert_int_equal(vnet_virtq_get_stats(&f->v.q)->errors[err], 1);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), -EIO);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), -EIO);
+	assert_int_equal(vnet_virtq_enable_notify(&f->v.q), -EIO);
 	second_queue_works(f);
-	vnet_virtq_reset(&f->q);
-	assert_false(vnet_virtq_broken(&f->q));
-	assert_int_equal(vnet_virtq_get_stats(&f->q)->errors[err], 1);
+	vnet_virtq_reset(&f->v.q);
+	assert_false(vnet_virtq_broken(&f->v.q));
+	assert_int_equal(vnet_virtq_get_stats(&f->v.q)->errors[err], 1);
 }
 
 /* Pop must fail with -EIO and break the queue with @name. */
 static void pop_breaks(struct fix *f, const char *name)
 {
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), -EIO);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), -EIO);
 	assert_broken(f, name);
 }
 
@@ -154,20 +136,20 @@ static void test_single_desc(void **state)
 	uint16_t head;
 
 	up_dir(f, VNET_VIRTQ_DIR_OUT, 0);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 0);
-	guest_pattern(f->g, G_BUF_GPA, 100);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 0);
+	guest_pattern(f->v.g, G_BUF_GPA, 100);
 	head = split_add(&f->d, &b, 1);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(f->e.id, head);
-	assert_int_equal(f->e.out_num, 1);
-	assert_int_equal(f->e.in_num, 0);
-	assert_int_equal(f->e.out_len, 100);
-	assert_int_equal(iov_gather(f->e.out, f->e.out_num, got, 100), 100);
-	assert_memory_equal(got, gp(f->g, G_BUF_GPA, 100), 100);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 0);
-	assert_int_equal(vnet_virtq_push(&f->q, &f->e, 0), 0);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(f->v.e.id, head);
+	assert_int_equal(f->v.e.out_num, 1);
+	assert_int_equal(f->v.e.in_num, 0);
+	assert_int_equal(f->v.e.out_len, 100);
+	assert_int_equal(iov_gather(f->v.e.out, f->v.e.out_num, got, 100), 100);
+	assert_memory_equal(got, gp(f->v.g, G_BUF_GPA, 100), 100);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 0);
+	assert_int_equal(vnet_virtq_push(&f->v.q, &f->v.e, 0), 0);
 	assert_int_equal(split_used_idx(&f->d), 0);	/* not before flush */
-	assert_int_equal(vnet_virtq_flush(&f->q), 1);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 1);
 	assert_int_equal(split_used_idx(&f->d), 1);
 	split_used_elem(&f->d, 0, &id, &len);
 	assert_int_equal(id, head);
@@ -188,15 +170,15 @@ static void test_chain_read_then_write(void **state)
 
 	up_dir(f, VNET_VIRTQ_DIR_ANY, 0);
 	head = split_add(&f->d, b, 4);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(f->e.out_num, 2);
-	assert_int_equal(f->e.in_num, 2);
-	assert_int_equal(f->e.out_len, 30);
-	assert_int_equal(f->e.in_len, 70);
-	assert_ptr_equal(f->e.in[1].iov_base, gp(f->g, G_BUF_GPA + 300, 40));
-	assert_int_equal(vnet_virtq_push(&f->q, &f->e, 71), -EINVAL);
-	assert_int_equal(vnet_virtq_push(&f->q, &f->e, 55), 0);
-	assert_int_equal(vnet_virtq_flush(&f->q), 1);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(f->v.e.out_num, 2);
+	assert_int_equal(f->v.e.in_num, 2);
+	assert_int_equal(f->v.e.out_len, 30);
+	assert_int_equal(f->v.e.in_len, 70);
+	assert_ptr_equal(f->v.e.in[1].iov_base, gp(f->v.g, G_BUF_GPA + 300, 40));
+	assert_int_equal(vnet_virtq_push(&f->v.q, &f->v.e, 71), -EINVAL);
+	assert_int_equal(vnet_virtq_push(&f->v.q, &f->v.e, 55), 0);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 1);
 	split_used_elem(&f->d, 0, &id, &len);
 	assert_int_equal(id, head);
 	assert_int_equal(len, 55);
@@ -220,15 +202,15 @@ static void test_header_split_over_many_descs(void **state)
 
 	up_dir(f, VNET_VIRTQ_DIR_OUT, 0);
 	for (i = 0; i < 6; i++) {
-		guest_pattern(f->g, b[i].addr, b[i].len);
-		memcpy(want + off, gp(f->g, b[i].addr, b[i].len), b[i].len);
+		guest_pattern(f->v.g, b[i].addr, b[i].len);
+		memcpy(want + off, gp(f->v.g, b[i].addr, b[i].len), b[i].len);
 		off += b[i].len;
 	}
 	split_add(&f->d, b, 6);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(f->e.out_num, 6);
-	assert_int_equal(f->e.out_len, 1512);
-	assert_int_equal(iov_gather(f->e.out, f->e.out_num, got, sizeof(got)),
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(f->v.e.out_num, 6);
+	assert_int_equal(f->v.e.out_len, 1512);
+	assert_int_equal(iov_gather(f->v.e.out, f->v.e.out_num, got, sizeof(got)),
 			 1512);
 	assert_memory_equal(got, want, 1512);
 }
@@ -244,11 +226,11 @@ static void test_zero_length_descs(void **state)
 
 	up_dir(f, VNET_VIRTQ_DIR_OUT, 0);
 	split_add(&f->d, b, 4);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(f->e.out_num, 2);
-	assert_int_equal(f->e.out_len, 96);
-	assert_int_equal(f->e.ndescs, 4);
-	assert_false(vnet_virtq_broken(&f->q));
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(f->v.e.out_num, 2);
+	assert_int_equal(f->v.e.out_len, 96);
+	assert_int_equal(f->v.e.ndescs, 4);
+	assert_false(vnet_virtq_broken(&f->v.q));
 }
 
 /* A buffer over two adjacent regions: two segments, none past an end. */
@@ -259,12 +241,12 @@ static void test_desc_spans_adjacent_regions(void **state)
 
 	up_dir(f, VNET_VIRTQ_DIR_OUT, 0);
 	split_add(&f->d, &b, 1);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(f->e.out_num, 2);
-	assert_ptr_equal(f->e.out[0].iov_base, gp(f->g, G_ADJ_GPA - 100, 100));
-	assert_int_equal(f->e.out[0].iov_len, 100);
-	assert_ptr_equal(f->e.out[1].iov_base, gp(f->g, G_ADJ_GPA, 200));
-	assert_int_equal(f->e.out[1].iov_len, 200);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(f->v.e.out_num, 2);
+	assert_ptr_equal(f->v.e.out[0].iov_base, gp(f->v.g, G_ADJ_GPA - 100, 100));
+	assert_int_equal(f->v.e.out[0].iov_len, 100);
+	assert_ptr_equal(f->v.e.out[1].iov_base, gp(f->v.g, G_ADJ_GPA, 200));
+	assert_int_equal(f->v.e.out[1].iov_len, 200);
 }
 
 /* split-ring.tex, Indirect Descriptors: a table, chained by next in an
@@ -276,20 +258,20 @@ static void test_indirect(void **state)
 	uint32_t id, len;
 
 	up_dir(f, VNET_VIRTQ_DIR_ANY, VNET_F_INDIRECT_DESC);
-	split_table_desc(f->g, t, 0, G_BUF_GPA, 12, G_DESC_F_NEXT, 2);
-	split_table_desc(f->g, t, 2, G_BUF_GPA + 100, 50, G_DESC_F_NEXT, 1);
-	split_table_desc(f->g, t, 1, G_BUF_GPA + 200, 80, G_DESC_F_WRITE, 0);
+	split_table_desc(f->v.g, t, 0, G_BUF_GPA, 12, G_DESC_F_NEXT, 2);
+	split_table_desc(f->v.g, t, 2, G_BUF_GPA + 100, 50, G_DESC_F_NEXT, 1);
+	split_table_desc(f->v.g, t, 1, G_BUF_GPA + 200, 80, G_DESC_F_WRITE, 0);
 	split_desc(&f->d, 5, t, 3 * 16, G_DESC_F_INDIRECT, 0);
 	split_avail_add(&f->d, 5);
 	split_publish(&f->d);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(f->e.id, 5);
-	assert_int_equal(f->e.out_num, 2);
-	assert_int_equal(f->e.out_len, 62);
-	assert_int_equal(f->e.in_num, 1);
-	assert_int_equal(f->e.in_len, 80);
-	assert_int_equal(vnet_virtq_push(&f->q, &f->e, 80), 0);
-	assert_int_equal(vnet_virtq_flush(&f->q), 1);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(f->v.e.id, 5);
+	assert_int_equal(f->v.e.out_num, 2);
+	assert_int_equal(f->v.e.out_len, 62);
+	assert_int_equal(f->v.e.in_num, 1);
+	assert_int_equal(f->v.e.in_len, 80);
+	assert_int_equal(vnet_virtq_push(&f->v.q, &f->v.e, 80), 0);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 1);
 	split_used_elem(&f->d, 0, &id, &len);
 	assert_int_equal(id, 5);
 	assert_int_equal(len, 80);
@@ -305,15 +287,15 @@ static void test_direct_then_indirect(void **state)
 	uint64_t t = G_RING_GPA + 0x8000;
 
 	up_dir(f, VNET_VIRTQ_DIR_OUT, VNET_F_INDIRECT_DESC);
-	split_table_desc(f->g, t, 0, G_BUF_GPA + 100, 20, G_DESC_F_NEXT, 1);
-	split_table_desc(f->g, t, 1, G_BUF_GPA + 200, 30, 0, 0);
+	split_table_desc(f->v.g, t, 0, G_BUF_GPA + 100, 20, G_DESC_F_NEXT, 1);
+	split_table_desc(f->v.g, t, 1, G_BUF_GPA + 200, 30, 0, 0);
 	split_desc(&f->d, 0, G_BUF_GPA, 10, G_DESC_F_NEXT, 1);
 	split_desc(&f->d, 1, t, 32, G_DESC_F_INDIRECT | G_DESC_F_WRITE, 0);
 	split_avail_add(&f->d, 0);
 	split_publish(&f->d);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(f->e.out_num, 3);
-	assert_int_equal(f->e.out_len, 60);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(f->v.e.out_num, 3);
+	assert_int_equal(f->v.e.out_len, 60);
 }
 
 /* Batched: nothing visible before flush, one flush publishes all, used
@@ -336,12 +318,12 @@ static void test_batch_push_flush(void **state)
 		vnet_virtq_elem_init(&e[i], NULL, 0, in[i], 2);
 	}
 	split_publish(&f->d);
-	assert_int_equal(vnet_virtq_pop_burst(&f->q, e, 3), 3);
-	assert_int_equal(vnet_virtq_push(&f->q, &e[2], 30), 0);
-	assert_int_equal(vnet_virtq_push(&f->q, &e[0], 10), 0);
-	assert_int_equal(vnet_virtq_push(&f->q, &e[1], 20), 0);
+	assert_int_equal(vnet_virtq_pop_burst(&f->v.q, e, 3), 3);
+	assert_int_equal(vnet_virtq_push(&f->v.q, &e[2], 30), 0);
+	assert_int_equal(vnet_virtq_push(&f->v.q, &e[0], 10), 0);
+	assert_int_equal(vnet_virtq_push(&f->v.q, &e[1], 20), 0);
 	assert_int_equal(split_used_idx(&f->d), 0);
-	assert_int_equal(vnet_virtq_flush(&f->q), 3);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 3);
 	assert_int_equal(split_used_idx(&f->d), 3);
 	split_used_elem(&f->d, 0, &id, &len);
 	assert_int_equal(id, heads[2]);
@@ -352,8 +334,8 @@ static void test_batch_push_flush(void **state)
 	split_used_elem(&f->d, 2, &id, &len);
 	assert_int_equal(id, heads[1]);
 	assert_int_equal(len, 20);
-	assert_int_equal(vnet_virtq_flush(&f->q), 0);
-	assert_int_equal(vnet_virtq_push(&f->q, &e[0], 0), -EINVAL);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 0);
+	assert_int_equal(vnet_virtq_push(&f->v.q, &e[0], 0), -EINVAL);
 }
 
 /* Pop, push and flush one buffer; return whether to notify. */
@@ -362,10 +344,10 @@ static bool one_round(struct fix *f)
 	struct buf b = { G_BUF_GPA, 16, false };
 
 	split_add(&f->d, &b, 1);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(vnet_virtq_push(&f->q, &f->e, 0), 0);
-	assert_int_equal(vnet_virtq_flush(&f->q), 1);
-	return vnet_virtq_should_notify(&f->q);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(vnet_virtq_push(&f->v.q, &f->v.e, 0), 0);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 1);
+	return vnet_virtq_should_notify(&f->v.q);
 }
 
 /* split-ring.tex, Used Buffer Notification Suppression: "If the idx field
@@ -390,7 +372,7 @@ static void test_event_idx_wraparound(void **state)
 	split_set_used_event(&f->d, 0);
 	assert_true(one_round(f));		/* wrote 0 */
 	assert_false(one_round(f));		/* wrote 1 */
-	assert_false(vnet_virtq_should_notify(&f->q));	/* nothing new */
+	assert_false(vnet_virtq_should_notify(&f->v.q));	/* nothing new */
 	/* Two buffers in one flush, used_event on the first of them. */
 	split_set_used_event(&f->d, 2);
 	{
@@ -401,12 +383,12 @@ static void test_event_idx_wraparound(void **state)
 		vnet_virtq_elem_init(&e2, o2, 1, NULL, 0);
 		split_add(&f->d, &b, 1);
 		split_add(&f->d, &b, 1);
-		assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-		assert_int_equal(vnet_virtq_pop(&f->q, &e2), 1);
-		assert_int_equal(vnet_virtq_push(&f->q, &f->e, 0), 0);
-		assert_int_equal(vnet_virtq_push(&f->q, &e2, 0), 0);
-		assert_int_equal(vnet_virtq_flush(&f->q), 2);
-		assert_true(vnet_virtq_should_notify(&f->q));
+		assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+		assert_int_equal(vnet_virtq_pop(&f->v.q, &e2), 1);
+		assert_int_equal(vnet_virtq_push(&f->v.q, &f->v.e, 0), 0);
+		assert_int_equal(vnet_virtq_push(&f->v.q, &e2, 0), 0);
+		assert_int_equal(vnet_virtq_flush(&f->v.q), 2);
+		assert_true(vnet_virtq_should_notify(&f->v.q));
 	}
 }
 
@@ -422,8 +404,8 @@ static void test_no_interrupt_flag(void **state)
 	assert_false(one_round(f));
 	split_set_avail_flags(&f->d, 0);
 	assert_true(one_round(f));
-	assert_int_equal(vnet_virtq_get_stats(&f->q)->notify, 1);
-	assert_int_equal(vnet_virtq_get_stats(&f->q)->suppressed, 1);
+	assert_int_equal(vnet_virtq_get_stats(&f->v.q)->notify, 1);
+	assert_int_equal(vnet_virtq_get_stats(&f->v.q)->suppressed, 1);
 }
 
 /* Available Buffer Notification Suppression, device side: flags 0 or 1
@@ -435,14 +417,14 @@ static void test_enable_disable_notify(void **state)
 
 	up_dir(f, VNET_VIRTQ_DIR_OUT, 0);
 	assert_int_equal(split_used_flags(&f->d), 0);
-	vnet_virtq_disable_notify(&f->q);
+	vnet_virtq_disable_notify(&f->v.q);
 	assert_int_equal(split_used_flags(&f->d), G_USED_F_NO_NOTIFY);
-	assert_int_equal(vnet_virtq_enable_notify(&f->q), 0);
+	assert_int_equal(vnet_virtq_enable_notify(&f->v.q), 0);
 	assert_int_equal(split_used_flags(&f->d), 0);
 	split_add(&f->d, &b, 1);
-	assert_int_equal(vnet_virtq_enable_notify(&f->q), 1);
-	assert_int_equal(vnet_virtq_enable_notify(&f->q), 0);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
+	assert_int_equal(vnet_virtq_enable_notify(&f->v.q), 1);
+	assert_int_equal(vnet_virtq_enable_notify(&f->v.q), 0);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
 }
 
 static void test_enable_notify_event_idx(void **state)
@@ -454,16 +436,16 @@ static void test_enable_notify_event_idx(void **state)
 	assert_int_equal(split_avail_event(&f->d), 0);
 	split_add(&f->d, &b, 1);
 	split_add(&f->d, &b, 1);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
 	/* enabled: notify once the driver writes entry 2 */
 	assert_int_equal(split_avail_event(&f->d), 2);
-	vnet_virtq_disable_notify(&f->q);
+	vnet_virtq_disable_notify(&f->v.q);
 	assert_int_equal(split_used_flags(&f->d), 0);	/* "MUST set 0" */
 	split_add(&f->d, &b, 1);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
 	assert_int_equal(split_avail_event(&f->d), 2);	/* left alone */
-	assert_int_equal(vnet_virtq_enable_notify(&f->q), 0);
+	assert_int_equal(vnet_virtq_enable_notify(&f->v.q), 0);
 	assert_int_equal(split_avail_event(&f->d), 3);
 }
 
@@ -486,13 +468,13 @@ static void test_in_order(void **state)
 		h[i] = split_add(&f->d, i == 2 ? &w : &r, 1);
 		vnet_virtq_elem_init(&e[i], io[i], 1, io[i] + 1, 1);
 	}
-	assert_int_equal(vnet_virtq_pop_burst(&f->q, e, 4), 4);
-	assert_int_equal(vnet_virtq_push(&f->q, &e[1], 0), -EINVAL);
-	st32(gp(f->g, f->d.used + 4 + 8, 4), 0xdeadbeef);
+	assert_int_equal(vnet_virtq_pop_burst(&f->v.q, e, 4), 4);
+	assert_int_equal(vnet_virtq_push(&f->v.q, &e[1], 0), -EINVAL);
+	st32(gp(f->v.g, f->d.used + 4 + 8, 4), 0xdeadbeef);
 	for (i = 0; i < 4; i++)
-		assert_int_equal(vnet_virtq_push(&f->q, &e[i], i == 2 ? 40 : 0),
+		assert_int_equal(vnet_virtq_push(&f->v.q, &e[i], i == 2 ? 40 : 0),
 				 0);
-	assert_int_equal(vnet_virtq_flush(&f->q), 4);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 4);
 	assert_int_equal(split_used_idx(&f->d), 4);
 	/* [0 1 2] fold into the entry of 2, at slot 0; 3 alone at slot 3 */
 	split_used_elem(&f->d, 0, &id, &len);
@@ -503,7 +485,7 @@ static void test_in_order(void **state)
 	assert_int_equal(len, 0);
 	split_used_elem(&f->d, 1, &id, &len);
 	assert_int_equal(id, 0xdeadbeef);	/* skipped, never written */
-	assert_int_equal(vnet_virtq_get_stats(&f->q)->used_written, 2);
+	assert_int_equal(vnet_virtq_get_stats(&f->v.q)->used_written, 2);
 }
 
 /* Receive layout of the tests: VERSION_1 with or without MRG_RXBUF. */
@@ -547,14 +529,14 @@ static void test_mergeable_rx(void **state)
 	}
 	for (i = 0; i < sizeof(frame); i++)
 		frame[i] = (uint8_t)(i * 13);
-	assert_int_equal(vnet_virtq_net_rx_pop(&f->q, &n, e, 4, 250), 3);
-	assert_int_equal(vnet_virtq_net_rx_push(&f->q, &n, e, 3, &h, frame,
+	assert_int_equal(vnet_virtq_net_rx_pop(&f->v.q, &n, e, 4, 250), 3);
+	assert_int_equal(vnet_virtq_net_rx_push(&f->v.q, &n, e, 3, &h, frame,
 						250), 0);
-	assert_int_equal(vnet_virtq_flush(&f->q), 3);
-	assert_int_equal(ld16(gp(f->g, G_BUF_GPA + 10, 2)), 3);
-	assert_memory_equal(gp(f->g, G_BUF_GPA + 12, 88), frame, 88);
-	assert_memory_equal(gp(f->g, G_BUF_GPA + 0x100, 100), frame + 88, 100);
-	assert_memory_equal(gp(f->g, G_BUF_GPA + 0x200, 62), frame + 188, 62);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 3);
+	assert_int_equal(ld16(gp(f->v.g, G_BUF_GPA + 10, 2)), 3);
+	assert_memory_equal(gp(f->v.g, G_BUF_GPA + 12, 88), frame, 88);
+	assert_memory_equal(gp(f->v.g, G_BUF_GPA + 0x100, 100), frame + 88, 100);
+	assert_memory_equal(gp(f->v.g, G_BUF_GPA + 0x200, 62), frame + 188, 62);
 	for (i = 0; i < 3; i++) {
 		split_used_elem(&f->d, (uint16_t)i, &id, &len);
 		assert_int_equal(id, heads[i]);
@@ -579,18 +561,18 @@ static void test_mergeable_rx_rollback(void **state)
 		vnet_virtq_elem_init(&e[i], NULL, 0, io[i], 2);
 	for (i = 0; i < 3; i++)
 		split_add(&f->d, &b, 1);
-	assert_int_equal(vnet_virtq_net_rx_pop(&f->q, &n, e, 6, 400),
+	assert_int_equal(vnet_virtq_net_rx_pop(&f->v.q, &n, e, 6, 400),
 			 -EAGAIN);
-	assert_int_equal(vnet_virtq_get_base(&f->q), 0);
-	assert_int_equal(vnet_virtq_enable_notify(&f->q), 0);
-	assert_int_equal(vnet_virtq_net_rx_pop(&f->q, &n, e, 3, 400),
+	assert_int_equal(vnet_virtq_get_base(&f->v.q), 0);
+	assert_int_equal(vnet_virtq_enable_notify(&f->v.q), 0);
+	assert_int_equal(vnet_virtq_net_rx_pop(&f->v.q, &n, e, 3, 400),
 			 -EMSGSIZE);
 	split_add(&f->d, &b, 1);
 	split_add(&f->d, &b, 1);
-	assert_int_equal(vnet_virtq_enable_notify(&f->q), 1);
-	assert_int_equal(vnet_virtq_net_rx_pop(&f->q, &n, e, 6, 400), 5);
+	assert_int_equal(vnet_virtq_enable_notify(&f->v.q), 1);
+	assert_int_equal(vnet_virtq_net_rx_pop(&f->v.q, &n, e, 6, 400), 5);
 	assert_int_equal(e[0].id, 0);
-	assert_int_equal(vnet_virtq_get_stats(&f->q)->unpopped, 6);
+	assert_int_equal(vnet_virtq_get_stats(&f->v.q)->unpopped, 6);
 }
 
 /* "The device MUST use only a single descriptor if VIRTIO_NET_F_MRG_RXBUF
@@ -613,15 +595,15 @@ static void test_rx_without_mergeable(void **state)
 	vnet_virtq_elem_init(&e[1], NULL, 0, io[1], 2);
 	split_add(&f->d, &b, 1);
 	split_add(&f->d, &b, 1);
-	assert_int_equal(vnet_virtq_net_rx_pop(&f->q, &n, e, 2, 2000),
+	assert_int_equal(vnet_virtq_net_rx_pop(&f->v.q, &n, e, 2, 2000),
 			 -EMSGSIZE);
-	assert_int_equal(vnet_virtq_net_rx_pop(&f->q, &n, e, 2, 1514), 1);
-	assert_int_equal(vnet_virtq_net_rx_push(&f->q, &n, e, 1, &h, frame,
+	assert_int_equal(vnet_virtq_net_rx_pop(&f->v.q, &n, e, 2, 1514), 1);
+	assert_int_equal(vnet_virtq_net_rx_push(&f->v.q, &n, e, 1, &h, frame,
 						1514), 0);
-	assert_int_equal(vnet_virtq_flush(&f->q), 1);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 1);
 	split_used_elem(&f->d, 0, &id, &len);
 	assert_int_equal(len, 1526);
-	assert_int_equal(ld16(gp(f->g, G_BUF_GPA + 10, 2)), 1);
+	assert_int_equal(ld16(gp(f->v.g, G_BUF_GPA + 10, 2)), 1);
 }
 
 /* Virtqueue Reset: "The device MUST reset any state of a virtqueue to the
@@ -633,27 +615,27 @@ static void test_base_and_reset(void **state)
 
 	up(f, &cfg);
 	one_round(f);
-	assert_int_equal(vnet_virtq_get_base(&f->q), 1);
+	assert_int_equal(vnet_virtq_get_base(&f->v.q), 1);
 	split_add(&f->d, &(struct buf){ G_BUF_GPA, 8, false }, 1);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(vnet_virtq_set_base(&f->q, 0), -EBUSY);
-	assert_int_equal(vnet_virtq_get_base(&f->q), 2);
-	vnet_virtq_reset(&f->q);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), -ENODEV);
-	assert_int_equal(vnet_virtq_push(&f->q, &f->e, 0), -ENODEV);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(vnet_virtq_set_base(&f->v.q, 0), -EBUSY);
+	assert_int_equal(vnet_virtq_get_base(&f->v.q), 2);
+	vnet_virtq_reset(&f->v.q);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), -ENODEV);
+	assert_int_equal(vnet_virtq_push(&f->v.q, &f->v.e, 0), -ENODEV);
 	cfg.base = 2;
 	up(f, &cfg);
-	assert_int_equal(vnet_virtq_setup(&f->q, &f->g->mem, &cfg), -EBUSY);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 0);
+	assert_int_equal(vnet_virtq_setup(&f->v.q, &f->v.g->mem, &cfg), -EBUSY);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 0);
 	one_round(f);
 	assert_int_equal(split_used_idx(&f->d), 2);
-	assert_int_equal(vnet_virtq_set_base(&f->q, 70000), -EINVAL);
+	assert_int_equal(vnet_virtq_set_base(&f->v.q, 70000), -EINVAL);
 	cfg.base = 70000;
-	vnet_virtq_reset(&f->q);
-	assert_int_equal(vnet_virtq_setup(&f->q, &f->g->mem, &cfg), -EINVAL);
+	vnet_virtq_reset(&f->v.q);
+	assert_int_equal(vnet_virtq_setup(&f->v.q, &f->v.g->mem, &cfg), -EINVAL);
 	cfg.base = 0;
 	cfg.size = 6;	/* split: "Queue Size value is always a power of 2" */
-	assert_int_equal(vnet_virtq_setup(&f->q, &f->g->mem, &cfg), -EINVAL);
+	assert_int_equal(vnet_virtq_setup(&f->v.q, &f->v.g->mem, &cfg), -EINVAL);
 }
 
 /* Driver Notifications: with NOTIFICATION_DATA, next_off and next_wrap
@@ -664,15 +646,15 @@ static void test_notification_data(void **state)
 	struct buf b = { G_BUF_GPA, 8, false };
 
 	up_dir(f, VNET_VIRTQ_DIR_OUT, 0);
-	assert_int_equal(vnet_virtq_notification_data(&f->q, 0), -EOPNOTSUPP);
-	vnet_virtq_reset(&f->q);
+	assert_int_equal(vnet_virtq_notification_data(&f->v.q, 0), -EOPNOTSUPP);
+	vnet_virtq_reset(&f->v.q);
 	up_dir(f, VNET_VIRTQ_DIR_OUT, VNET_F_NOTIFICATION_DATA);
-	assert_int_equal(vnet_virtq_notification_data(&f->q, 0x00000000), 0);
+	assert_int_equal(vnet_virtq_notification_data(&f->v.q, 0x00000000), 0);
 	split_add(&f->d, &b, 1);
-	assert_int_equal(vnet_virtq_notification_data(&f->q, 0x00010000), 1);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(vnet_virtq_notification_data(&f->q, 0x00010000), 0);
-	assert_int_equal(vnet_virtq_get_stats(&f->q)->kicks_empty, 2);
+	assert_int_equal(vnet_virtq_notification_data(&f->v.q, 0x00010000), 1);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(vnet_virtq_notification_data(&f->v.q, 0x00010000), 0);
+	assert_int_equal(vnet_virtq_get_stats(&f->v.q)->kicks_empty, 2);
 }
 
 static void test_unpop(void **state)
@@ -684,14 +666,14 @@ static void test_unpop(void **state)
 
 	up_dir(f, VNET_VIRTQ_DIR_OUT, 0);
 	vnet_virtq_elem_init(&e2, o2, 1, NULL, 0);
-	assert_int_equal(vnet_virtq_unpop(&f->q, &f->e), -EINVAL);
+	assert_int_equal(vnet_virtq_unpop(&f->v.q, &f->v.e), -EINVAL);
 	split_add(&f->d, &b, 1);
 	split_add(&f->d, &b, 1);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(vnet_virtq_pop(&f->q, &e2), 1);
-	assert_int_equal(vnet_virtq_unpop(&f->q, &f->e), -EINVAL);
-	assert_int_equal(vnet_virtq_unpop(&f->q, &e2), 0);
-	assert_int_equal(vnet_virtq_pop(&f->q, &e2), 1);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &e2), 1);
+	assert_int_equal(vnet_virtq_unpop(&f->v.q, &f->v.e), -EINVAL);
+	assert_int_equal(vnet_virtq_unpop(&f->v.q, &e2), 0);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &e2), 1);
 	assert_int_equal(e2.id, 1);
 }
 
@@ -716,9 +698,9 @@ static void test_big_endian_legacy(void **state)
 {
 	struct fix *f = *state;
 	struct vnet_virtq_config cfg = cfg_of(f, VNET_VIRTQ_DIR_OUT);
-	uint8_t *desc = gp(f->g, f->d.desc, 16);
-	uint8_t *avail = gp(f->g, f->d.avail, 6);
-	uint8_t *used = gp(f->g, f->d.used, 12);
+	uint8_t *desc = gp(f->v.g, f->d.desc, 16);
+	uint8_t *avail = gp(f->v.g, f->d.avail, 6);
+	uint8_t *used = gp(f->v.g, f->d.used, 12);
 	static const uint8_t d0[16] = { 0, 0, 0, 0, 0, 0x10, 0, 0,
 					0, 0, 0, 0x40, 0, 0, 0, 0 };
 
@@ -730,11 +712,11 @@ static void test_big_endian_legacy(void **state)
 	avail[5] = 0;
 	avail[2] = 0;			/* idx = 1, big-endian */
 	avail[3] = 1;
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(f->e.out_len, 64);
-	assert_ptr_equal(f->e.out[0].iov_base, gp(f->g, G_BUF_GPA, 64));
-	assert_int_equal(vnet_virtq_push(&f->q, &f->e, 0), 0);
-	assert_int_equal(vnet_virtq_flush(&f->q), 1);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(f->v.e.out_len, 64);
+	assert_ptr_equal(f->v.e.out[0].iov_base, gp(f->v.g, G_BUF_GPA, 64));
+	assert_int_equal(vnet_virtq_push(&f->v.q, &f->v.e, 0), 0);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 1);
 	assert_int_equal(used[2], 0);
 	assert_int_equal(used[3], 1);
 }
@@ -854,7 +836,7 @@ static void test_hostile_indirect_not_multiple_of_16(void **state)
 	uint64_t t = G_RING_GPA + 0x8000;
 
 	up_dir(f, VNET_VIRTQ_DIR_OUT, VNET_F_INDIRECT_DESC);
-	split_table_desc(f->g, t, 0, G_BUF_GPA, 8, 0, 0);
+	split_table_desc(f->v.g, t, 0, G_BUF_GPA, 8, 0, 0);
 	add_indirect(f, t, 24, 0);
 	pop_breaks(f, "indirect_bad_size");
 }
@@ -878,7 +860,7 @@ static void test_hostile_indirect_larger_than_queue(void **state)
 
 	up_dir(f, VNET_VIRTQ_DIR_OUT, VNET_F_INDIRECT_DESC);
 	for (i = 0; i < QSIZE + 1; i++)
-		split_table_desc(f->g, t, i, G_BUF_GPA, 8,
+		split_table_desc(f->v.g, t, i, G_BUF_GPA, 8,
 				 i < QSIZE ? G_DESC_F_NEXT : 0,
 				 (uint16_t)(i + 1));
 	add_indirect(f, t, 16 * (QSIZE + 1), 0);
@@ -893,8 +875,8 @@ static void test_hostile_indirect_nested(void **state)
 	uint64_t t = G_RING_GPA + 0x8000;
 
 	up_dir(f, VNET_VIRTQ_DIR_OUT, VNET_F_INDIRECT_DESC);
-	split_table_desc(f->g, t, 0, G_BUF_GPA, 8, G_DESC_F_NEXT, 1);
-	split_table_desc(f->g, t, 1, t, 32, G_DESC_F_INDIRECT, 0);
+	split_table_desc(f->v.g, t, 0, G_BUF_GPA, 8, G_DESC_F_NEXT, 1);
+	split_table_desc(f->v.g, t, 1, t, 32, G_DESC_F_INDIRECT, 0);
 	add_indirect(f, t, 32, 0);
 	pop_breaks(f, "indirect_nested");
 }
@@ -907,7 +889,7 @@ static void test_hostile_indirect_with_next(void **state)
 	uint64_t t = G_RING_GPA + 0x8000;
 
 	up_dir(f, VNET_VIRTQ_DIR_OUT, VNET_F_INDIRECT_DESC);
-	split_table_desc(f->g, t, 0, G_BUF_GPA, 8, 0, 0);
+	split_table_desc(f->v.g, t, 0, G_BUF_GPA, 8, 0, 0);
 	split_desc(&f->d, 1, G_BUF_GPA, 8, 0, 0);
 	add_indirect(f, t, 16, G_DESC_F_NEXT);
 	pop_breaks(f, "indirect_with_next");
@@ -921,7 +903,7 @@ static void test_hostile_indirect_not_negotiated(void **state)
 	uint64_t t = G_RING_GPA + 0x8000;
 
 	up_dir(f, VNET_VIRTQ_DIR_OUT, 0);
-	split_table_desc(f->g, t, 0, G_BUF_GPA, 8, 0, 0);
+	split_table_desc(f->v.g, t, 0, G_BUF_GPA, 8, 0, 0);
 	add_indirect(f, t, 16, 0);
 	pop_breaks(f, "indirect_not_negotiated");
 }
@@ -942,8 +924,8 @@ static void test_hostile_indirect_loop(void **state)
 	uint64_t t = G_RING_GPA + 0x8000;
 
 	up_dir(f, VNET_VIRTQ_DIR_OUT, VNET_F_INDIRECT_DESC);
-	split_table_desc(f->g, t, 0, G_BUF_GPA, 8, G_DESC_F_NEXT, 1);
-	split_table_desc(f->g, t, 1, G_BUF_GPA, 8, G_DESC_F_NEXT, 0);
+	split_table_desc(f->v.g, t, 0, G_BUF_GPA, 8, G_DESC_F_NEXT, 1);
+	split_table_desc(f->v.g, t, 1, G_BUF_GPA, 8, G_DESC_F_NEXT, 0);
 	add_indirect(f, t, 32, 0);
 	pop_breaks(f, "chain_too_long");
 }
@@ -966,20 +948,20 @@ static void test_avail_count(void **state)
 	struct fix *f = *state;
 	struct buf b = { G_BUF_GPA, 8, false };
 
-	assert_int_equal(vnet_virtq_avail(&f->q, 8), 0);	/* not set up */
+	assert_int_equal(vnet_virtq_avail(&f->v.q, 8), 0);	/* not set up */
 	up_dir(f, VNET_VIRTQ_DIR_OUT, 0);
-	assert_int_equal(vnet_virtq_avail(&f->q, 8), 0);
+	assert_int_equal(vnet_virtq_avail(&f->v.q, 8), 0);
 	split_add(&f->d, &b, 1);
 	split_add(&f->d, &b, 1);
 	split_add(&f->d, &b, 1);
-	assert_int_equal(vnet_virtq_avail(&f->q, 8), 3);
-	assert_int_equal(vnet_virtq_avail(&f->q, 2), 2);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(vnet_virtq_avail(&f->q, 8), 2);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(vnet_virtq_avail(&f->q, 8), 0);
-	assert_false(vnet_virtq_broken(&f->q));
+	assert_int_equal(vnet_virtq_avail(&f->v.q, 8), 3);
+	assert_int_equal(vnet_virtq_avail(&f->v.q, 2), 2);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(vnet_virtq_avail(&f->v.q, 8), 2);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(vnet_virtq_avail(&f->v.q, 8), 0);
+	assert_false(vnet_virtq_broken(&f->v.q));
 }
 
 /* Supplying Buffers: the count reads the index with pop's checks: more
@@ -990,7 +972,7 @@ static void test_hostile_avail_count_jump(void **state)
 
 	up_dir(f, VNET_VIRTQ_DIR_OUT, 0);
 	split_set_avail_idx(&f->d, QSIZE + 1);
-	assert_int_equal(vnet_virtq_avail(&f->q, 64), 0);
+	assert_int_equal(vnet_virtq_avail(&f->v.q, 64), 0);
 	assert_broken(f, "avail_idx_jump");
 }
 
@@ -1003,8 +985,8 @@ static void test_hostile_avail_idx_decrement(void **state)
 	up_dir(f, VNET_VIRTQ_DIR_OUT, 0);
 	split_add(&f->d, &b, 1);
 	split_add(&f->d, &b, 1);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
 	split_set_avail_idx(&f->d, 1);
 	pop_breaks(f, "avail_idx_jump");
 }
@@ -1062,24 +1044,24 @@ static void test_long_chain_truncated(void **state)
 	uint16_t head;
 
 	up_dir(f, VNET_VIRTQ_DIR_OUT, 0);
-	f->e.out_max = 2;
+	f->v.e.out_max = 2;
 	head = split_add(&f->d, b, 3);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_true(f->e.truncated);
-	assert_int_equal(f->e.out_num, 2);
-	assert_int_equal(f->e.out_len, 16);
-	assert_int_equal(f->q.stats.truncated, 1);
-	assert_false(vnet_virtq_broken(&f->q));
-	assert_int_equal(vnet_virtq_push(&f->q, &f->e, 0), 0);
-	assert_int_equal(vnet_virtq_flush(&f->q), 1);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_true(f->v.e.truncated);
+	assert_int_equal(f->v.e.out_num, 2);
+	assert_int_equal(f->v.e.out_len, 16);
+	assert_int_equal(f->v.q.stats.truncated, 1);
+	assert_false(vnet_virtq_broken(&f->v.q));
+	assert_int_equal(vnet_virtq_push(&f->v.q, &f->v.e, 0), 0);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 1);
 	split_used_elem(&f->d, 0, &id, &len);
 	assert_int_equal(id, head);
 	head = split_add(&f->d, &one, 1);	/* the queue goes on */
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), 1);
-	assert_false(f->e.truncated);
-	assert_int_equal(f->e.id, head);
-	assert_int_equal(f->e.out_len, 4);
-	assert_int_equal(vnet_virtq_push(&f->q, &f->e, 0), 0);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+	assert_false(f->v.e.truncated);
+	assert_int_equal(f->v.e.id, head);
+	assert_int_equal(f->v.e.out_len, 4);
+	assert_int_equal(vnet_virtq_push(&f->v.q, &f->v.e, 0), 0);
 	split_add(&f->d, bad, 4);
 	pop_breaks(f, "wrong_direction");
 }
@@ -1093,22 +1075,22 @@ static void test_hostile_ring_not_translatable(void **state)
 	struct vnet_virtq_config cfg = cfg_of(f, VNET_VIRTQ_DIR_OUT);
 
 	cfg.device_addr = G_HOLE_GPA;
-	assert_int_equal(vnet_virtq_setup(&f->q, &f->g->mem, &cfg), -EFAULT);
-	assert_int_equal(vnet_virtq_pop(&f->q, &f->e), -EIO);
+	assert_int_equal(vnet_virtq_setup(&f->v.q, &f->v.g->mem, &cfg), -EFAULT);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), -EIO);
 	assert_broken(f, "ring_addr");
 	f->broken_calls = 0;
 	cfg = cfg_of(f, VNET_VIRTQ_DIR_OUT);
 	cfg.driver_addr += 1;	/* available ring alignment is 2 */
-	assert_int_equal(vnet_virtq_setup(&f->q, &f->g->mem, &cfg), -EFAULT);
-	assert_string_equal(vnet_virtq_err_name(vnet_virtq_error(&f->q)),
+	assert_int_equal(vnet_virtq_setup(&f->v.q, &f->v.g->mem, &cfg), -EFAULT);
+	assert_string_equal(vnet_virtq_err_name(vnet_virtq_error(&f->v.q)),
 			    "ring_addr");
-	vnet_virtq_reset(&f->q);
+	vnet_virtq_reset(&f->v.q);
 	cfg = cfg_of(f, VNET_VIRTQ_DIR_OUT);
 	cfg.desc_addr = G_RING_GPA + G_RING_SIZE - 64;	/* runs off */
-	assert_int_equal(vnet_virtq_setup(&f->q, &f->g->mem, &cfg), -EFAULT);
+	assert_int_equal(vnet_virtq_setup(&f->v.q, &f->v.g->mem, &cfg), -EFAULT);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, vq_fix_free)
 
 int main(void)
 {
