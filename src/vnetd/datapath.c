@@ -10,6 +10,7 @@
 #include "log.h"
 #include "vnet/ctrl.h"
 #include "vnet/filter.h"
+#include "vnet/virtq_serve.h"
 
 #define GSO_SEG_MAX	1024
 #define GSO_PIECES	(GSO_SEG_MAX * 8)
@@ -211,39 +212,32 @@ static void tx_one(struct vnetd_qp *qp, const struct vnet_virtq_elem *e)
 	vnetd_stats_add(qp->stats, VNETD_TX_PASSTHROUGH, 1);
 }
 
-/* A burst of one transmit queue; a full burst is resumed next turn. */
+/* One transmitted frame: the device only reads it. */
+static uint32_t tx_serve_one(struct vnet_virtq_elem *e, void *opaque)
+{
+	tx_one(opaque, e);
+	return 0;
+}
+
+/* A burst of one transmit queue (vnet_virtq_serve() says the rules); a
+ * pass that took all it counted is resumed next turn. */
 void vnetd_tx_process(struct vnetd *d, unsigned int vq)
 {
 	struct vnet_virtq *q = vnet_vu_queue(d->vu, vq);
+	struct vnetd_qp *qp = &d->qp[vq / 2];
 	struct iovec out[TX_SEGS_MAX], in[4];
 	struct vnet_virtq_elem e;
-	unsigned int n, budget;
 
-	d->qp[vq / 2].tx_more = false;
+	qp->tx_more = false;
 	if (!q || !d->ready)
 		return;
-	d->qp[vq / 2].now = vnetd_now_ns();
-	/* the buffers offered now, not those the guest adds as we go */
-	budget = vnet_virtq_avail(q, VNETD_BURST);
-	/* once: popping resets an element's counts, not its arrays */
+	qp->now = vnetd_now_ns();
 	vnet_virtq_elem_init(&e, out, TX_SEGS_MAX, in, 4);
-	for (n = 0; n < budget; n++) {
-		if (vnet_virtq_pop(q, &e) != 1)
-			break;
-		tx_one(&d->qp[vq / 2], &e);
-		vnet_virtq_push(q, &e, 0);
-	}
-	if (n) {
-		vnet_virtq_flush(q);
+	if (vnet_virtq_serve(q, &e, VNETD_BURST, tx_serve_one, qp,
+			     &qp->tx_more)) {
 		vnet_vu_notify(d->vu, vq);
-		vnetd_overlay_count(&d->qp[vq / 2]);
+		vnetd_overlay_count(qp);
 	}
-	/*
-	 * All that was counted taken: look again before sleeping. The count
-	 * wrote avail_event; a buffer the guest added as it did may have
-	 * missed it (and its kick), and only a fresh read of the index sees it.
-	 */
-	d->qp[vq / 2].tx_more = n && n == budget;
 }
 
 /* The frame's bytes in one piece: in place when it is contiguous (a
