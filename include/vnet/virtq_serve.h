@@ -8,6 +8,11 @@
 
 #include "vnet/virtq.h"
 
+/* What a vnet_virtq_serve_fn returns for a buffer it cannot take now (its
+ * port is full): the buffer goes back to the ring, untouched, and the pass
+ * ends; serve the queue again once the port has room. */
+#define VNET_VIRTQ_SERVE_LATER	UINT32_MAX
+
 /**
  * typedef vnet_virtq_serve_fn - what the device does with one buffer
  * @elem:	the buffer, popped; its segments are valid until the function
@@ -16,7 +21,7 @@
  *
  * Return: the bytes it wrote into the buffer's device-writable part, from
  * its first writable byte (0 for a buffer the device only reads, such as a
- * transmitted frame)
+ * transmitted frame); or VNET_VIRTQ_SERVE_LATER, having done nothing
  */
 typedef uint32_t (*vnet_virtq_serve_fn)(struct vnet_virtq_elem *elem,
 					void *opaque);
@@ -45,7 +50,8 @@ typedef uint32_t (*vnet_virtq_serve_fn)(struct vnet_virtq_elem *elem,
  *   added while it did may have missed it, and with it its notification;
  *   only a fresh read of the available index sees that buffer. A pass
  *   that stopped short (the ring ran dry, or the queue broke) needs no
- *   second look: the driver's next buffer brings a notification.
+ *   second look: the driver's next buffer brings a notification. One that
+ *   @fn stopped (VNET_VIRTQ_SERVE_LATER) waits for the caller's port.
  *
  * Inline, so that @fn is inlined into the caller's loop where it can be.
  *
@@ -58,11 +64,17 @@ static inline unsigned int vnet_virtq_serve(struct vnet_virtq *q,
 					    void *opaque, bool *again)
 {
 	unsigned int budget = vnet_virtq_avail(q, burst), n;
+	uint32_t len;
 
 	for (n = 0; n < budget; n++) {
 		if (vnet_virtq_pop(q, elem) != 1)
 			break;
-		vnet_virtq_push(q, elem, fn(elem, opaque));
+		len = fn(elem, opaque);
+		if (len == VNET_VIRTQ_SERVE_LATER) {
+			vnet_virtq_unpop(q, elem);	/* popped last: fine */
+			break;
+		}
+		vnet_virtq_push(q, elem, len);
 	}
 	if (n)
 		vnet_virtq_flush(q);

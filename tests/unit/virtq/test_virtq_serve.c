@@ -24,6 +24,7 @@ struct fix {
 	struct split_drv d;
 	unsigned int calls;	/* buffers handed to serve_one() */
 	unsigned int add_at;	/* call on which the driver adds a buffer */
+	unsigned int full_at;	/* call on which the port is full */
 	uint16_t used_idx_seen;	/* the used index while serving */
 };
 
@@ -57,6 +58,10 @@ static uint32_t serve_one(struct vnet_virtq_elem *e, void *opaque)
 
 	assert_int_equal(e->in_len, 64);
 	f->used_idx_seen = split_used_idx(&f->d);
+	if (f->calls + 1 == f->full_at) {
+		f->full_at = 0;			/* room again next time */
+		return VNET_VIRTQ_SERVE_LATER;
+	}
 	if (++f->calls == f->add_at)
 		offer(f, 7);
 	return 10 + f->calls - 1;
@@ -110,6 +115,34 @@ static void test_burst_bounds_the_pass(void **state)
 	assert_int_equal(split_used_idx(&f->d), 2);
 }
 
+/* A port full on the second buffer: the first is served and published,
+ * the second goes back untouched, the pass ends without asking to look
+ * again; the next pass takes it (the same buffer, first in line). */
+static void test_later_gives_the_buffer_back(void **state)
+{
+	struct fix *f = *state;
+	uint16_t head[3];
+	uint32_t id, len;
+	unsigned int i;
+	bool again;
+
+	for (i = 0; i < 3; i++)
+		head[i] = offer(f, i);
+	f->full_at = 2;
+	assert_int_equal(vnet_virtq_serve(&f->v.q, &f->v.e, QSIZE, serve_one,
+					  f, &again), 1);
+	assert_false(again);
+	assert_int_equal(split_used_idx(&f->d), 1);
+	assert_int_equal(vnet_virtq_serve(&f->v.q, &f->v.e, QSIZE, serve_one,
+					  f, &again), 2);
+	assert_int_equal(split_used_idx(&f->d), 3);
+	for (i = 0; i < 3; i++) {
+		split_used_elem(&f->d, (uint16_t)i, &id, &len);
+		assert_int_equal(id, head[i]);
+		assert_int_equal(len, 10 + i);
+	}
+}
+
 /* A pass that stops short (the guest broke its queue) does not ask to look
  * again, and a broken queue is written no more: nothing is published. */
 static void test_broken_queue_stops_short(void **state)
@@ -133,6 +166,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_takes_what_was_offered,
 						setup, vq_fix_free),
 		cmocka_unit_test_setup_teardown(test_burst_bounds_the_pass,
+						setup, vq_fix_free),
+		cmocka_unit_test_setup_teardown(test_later_gives_the_buffer_back,
 						setup, vq_fix_free),
 		cmocka_unit_test_setup_teardown(test_broken_queue_stops_short,
 						setup, vq_fix_free),
