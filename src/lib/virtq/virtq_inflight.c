@@ -92,10 +92,12 @@ size_t vnet_virtq_inflight_size(bool packed, uint16_t size)
  * struct inflight_head - an in-flight buffer found in the region
  * @counter:	its counter: the order it was fetched in
  * @idx:	its head (split) or head entry (packed)
+ * @num:	packed: descriptors in its list, as checked
  */
 struct inflight_head {
 	uint64_t counter;
 	uint16_t idx;
+	uint16_t num;
 };
 
 static int inflight_head_cmp(const void *a, const void *b)
@@ -139,7 +141,8 @@ static int inflight_resubmit_list(struct vnet_virtq *q,
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++)
-		q->resubmit[i] = heads[i].idx;
+		q->resubmit[i] = (struct vnet_virtq_resubmit){ heads[i].idx,
+							      heads[i].num };
 	q->nresubmit = (uint16_t)n;
 	q->inflight_counter = heads[n - 1].counter + 1;
 	free(heads);
@@ -223,7 +226,8 @@ static int split_collect(struct vnet_virtq *q, struct inflight_split *r,
 			return -EBADMSG;	/* a flag is 0 or 1 */
 		}
 		if (d.inflight)
-			h[k++] = (struct inflight_head){ d.counter, (uint16_t)i };
+			h[k++] = (struct inflight_head){ d.counter, (uint16_t)i,
+							 0 };
 	}
 	*out = h;
 	*n = k;
@@ -552,7 +556,8 @@ static int packed_collect(struct vnet_virtq *q, struct inflight_packed *r,
 			return -EBADMSG;
 		}
 		h[k++] = (struct inflight_head){
-			*(volatile uint64_t *)&r->desc[i].counter, (uint16_t)i };
+			*(volatile uint64_t *)&r->desc[i].counter, (uint16_t)i,
+			num };
 		*descs += num;
 	}
 	*out = h;

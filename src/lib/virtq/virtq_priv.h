@@ -74,6 +74,18 @@ struct vnet_virtq_pending {
 };
 
 /**
+ * struct vnet_virtq_resubmit - a buffer to pop again, as setup checked it
+ * @idx:	head (split) or head entry of its list (packed)
+ * @ndescs:	packed: descriptors in its list, counted at setup; the
+ *		region's count is not read again (the frontend may rewrite
+ *		it, and the ring arithmetic relies on this one)
+ */
+struct vnet_virtq_resubmit {
+	uint16_t idx;
+	uint16_t ndescs;
+};
+
+/**
  * struct virtq_desc_copy - a descriptor copied once out of guest memory
  * @addr:	buffer address
  * @len:	buffer length
