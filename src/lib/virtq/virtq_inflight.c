@@ -616,34 +616,39 @@ static int packed_setup(struct vnet_virtq *q, struct inflight_packed *r)
 	return 0;
 }
 
-int virtq_inflight_packed_pop(struct vnet_virtq *q,
-			      struct vnet_virtq_elem *elem)
+int virtq_inflight_packed_record(struct vnet_virtq *q,
+				 struct virtq_inflight_rec *rec,
+				 const struct virtq_desc_copy *d)
 {
 	struct inflight_packed *r = q->inflight;
-	uint16_t h = q->if_free_head, e = h, last = h, pos = q->last_avail, k;
+	struct inflight_packed_desc *s;
 
-	for (k = 0; k < elem->ndescs; k++) {
-		struct virtq_desc_copy d;
-		struct inflight_packed_desc *s;
+	if (!r)
+		return 0;
+	if (rec->cur >= q->size)	/* the free list ran out: corrupt */
+		return virtq_bad(q, VNET_VIRTQ_ERR_INFLIGHT_REGION);
+	s = &r->desc[rec->cur];
+	/* "Set desc[free_head].addr, ... .id to d.addr, ... d.id" */
+	s->addr = d->addr;
+	s->len = d->len;
+	s->flags = d->flags;
+	s->id = d->next;
+	rec->last = rec->cur;
+	rec->cur = *(volatile uint16_t *)&s->next;
+	return 0;
+}
 
-		if (e >= q->size)	/* the free list ran out: corrupt */
-			return virtq_bad(q, VNET_VIRTQ_ERR_INFLIGHT_REGION);
-		virtq_copy_desc(q, (uint8_t *)q->desc + DESC_SIZE * (size_t)pos,
-				true, &d);
-		s = &r->desc[e];
-		/* "Set desc[free_head].addr, ... .id to d.addr, ... d.id" */
-		s->addr = d.addr;
-		s->len = d.len;
-		s->flags = d.flags;
-		s->id = d.next;
-		last = e;
-		e = *(volatile uint16_t *)&s->next;
-		pos = (uint16_t)(pos + 1 == q->size ? 0 : pos + 1);
-	}
+int virtq_inflight_packed_pop(struct vnet_virtq *q,
+			      struct vnet_virtq_elem *elem,
+			      const struct virtq_inflight_rec *rec)
+{
+	struct inflight_packed *r = q->inflight;
+	uint16_t h = q->if_free_head, e = rec->cur;
+
 	if (e > q->size)	/* a link past the list end: corrupt */
 		return virtq_bad(q, VNET_VIRTQ_ERR_INFLIGHT_REGION);
 	r->desc[h].num = elem->ndescs;
-	r->desc[h].last = last;
+	r->desc[h].last = rec->last;
 	r->desc[h].counter = q->inflight_counter++;
 	inflight_barrier();
 	r->desc[h].inflight = 1;

@@ -122,9 +122,11 @@ static int next_flags(struct vnet_virtq *q, uint16_t pos, bool wrap,
 	return 0;
 }
 
-/* Gather the list at last_avail, whose first @flags show it available. */
+/* Gather the list at last_avail, whose first @flags show it available;
+ * with an inflight region, each descriptor is recorded as it is read. */
 static int packed_walk(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
-		       uint16_t flags, uint16_t *id)
+		       uint16_t flags, uint16_t *id,
+		       struct virtq_inflight_rec *rec)
 {
 	struct virtq_walk w = { .elem = elem };
 	struct virtq_desc_copy d;
@@ -136,6 +138,9 @@ static int packed_walk(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
 		n++;
 		virtq_copy_desc(q, pdesc(q, pos), true, &d);
 		d.flags = flags;	/* flags as read once, not copied */
+		ret = virtq_inflight_packed_record(q, rec, &d);
+		if (ret)
+			return ret;
 		if (flags & VIRTQ_DESC_F_INDIRECT) {
 			ret = packed_indirect(q, &w, &d, n > 1 ||
 					      (flags & VIRTQ_DESC_F_NEXT));
@@ -221,6 +226,7 @@ static int packed_pop_resubmit(struct vnet_virtq *q,
 
 int virtq_packed_pop(struct vnet_virtq *q, struct vnet_virtq_elem *elem)
 {
+	struct virtq_inflight_rec rec = { q->if_free_head, q->if_free_head };
 	uint16_t flags, id = 0;
 	int ret;
 
@@ -239,14 +245,14 @@ int virtq_packed_pop(struct vnet_virtq *q, struct vnet_virtq_elem *elem)
 		q->avail_ahead = 0;
 		return 0;	/* empty */
 	}
-	ret = packed_walk(q, elem, flags, &id);
+	ret = packed_walk(q, elem, flags, &id, &rec);
 	if (ret)
 		return ret;
 	if (id >= q->size)	/* IDs index the driver's per-buffer state */
 		return virtq_bad(q, VNET_VIRTQ_ERR_ID);
 	if (q->inflight_descs + elem->ndescs > q->size)
 		return virtq_bad(q, VNET_VIRTQ_ERR_INFLIGHT);
-	if (q->inflight && virtq_inflight_packed_pop(q, elem))
+	if (q->inflight && virtq_inflight_packed_pop(q, elem, &rec))
 		return -EIO;
 	advance(q, &q->last_avail, &q->avail_wrap, elem->ndescs);
 	q->avail_ahead = elem->ndescs >= q->avail_ahead ? 0 :

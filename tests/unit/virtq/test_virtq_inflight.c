@@ -2,12 +2,15 @@
 /* test_virtq_inflight.c - the inflight region: crashes at each step of a batch, unpop, order, a region edited under a running queue */
 
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -408,6 +411,79 @@ static void test_resubmit_count_changed_after_setup(void **state)
 	assert_false(packed_get_used(&f->p, &id, &len, &flags));
 }
 
+/* A driver that keeps rewriting the length of every ring descriptor,
+ * between two lengths its buffers hold. */
+struct flipper {
+	struct packed_drv *p;
+	atomic_bool started;
+	atomic_bool stop;
+};
+
+static void *flip_lens(void *arg)
+{
+	struct flipper *fl = arg;
+	uint32_t len = 0x20;
+
+	atomic_store(&fl->started, true);
+	while (!atomic_load_explicit(&fl->stop, memory_order_relaxed)) {
+		uint16_t pos;
+
+		for (pos = 0; pos < QSIZE; pos++)
+			atomic_store_explicit((_Atomic uint32_t *)(void *)
+					      (packed_desc(fl->p, pos) + 8),
+					      len, memory_order_relaxed);
+		len ^= 0x20 ^ 0x40;
+	}
+	return NULL;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * The driver rewrites a descriptor while the device pops it. The region
+ * records the buffer the device checked and served ("Set
+ * desc[free_head].addr, desc[free_head].len ... to d.addr, d.len"), from
+ * the one read the device made, never a second read of the ring: a
+ * reconnect resubmits what was in flight. Racy by nature: pops for half
+ * a second once the driver's thread runs; the first mismatch fails.
+ */
+static void test_record_what_was_served(void **state)
+{
+	struct fix *f = *state;
+	struct flipper fl = { .p = &f->p };
+	unsigned int i, bad = 0;
+	double end;
+	pthread_t t;
+
+	begin(f, true, 0);
+	assert_int_equal(pthread_create(&t, NULL, flip_lens, &fl), 0);
+	while (!atomic_load(&fl.started))
+		sched_yield();
+	end = now_s() + 0.5;
+	for (i = 0; !bad && (i % 1024 || now_s() < end); i++) {
+		struct buf b = { G_BUF_GPA, 0x20, false };
+		struct vnet_virtq_elem *e = &f->e[0];
+
+		packed_add(&f->p, &b, 1, 0);
+		if (vnet_virtq_pop(&f->q, e) != 1)
+			break;
+		bad = pr(f)->desc[e->slot].len != e->out_len;
+		vnet_virtq_push(&f->q, e, 0);
+		vnet_virtq_flush(&f->q);
+	}
+	atomic_store(&fl.stop, true);
+	pthread_join(t, NULL);
+	assert_int_equal(vnet_virtq_error(&f->q), VNET_VIRTQ_OK);
+	assert_int_equal(bad, 0);
+	assert_true(i > 0);
+}
+
 /* A region too small or misaligned for the queue is refused at setup. */
 static void test_region_size(void **state)
 {
@@ -447,6 +523,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_resubmit_count_changed_after_setup, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(test_record_what_was_served,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_region_size, setup,
 						teardown),
 	};
