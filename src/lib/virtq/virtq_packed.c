@@ -181,6 +181,8 @@ static int packed_walk_inflight(struct vnet_virtq *q,
 	uint16_t e = r->idx, n = r->ndescs, k;
 	int ret = 0;
 
+	if (!n)		/* setup keeps lists of one or more */
+		return virtq_bad(q, VNET_VIRTQ_ERR_INFLIGHT_REGION);
 	for (k = 0; k < n; k++) {
 		struct virtq_desc_copy c;
 
