@@ -46,6 +46,11 @@
  *		makes the header 24 bytes
  * @rss:	RSS and HASH_REPORT with CTRL_VQ and MQ, and the control
  *		queue set up after the data queues (vuf_ctrl())
+ * @ctrl:	CTRL_VQ (MQ only with @pairs > 1), the control queue set
+ *		up after the data queues (vuf_ctrl())
+ * @no_mq:	MQ not asked, even with @pairs > 1 or @rss: RSS alone makes
+ *		the pairs ("N=1 if neither VIRTIO_NET_F_MQ nor
+ *		VIRTIO_NET_F_RSS are negotiated")
  */
 struct vuf_opts {
 	bool packed;
@@ -62,6 +67,8 @@ struct vuf_opts {
 	bool inflight;
 	struct vnet_features offloads;
 	bool rss;
+	bool ctrl;
+	bool no_mq;
 };
 
 /* Per-buffer bookkeeping: what is out, so every return is checked. */
