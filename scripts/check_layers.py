@@ -16,7 +16,7 @@ import sys
 # each other. pcap is the vnet tool's and the daemon's capture file reader
 # and writer (libpcap), outside libvnet.
 LAYERS = [
-	('packet', 'src/lib/packet', 'csum csum_verify features hdr parse pkt', ''),
+	('packet', 'src/lib/packet', 'export csum csum_verify features hdr parse pkt', ''),
 	('offload', 'src/lib/offload', 'gro gso rx tx', 'packet'),
 	('device', 'src/lib/device', 'coal config ctrl dev dev_rx filter rss steer toeplitz', 'packet'),
 	('virtq', 'src/lib/virtq', 'mem virtq virtq_net', 'packet'),
