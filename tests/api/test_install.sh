@@ -1,0 +1,135 @@
+#!/bin/sh
+# test_install.sh - the installed tree as an embedder and an administrator
+# find it (issue 17): `meson install --destdir` into a temporary directory,
+# then
+#  - every installed header compiles alone and every function it declares
+#    links, through pkg-config against the destdir tree, from one of the
+#    installed libraries (libvnet, libvnet-vhost, libvnet-ports), and the
+#    program runs against the installed .so files;
+#  - the .pc files are there and valid, the man pages render without a
+#    warning, the API reference has a page per header and a section per
+#    exported function, the README and docs/ are where the systemd unit's
+#    Documentation= points.
+#   test_install.sh BUILD_DIR "CC [FLAGS]"
+set -u
+build=$1 cc=$2
+tmp=$(mktemp -d /tmp/vnet-install.XXXXXX) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+dest=$tmp/dest
+fails=0; passes=0
+ok() { passes=$((passes + 1)); echo "ok - $*"; }
+nok() { fails=$((fails + 1)); echo "not ok - $*"; }
+
+meson install -C "$build" --destdir "$dest" --no-rebuild --quiet >"$tmp/install.log" 2>&1 ||
+	{ cat "$tmp/install.log"; echo "not ok - meson install"; exit 1; }
+
+pcdir=$(dirname "$(find "$dest" -name libvnet.pc | head -1)")
+[ -f "$pcdir/libvnet.pc" ] || { echo "not ok - no libvnet.pc installed"; exit 1; }
+# Only the destdir tree: its .pc files, their paths under the sysroot.
+export PKG_CONFIG_LIBDIR="$pcdir" PKG_CONFIG_PATH="" PKG_CONFIG_SYSROOT_DIR="$dest"
+# The variables as written (pkgconf would prefix them with the sysroot).
+var() { PKG_CONFIG_SYSROOT_DIR="" pkg-config --variable="$1" libvnet; }
+prefix=$(var prefix)
+libdir=$dest$(var libdir)
+incdir=$dest$(var includedir)
+share=$dest$prefix/share
+libs="libvnet libvnet-vhost libvnet-ports"
+
+for pc in $libs; do
+	if [ -f "$pcdir/$pc.pc" ] && pkg-config --validate "$pc" &&
+	   pkg-config --exists "$pc"; then
+		ok "$pc.pc installed and valid"
+	else
+		nok "$pc.pc missing or invalid"
+	fi
+done
+
+# Each header: a program that includes it alone and takes the address of
+# every function it declares (gcc -aux-info lists them), linked with the
+# first library whose pkg-config flags resolve them all, then run.
+for h in "$incdir"/vnet/*.h; do
+	name=$(basename "$h" .h)
+	printf '#include <vnet/%s.h>\n' "$name" >"$tmp/$name.c"
+	# shellcheck disable=SC2086
+	$cc $(pkg-config --cflags libvnet) -aux-info "$tmp/$name.aux" \
+		-fsyntax-only "$tmp/$name.c" 2>"$tmp/$name.err" ||
+		{ nok "vnet/$name.h does not compile alone"; cat "$tmp/$name.err"; continue; }
+	fns=$(grep -F "/* $h:" "$tmp/$name.aux" | grep -v '\*/ static ' |
+		sed 's/ *(.*//; s/.*[ *]//' | sort -u)
+	{
+		echo "typedef void (*any_fn)(void);"
+		echo "static const any_fn fns[] = {"
+		for f in $fns; do echo "	(any_fn)$f,"; done
+		echo "	0 };"
+		echo "int main(void) { return (int)(sizeof(fns) / sizeof(fns[0])) - 1 - $(echo "$fns" | grep -c .); }"
+	} >>"$tmp/$name.c"
+	linked=""
+	for pc in $libs; do
+		# shellcheck disable=SC2086
+		if $cc -Wall -Werror $(pkg-config --cflags "$pc") "$tmp/$name.c" \
+			-o "$tmp/$name" $(pkg-config --libs "$pc") 2>"$tmp/$name.err"; then
+			linked=$pc; break
+		fi
+	done
+	if [ -z "$linked" ]; then
+		nok "vnet/$name.h: its functions link with none of $libs"
+		head -5 "$tmp/$name.err"
+	elif LD_LIBRARY_PATH="$libdir" "$tmp/$name"; then
+		ok "vnet/$name.h: $(echo "$fns" | grep -c .) functions, linked with $linked, runs"
+	else
+		nok "vnet/$name.h: the program linked with $linked does not run"
+	fi
+done
+
+for page in man8/vnetd.8 man1/vnet.1; do
+	f=$share/man/$page
+	if [ ! -f "$f" ]; then
+		nok "man page $page missing"
+	elif [ -n "$(MANWIDTH=80 man --warnings -l "$f" 2>&1 >/dev/null)" ] ||
+	     ! MANWIDTH=80 man -l "$f" 2>/dev/null | grep -q '^NAME'; then
+		nok "man page $page: $(MANWIDTH=80 man --warnings -l "$f" 2>&1 >/dev/null | head -3)"
+	else
+		ok "man page $page renders"
+	fi
+done
+
+# The API reference: an index, a page per installed header, a section per
+# function the installed libraries export.
+api=$share/doc/vnetd/api
+missing=""
+[ -f "$api/index.md" ] || missing="index.md"
+for h in "$incdir"/vnet/*.h; do
+	[ -f "$api/$(basename "$h" .h).md" ] || missing="$missing $(basename "$h" .h).md"
+done
+for pc in $libs; do
+	for so in "$libdir"/"$pc".so; do
+		nm -D --defined-only "$so" | awk '$2 != "A" { print $3 }' | sed 's/@.*//'
+	done
+done | sort -u >"$tmp/exported"
+sed -n 's/^## \([a-z_0-9]*\)()$/\1/p' "$api"/*.md 2>/dev/null | sort -u >"$tmp/documented"
+undocumented=$(comm -23 "$tmp/exported" "$tmp/documented")
+[ -n "$missing" ] && nok "API reference pages missing:$missing" ||
+	ok "API reference: a page per header"
+[ -s "$tmp/exported" ] && [ -z "$undocumented" ] &&
+	ok "API reference: every one of $(wc -l <"$tmp/exported") exported functions has its section" ||
+	nok "API reference: exported functions without a section: $undocumented"
+
+# Documentation= of the installed unit: each file:// and man: target there.
+unit=$(find "$dest" -name 'vnetd@.service' | head -1)
+docs=$(sed -n 's/^Documentation=//p' "$unit")
+[ -n "$docs" ] || nok "the unit has no Documentation="
+for d in $docs; do
+	case $d in
+	file://*) f=$dest${d#file://} ;;
+	man:*) n=${d#man:}; sec=${n#*(}; sec=${sec%)}; f=$share/man/man$sec/${n%(*}.$sec ;;
+	*) f="" ;;
+	esac
+	[ -n "$f" ] && [ -f "$f" ] && ok "Documentation=$d is installed" ||
+		nok "Documentation=$d is not installed"
+done
+for f in README.md qemu.md; do
+	[ -f "$share/doc/vnetd/$f" ] && ok "doc $f installed" || nok "doc $f missing"
+done
+
+echo "$passes passed, $fails failed"
+[ $fails = 0 ]
