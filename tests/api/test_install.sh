@@ -9,7 +9,9 @@
 #  - the .pc files are there and valid, the man pages render without a
 #    warning, the API reference has a page per header and a section per
 #    exported function, the README and docs/ are where the systemd unit's
-#    Documentation= points.
+#    Documentation= points;
+#  - each installed example builds through pkg-config, runs and prints
+#    what it must (NAME.expected beside this script).
 #   test_install.sh BUILD_DIR "CC [FLAGS]"
 set -u
 build=$1 cc=$2
@@ -129,6 +131,32 @@ for d in $docs; do
 done
 for f in README.md qemu.md; do
 	[ -f "$share/doc/vnetd/$f" ] && ok "doc $f installed" || nok "doc $f missing"
+done
+
+# The examples, from the installed copy, built as an embedder builds them
+# and run; their output compared with the figures worked out by hand in
+# tests/api/NAME.expected (lines starting with # are comments).
+examples=$share/doc/vnetd/examples
+[ -n "$(ls "$examples"/*.c 2>/dev/null)" ] || nok "no example installed"
+for src in "$examples"/*.c; do
+	[ -f "$src" ] || continue
+	name=$(basename "$src" .c)
+	# shellcheck disable=SC2086
+	if ! $cc -Wall -Wextra -Werror "$src" -o "$tmp/$name" \
+		$(pkg-config --cflags --libs $libs) 2>"$tmp/$name.err"; then
+		nok "example $name does not build against the installed tree"
+		head -20 "$tmp/$name.err"
+		continue
+	fi
+	grep -v '^#' "$(dirname "$0")/$name.expected" >"$tmp/$name.want"
+	LD_LIBRARY_PATH="$libdir" timeout 60 "$tmp/$name" >"$tmp/$name.out" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ] && diff -u "$tmp/$name.want" "$tmp/$name.out"; then
+		ok "example $name: built through pkg-config, ran, printed what it must"
+	else
+		nok "example $name: exit $rc"
+		cat "$tmp/$name.out"
+	fi
 done
 
 echo "$passes passed, $fails failed"
