@@ -12,9 +12,11 @@
 #    Documentation= points;
 #  - each installed example builds through pkg-config, runs and prints
 #    what it must (NAME.expected beside this script).
-#   test_install.sh BUILD_DIR "CC [FLAGS]"
+#   test_install.sh BUILD_DIR GCC "CC [FLAGS]"
+# GCC lists the declarations (-aux-info); CC, the build's compiler with its
+# sanitizer flags, compiles and links.
 set -u
-build=$1 cc=$2
+build=$1 gcc=$2 cc=$3
 tmp=$(mktemp -d /tmp/vnet-install.XXXXXX) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 dest=$tmp/dest
@@ -52,8 +54,8 @@ done
 for h in "$incdir"/vnet/*.h; do
 	name=$(basename "$h" .h)
 	printf '#include <vnet/%s.h>\n' "$name" >"$tmp/$name.c"
-	# shellcheck disable=SC2086
-	$cc $(pkg-config --cflags libvnet) -aux-info "$tmp/$name.aux" \
+	# shellcheck disable=SC2046 # the flags are words
+	"$gcc" $(pkg-config --cflags libvnet) -aux-info "$tmp/$name.aux" \
 		-fsyntax-only "$tmp/$name.c" 2>"$tmp/$name.err" ||
 		{ nok "vnet/$name.h does not compile alone"; cat "$tmp/$name.err"; continue; }
 	fns=$(grep -F "/* $h:" "$tmp/$name.aux" | grep -v '\*/ static ' |
@@ -67,7 +69,7 @@ for h in "$incdir"/vnet/*.h; do
 	} >>"$tmp/$name.c"
 	linked=""
 	for pc in $libs; do
-		# shellcheck disable=SC2086
+		# shellcheck disable=SC2046 # the flags are words
 		if $cc -Wall -Werror $(pkg-config --cflags "$pc") "$tmp/$name.c" \
 			-o "$tmp/$name" $(pkg-config --libs "$pc") 2>"$tmp/$name.err"; then
 			linked=$pc; break
@@ -104,17 +106,20 @@ for h in "$incdir"/vnet/*.h; do
 	[ -f "$api/$(basename "$h" .h).md" ] || missing="$missing $(basename "$h" .h).md"
 done
 for pc in $libs; do
-	for so in "$libdir"/"$pc".so; do
-		nm -D --defined-only "$so" | awk '$2 != "A" { print $3 }' | sed 's/@.*//'
-	done
+	nm -D --defined-only "$libdir/$pc.so" | awk '$2 != "A" { print $3 }' | sed 's/@.*//'
 done | sort -u >"$tmp/exported"
 sed -n 's/^## \([a-z_0-9]*\)()$/\1/p' "$api"/*.md 2>/dev/null | sort -u >"$tmp/documented"
 undocumented=$(comm -23 "$tmp/exported" "$tmp/documented")
-[ -n "$missing" ] && nok "API reference pages missing:$missing" ||
+if [ -n "$missing" ]; then
+	nok "API reference pages missing:$missing"
+else
 	ok "API reference: a page per header"
-[ -s "$tmp/exported" ] && [ -z "$undocumented" ] &&
-	ok "API reference: every one of $(wc -l <"$tmp/exported") exported functions has its section" ||
+fi
+if [ -s "$tmp/exported" ] && [ -z "$undocumented" ]; then
+	ok "API reference: every one of $(wc -l <"$tmp/exported") exported functions has its section"
+else
 	nok "API reference: exported functions without a section: $undocumented"
+fi
 
 # Documentation= of the installed unit: each file:// and man: target there.
 unit=$(find "$dest" -name 'vnetd@.service' | head -1)
@@ -126,11 +131,14 @@ for d in $docs; do
 	man:*) n=${d#man:}; sec=${n#*(}; sec=${sec%)}; f=$share/man/man$sec/${n%(*}.$sec ;;
 	*) f="" ;;
 	esac
-	[ -n "$f" ] && [ -f "$f" ] && ok "Documentation=$d is installed" ||
+	if [ -n "$f" ] && [ -f "$f" ]; then
+		ok "Documentation=$d is installed"
+	else
 		nok "Documentation=$d is not installed"
+	fi
 done
 for f in README.md qemu.md; do
-	[ -f "$share/doc/vnetd/$f" ] && ok "doc $f installed" || nok "doc $f missing"
+	if [ -f "$share/doc/vnetd/$f" ]; then ok "doc $f installed"; else nok "doc $f missing"; fi
 done
 
 # The examples, from the installed copy, built as an embedder builds them
@@ -141,7 +149,7 @@ examples=$share/doc/vnetd/examples
 for src in "$examples"/*.c; do
 	[ -f "$src" ] || continue
 	name=$(basename "$src" .c)
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2046,SC2086 # the flags and the names are words
 	if ! $cc -Wall -Wextra -Werror "$src" -o "$tmp/$name" \
 		$(pkg-config --cflags --libs $libs) 2>"$tmp/$name.err"; then
 		nok "example $name does not build against the installed tree"

@@ -20,8 +20,11 @@ while [ ! -S "$tmp/stats.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); d
 
 # How many counters the daemon serves, read from its Prometheus text.
 n=$("$vnet" stats --prometheus "$tmp/stats.sock" | grep -c '^vnetd_')
-[ "$n" -gt 0 ] && passes=$((passes + 1)) && echo "ok - $n counters served" ||
-	{ fails=$((fails + 1)); echo "not ok - no counter in the Prometheus text"; }
+if [ "$n" -gt 0 ]; then
+	passes=$((passes + 1)); echo "ok - $n counters served"
+else
+	fails=$((fails + 1)); echo "not ok - no counter in the Prometheus text"
+fi
 expect "an idle device: all counters zero, said once" 0 \
 	"all $n counters zero" "" -- stats "$tmp/stats.sock"
 expect "JSON passes through" 0 "*" "" -- stats --json "$tmp/stats.sock"
