@@ -29,7 +29,8 @@ LAYERS = [
 
 # Trees whose files belong to no layer: only the private-header rule holds
 # for them, with tests/unit/<layer>/ standing for the layer's own folder
-# (white-box unit tests of that folder).
+# (white-box unit tests of that folder); examples/ include installed
+# headers (vnet/) only.
 OUTSIDE = ['tests', 'fuzz', 'bench', 'examples']
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]')
@@ -106,6 +107,10 @@ def main():
 					continue
 				hdr = resolve(path, m.group(1))
 				if hdr is None:
+					continue
+				if path.startswith('examples/') and not hdr.startswith('include/vnet/'):
+					bad.append(f'{path}:{no}: error: includes {hdr}: an example '
+						f'uses the installed headers only')
 					continue
 				if PRIVATE.search(hdr) and os.path.dirname(hdr) != own_folder(path):
 					bad.append(f'{path}:{no}: error: includes {hdr}, private to {os.path.dirname(hdr)}')
