@@ -1,5 +1,6 @@
 #!/bin/sh
-# lint.sh - static analysis of the tree: cppcheck, then clang-tidy with the
+# lint.sh - static analysis of the tree: the layering of the includes
+# (check_layers.py), cppcheck, then clang-tidy with the
 # checks of .clang-tidy over the compile_commands.json of a clang build
 # directory (set up here if missing: configuring is enough, nothing is
 # compiled). Fails on any finding; a finding that is not a bug is
@@ -10,6 +11,9 @@ cd "$(dirname "$0")/.."
 dir=${1:-build-lint}
 jobs=$(nproc 2>/dev/null || echo 2)
 rc=0
+
+echo "lint: layers"
+python3 scripts/check_layers.py || rc=1
 
 echo "lint: cppcheck"
 cppcheck --enable=warning,portability,performance --error-exitcode=1 \

@@ -6,6 +6,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vnet/export.h"
+
+VNET_API_BEGIN
+
 /*
  * virtio 1.4 "Notifications Coalescing / Operation": with both parameters
  * non-zero, a queue counts packets and microseconds from its first unsignalled
@@ -91,5 +95,7 @@ void vnet_coal_set(struct vnet_coal *c, const struct vnet_coal_params *p);
  * UINT64_MAX when nothing is pending or no timer applies
  */
 uint64_t vnet_coal_deadline(const struct vnet_coal *c);
+
+VNET_API_END
 
 #endif /* VNET_COAL_H */

@@ -7,6 +7,9 @@
 #include <stdint.h>
 
 #include "vnet/dev.h"
+#include "vnet/export.h"
+
+VNET_API_BEGIN
 
 /* Field offsets of struct virtio_net_config (virtio 1.4). */
 #define VNET_CONFIG_MAC			0	/* u8[6] */
@@ -81,5 +84,7 @@ int vnet_config_read(const struct vnet_dev *dev, size_t off, void *buf,
  */
 int vnet_config_write(struct vnet_dev *dev, size_t off, const void *buf,
 		      size_t len);
+
+VNET_API_END
 
 #endif /* VNET_CONFIG_H */

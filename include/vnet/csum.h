@@ -8,6 +8,10 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
+#include "vnet/export.h"
+
+VNET_API_BEGIN
+
 /*
  * Convention, as in Linux: a partial sum is a 32-bit ones' complement sum of
  * the bytes read as native-endian 16-bit words (an odd trailing byte is
@@ -268,5 +272,7 @@ uint16_t vnet_csum_replace16(uint16_t check, uint16_t from, uint16_t to);
  * Return: the new checksum field
  */
 uint16_t vnet_csum_replace32(uint16_t check, uint32_t from, uint32_t to);
+
+VNET_API_END
 
 #endif /* VNET_CSUM_H */

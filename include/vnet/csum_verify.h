@@ -7,6 +7,9 @@
 
 #include "vnet/parse.h"
 #include "vnet/pkt.h"
+#include "vnet/export.h"
+
+VNET_API_BEGIN
 
 /**
  * enum vnet_csum_status - the verdict on one checksum
@@ -74,5 +77,7 @@ int vnet_csum_verify(const struct vnet_pkt *pkt,
  * Return: a static string
  */
 const char *vnet_csum_status_name(enum vnet_csum_status s);
+
+VNET_API_END
 
 #endif /* VNET_CSUM_VERIFY_H */

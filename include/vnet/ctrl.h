@@ -7,6 +7,9 @@
 #include <stdint.h>
 
 #include "vnet/dev.h"
+#include "vnet/export.h"
+
+VNET_API_BEGIN
 
 /* ack values */
 #define VNET_CTRL_OK		0
@@ -68,5 +71,7 @@
  */
 int vnet_ctrl_exec(struct vnet_dev *dev, const void *cmd, size_t len,
 		   void *result, size_t result_len, size_t *result_used);
+
+VNET_API_END
 
 #endif /* VNET_CTRL_H */

@@ -12,6 +12,9 @@
 #include "vnet/hdr.h"
 #include "vnet/steer.h"
 #include "vnet/toeplitz.h"
+#include "vnet/export.h"
+
+VNET_API_BEGIN
 
 /*
  * The device layer: everything of the network device that is neither the
@@ -385,5 +388,7 @@ int vnet_dev_queue_enable(struct vnet_dev *dev, uint16_t vq, bool on);
  * Return: the state, or NULL for an index that is no data queue
  */
 struct vnet_coal *vnet_dev_coal(struct vnet_dev *dev, uint16_t vq);
+
+VNET_API_END
 
 #endif /* VNET_DEV_H */

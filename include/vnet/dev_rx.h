@@ -10,6 +10,9 @@
 #include "vnet/parse.h"
 #include "vnet/pkt.h"
 #include "vnet/rss.h"
+#include "vnet/export.h"
+
+VNET_API_BEGIN
 
 /**
  * struct vnet_rx_verdict - what the device does with an incoming frame
@@ -82,5 +85,7 @@ unsigned int vnet_dev_rx_steer(const struct vnet_dev *dev,
  */
 void vnet_dev_tx_learn(struct vnet_dev *dev, const struct vnet_pkt *pkt,
 		       const struct vnet_parse_result *res, uint16_t txq);
+
+VNET_API_END
 
 #endif /* VNET_DEV_RX_H */

@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vnet/export.h"
+
+VNET_API_BEGIN
+
 /*
  * Feature bit numbers of the network device (virtio 1.4, "Feature bits"),
  * its legacy bits, and the transport bits a network device negotiates.
@@ -248,5 +252,7 @@ uint64_t vnet_features_to_guest_offloads(const struct vnet_features *f,
  */
 int vnet_guest_offloads_to_features(uint64_t offloads, enum vnet_profile profile,
 				    struct vnet_features *out);
+
+VNET_API_END
 
 #endif /* VNET_FEATURES_H */

@@ -7,6 +7,9 @@
 
 #include "vnet/dev.h"
 #include "vnet/pkt.h"
+#include "vnet/export.h"
+
+VNET_API_BEGIN
 
 /**
  * vnet_filter_accept() - does the driver want this incoming frame
@@ -34,5 +37,7 @@
  * Return: true to deliver the frame
  */
 bool vnet_filter_accept(struct vnet_dev *dev, const struct vnet_pkt *pkt);
+
+VNET_API_END
 
 #endif /* VNET_FILTER_H */

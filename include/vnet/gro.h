@@ -10,6 +10,9 @@
 #include "vnet/parse.h"
 #include "vnet/pkt.h"
 #include "vnet/rx.h"
+#include "vnet/export.h"
+
+VNET_API_BEGIN
 
 /*
  * One flow table of bounded size, allocated once by vnet_gro_init(); a held
@@ -275,5 +278,7 @@ uint64_t vnet_gro_next_deadline(const struct vnet_gro_ctx *ctx);
  * Return: a static string such as "dup-ack"; "unknown" out of range
  */
 const char *vnet_gro_stat_name(enum vnet_gro_stat s);
+
+VNET_API_END
 
 #endif /* VNET_GRO_H */

@@ -11,6 +11,9 @@
 #include "vnet/hdr.h"
 #include "vnet/pkt.h"
 #include "vnet/tx.h"
+#include "vnet/export.h"
+
+VNET_API_BEGIN
 
 /*
  * One entry point, vnet_gso_segment(), turns a frame and its virtio-net
@@ -148,5 +151,7 @@ void vnet_gso_ctx_init(struct vnet_gso_ctx *ctx,
  */
 int vnet_gso_segment(struct vnet_gso_ctx *ctx, const struct vnet_hdr *h,
 		     const struct vnet_pkt *frame, struct vnet_gso_out *out);
+
+VNET_API_END
 
 #endif /* VNET_GSO_H */

@@ -8,6 +8,9 @@
 #include <stdint.h>
 
 #include "vnet/features.h"
+#include "vnet/export.h"
+
+VNET_API_BEGIN
 
 /* flags */
 #define VNET_HDR_F_NEEDS_CSUM		0x01
@@ -131,5 +134,7 @@ int vnet_hdr_decode(const struct vnet_hdr_layout *l, const void *buf,
  */
 int vnet_hdr_encode(const struct vnet_hdr_layout *l, const struct vnet_hdr *h,
 		    void *buf, size_t len);
+
+VNET_API_END
 
 #endif /* VNET_HDR_H */

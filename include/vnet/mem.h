@@ -8,6 +8,10 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
+#include "vnet/export.h"
+
+VNET_API_BEGIN
+
 /* Regions a table holds: vhost-user's largest slot count (QEMU's 512). */
 #define VNET_MEM_REGIONS_MAX	512
 
@@ -213,5 +217,7 @@ static inline int vnet_mem_translate_hint(const struct vnet_mem *mem,
 slow:
 	return vnet_mem_translate_slow(mem, hint, gpa, len, iov, iov_max);
 }
+
+VNET_API_END
 
 #endif /* VNET_MEM_H */

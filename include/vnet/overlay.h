@@ -15,6 +15,9 @@
 #include "vnet/parse.h"
 #include "vnet/pkt.h"
 #include "vnet/rx.h"
+#include "vnet/export.h"
+
+VNET_API_BEGIN
 
 /*
  * The port sits between a guest (frames with their virtio-net header, as
@@ -425,5 +428,7 @@ int vnet_overlay_neigh_reply(const struct vnet_overlay *o,
  * Return: a static string such as "rx-vni"; "unknown" out of range
  */
 const char *vnet_overlay_drop_name(enum vnet_overlay_drop d);
+
+VNET_API_END
 
 #endif /* VNET_OVERLAY_H */

@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vnet/export.h"
+
+VNET_API_BEGIN
+
 /**
  * struct vnet_overlay_addr - an underlay address
  * @family:	AF_INET or AF_INET6 (0: none)
@@ -131,5 +135,7 @@ vnet_overlay_fdb_lookup(const struct vnet_overlay_fdb *fdb,
  * Return: entries removed
  */
 size_t vnet_overlay_fdb_age(struct vnet_overlay_fdb *fdb, uint64_t now);
+
+VNET_API_END
 
 #endif /* VNET_OVERLAY_FDB_H */

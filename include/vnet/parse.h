@@ -8,6 +8,9 @@
 #include <stdint.h>
 
 #include "vnet/pkt.h"
+#include "vnet/export.h"
+
+VNET_API_BEGIN
 
 /*
  * What the parser accepts, and what it does with lengths that disagree:
@@ -420,5 +423,7 @@ int vnet_parse(const struct vnet_pkt *pkt, const struct vnet_parse_config *cfg,
  * value that is no parse error
  */
 const char *vnet_parse_err_name(int err);
+
+VNET_API_END
 
 #endif /* VNET_PARSE_H */

@@ -9,6 +9,10 @@
 #include <string.h>
 #include <sys/uio.h>
 
+#include "vnet/export.h"
+
+VNET_API_BEGIN
+
 /**
  * struct vnet_pkt - a frame as an array of segments, read through helpers
  * @iov:	segments, in frame order; zero-length segments are allowed
@@ -234,5 +238,7 @@ static inline uint32_t vnet_load_be32(const void *p)
 	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
 	       (uint32_t)b[2] << 8 | b[3];
 }
+
+VNET_API_END
 
 #endif /* VNET_PKT_H */

@@ -10,6 +10,9 @@
 #include "vnet/parse.h"
 #include "vnet/pkt.h"
 #include "vnet/toeplitz.h"
+#include "vnet/export.h"
+
+VNET_API_BEGIN
 
 /* Hash types, virtio "Supported/enabled hash types". */
 #define VNET_HASH_TYPE_IPV4	(1u << 0)
@@ -124,5 +127,7 @@ bool vnet_rss_hash(const struct vnet_toeplitz *tz, uint32_t types,
 		   uint32_t tunnels, const struct vnet_pkt *pkt,
 		   const struct vnet_parse_result *res,
 		   struct vnet_rss_hash *out);
+
+VNET_API_END
 
 #endif /* VNET_RSS_H */

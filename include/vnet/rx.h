@@ -12,6 +12,9 @@
 #include "vnet/gso.h"
 #include "vnet/hdr.h"
 #include "vnet/pkt.h"
+#include "vnet/export.h"
+
+VNET_API_BEGIN
 
 /*
  * A frame on its way to the guest comes with a host-side header that says
@@ -158,5 +161,7 @@ int vnet_rx_deliver(struct vnet_rx_ctx *ctx, const struct vnet_rx_frame *f,
  */
 bool vnet_rx_gso_allowed(const struct vnet_rx_ctx *ctx,
 			 const struct vnet_hdr *h, const struct vnet_pkt *pkt);
+
+VNET_API_END
 
 #endif /* VNET_RX_H */

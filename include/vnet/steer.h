@@ -9,6 +9,9 @@
 
 #include "vnet/parse.h"
 #include "vnet/pkt.h"
+#include "vnet/export.h"
+
+VNET_API_BEGIN
 
 /*
  * virtio "Automatic receive steering in multiqueue mode": after the driver
@@ -107,5 +110,7 @@ void vnet_steer_learn(struct vnet_steer *s, const struct vnet_flow_key *k,
  */
 uint16_t vnet_steer_select(const struct vnet_steer *s,
 			   const struct vnet_flow_key *k, uint16_t pairs);
+
+VNET_API_END
 
 #endif /* VNET_STEER_H */

@@ -9,6 +9,9 @@
 #include <sys/uio.h>
 
 #include "vnet/features.h"
+#include "vnet/export.h"
+
+VNET_API_BEGIN
 
 #define VNET_TAP_QUEUES_MAX	64
 
@@ -140,5 +143,7 @@ ssize_t vnet_tap_write(struct vnet_tap *t, unsigned int q,
  */
 ssize_t vnet_tap_read(struct vnet_tap *t, unsigned int q,
 		      const struct iovec *iov, int iovcnt);
+
+VNET_API_END
 
 #endif /* VNET_TAP_H */

@@ -6,6 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vnet/export.h"
+
+VNET_API_BEGIN
+
 /*
  * The hash of Microsoft's "RSS hashing functions": for every set bit i of
  * the input (most significant bit of the first byte is bit 0), XOR in the
@@ -99,5 +103,7 @@ void vnet_toeplitz_hash_bulk(const struct vnet_toeplitz *t,
  */
 uint32_t vnet_toeplitz_ref(const uint8_t *key, size_t key_len, const void *in,
 			   size_t len);
+
+VNET_API_END
 
 #endif /* VNET_TOEPLITZ_H */

@@ -9,6 +9,9 @@
 #include "vnet/hdr.h"
 #include "vnet/parse.h"
 #include "vnet/pkt.h"
+#include "vnet/export.h"
+
+VNET_API_BEGIN
 
 /*
  * The rules are those of the device-side text of the virtio specification
@@ -232,5 +235,7 @@ int vnet_tx_csum_compute(const struct vnet_pkt *pkt, size_t csum_start,
  */
 int vnet_tx_csum_apply(const struct vnet_pkt *pkt, size_t csum_start,
 		       size_t csum_offset);
+
+VNET_API_END
 
 #endif /* VNET_TX_H */

@@ -11,6 +11,9 @@
 #include "vnet/features.h"
 #include "vnet/mem.h"
 #include "vnet/virtq.h"
+#include "vnet/export.h"
+
+VNET_API_BEGIN
 
 /* Virtqueues one connection may use: 16 queue pairs and a control queue. */
 #define VNET_VU_QUEUES_MAX	33
@@ -324,5 +327,7 @@ unsigned int vnet_vu_log_write(struct vnet_vu *vu, const struct iovec *iov,
  * Return: the counters, valid as long as @vu
  */
 const struct vnet_vu_stats *vnet_vu_get_stats(const struct vnet_vu *vu);
+
+VNET_API_END
 
 #endif /* VNET_VHOST_USER_H */

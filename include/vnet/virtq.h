@@ -10,6 +10,9 @@
 
 #include "vnet/features.h"
 #include "vnet/mem.h"
+#include "vnet/export.h"
+
+VNET_API_BEGIN
 
 /* Largest queue size of either format (virtio 1.4: 32768, 2^15). */
 #define VNET_VIRTQ_SIZE_MAX	32768
@@ -564,5 +567,7 @@ vnet_virtq_get_stats(const struct vnet_virtq *q)
 {
 	return &q->stats;
 }
+
+VNET_API_END
 
 #endif /* VNET_VIRTQ_H */

@@ -11,6 +11,9 @@
 #include "vnet/features.h"
 #include "vnet/hdr.h"
 #include "vnet/virtq.h"
+#include "vnet/export.h"
+
+VNET_API_BEGIN
 
 /**
  * struct vnet_virtq_net - how frames sit in the buffers of one device
@@ -103,5 +106,7 @@ int vnet_virtq_net_rx_push(struct vnet_virtq *q, const struct vnet_virtq_net *n,
 			   struct vnet_virtq_elem *elems, unsigned int nbufs,
 			   struct vnet_hdr *h, const void *frame,
 			   size_t frame_len);
+
+VNET_API_END
 
 #endif /* VNET_VIRTQ_NET_H */

@@ -6,7 +6,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vnet/export.h"
 #include "vnet/virtq.h"
+
+VNET_API_BEGIN
 
 /* What a vnet_virtq_serve_fn returns for a buffer it cannot take now (its
  * port is full): the buffer goes back to the ring, untouched, and the pass
@@ -81,5 +84,7 @@ static inline unsigned int vnet_virtq_serve(struct vnet_virtq *q,
 	*again = n && n == budget;
 	return n;
 }
+
+VNET_API_END
 
 #endif /* VNET_VIRTQ_SERVE_H */

@@ -6,7 +6,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vnet/export.h"
 #include "vnet/features.h"
+
+VNET_API_BEGIN
 
 /*
  * virtio-net "Virtqueues": receiveq1, transmitq1, ... receiveqN,
@@ -72,5 +75,7 @@ static inline unsigned int vnet_vq_map_count(const struct vnet_vq_map *m)
 {
 	return 2u * m->pairs + (m->ctrl ? 1u : 0u);
 }
+
+VNET_API_END
 
 #endif /* VNET_VQ_MAP_H */

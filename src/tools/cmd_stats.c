@@ -19,10 +19,12 @@ static void usage(FILE *out)
 		"\n"
 		"Reads vnetd's statistics from its --stats socket. By default prints\n"
 		"one line per counter and queue (NAME QUEUE VALUE; drops as\n"
-		"drops/REASON), skipping zeros; --json and --prometheus print what\n"
-		"the socket serves, unchanged.\n"
+		"drops/REASON), skipping zeros (\"all N counters zero\" when every\n"
+		"one is); --json and --prometheus print what the socket serves,\n"
+		"unchanged.\n"
 		"\n"
-		"Exit: 0 read; 2 bad arguments or the socket cannot be read.\n");
+		"Exit: 0 read; 1 the answer holds no counter; 2 bad arguments or\n"
+		"the socket cannot be read.\n");
 }
 
 /* The whole answer to @request, NUL-terminated, or NULL. */
@@ -55,10 +57,16 @@ fail:
 	return NULL;
 }
 
-/* "vnetd_rx_frames_total{queue="0"} 12" -> "rx_frames 0 12" */
-static void print_readable(char *text)
+/*
+ * "vnetd_rx_frames_total{queue="0"} 12" -> "rx_frames 0 12", zeros skipped.
+ * Returns the number of counters read; @shown gets the number printed.
+ */
+static unsigned int print_readable(char *text, unsigned int *shown)
 {
+	unsigned int read = 0;
 	char *line, *save = NULL;
+
+	*shown = 0;
 
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -71,20 +79,28 @@ static void print_readable(char *text)
 		/* NOLINTNEXTLINE(cert-err34-c) */
 		if (sscanf(line, "vnetd_drops_total{queue=\"%15[^\"]\",reason=\"%63[^\"]\"} %llu",
 			   queue, reason, &v) == 3) {
-			if (v)
+			read++;
+			if (v) {
 				printf("drops/%s %s %llu\n", reason, queue, v);
+				++*shown;
+			}
 			continue;
 		}
 		/* NOLINTNEXTLINE(cert-err34-c): as above */
 		if (sscanf(line, "vnetd_%63[a-z_]{queue=\"%15[^\"]\"} %llu", name,
-			   queue, &v) == 3 && v) {
+			   queue, &v) == 3) {
 			size_t n = strlen(name);
 
+			read++;
+			if (!v)
+				continue;
 			if (n > 6 && !strcmp(name + n - 6, "_total"))
 				name[n - 6] = '\0';
 			printf("%s %s %llu\n", name, queue, v);
+			++*shown;
 		}
 	}
+	return read;
 }
 
 int cmd_stats(int argc, char **argv)
@@ -96,7 +112,8 @@ int cmd_stats(int argc, char **argv)
 		{ 0 },
 	};
 	const char *request = "prometheus\n";
-	int c, raw = 0;
+	unsigned int read, shown;
+	int c, raw = 0, rc = EXIT_OK;
 	char *text;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -118,10 +135,18 @@ int cmd_stats(int argc, char **argv)
 	text = fetch(argv[optind], request);
 	if (!text)
 		return EXIT_USAGE;
-	if (raw)
+	if (raw) {
 		fputs(text, stdout);
-	else
-		print_readable(text);
+	} else {
+		/* An idle device answers with zeros only: say so, not nothing */
+		read = print_readable(text, &shown);
+		if (!read) {
+			fprintf(stderr, "error: %s: no counter in the answer\n", argv[optind]);
+			rc = EXIT_INVALID;
+		} else if (!shown) {
+			printf("all %u counters zero\n", read);
+		}
+	}
 	free(text);
-	return EXIT_OK;
+	return rc;
 }

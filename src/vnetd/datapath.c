@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../tools/pcapio.h"
+#include "pcapio.h"
 #include "daemon.h"
 #include "log.h"
 #include "vnet/ctrl.h"

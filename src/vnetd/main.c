@@ -11,7 +11,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "../tools/pcapio.h"
+#include "pcapio.h"
 #include "daemon.h"
 #include "log.h"
 
