@@ -13,10 +13,12 @@ import sys
 # (without .h), the layers directly below it. A layer may include its own
 # headers and those of every layer below it, transitively; nothing else.
 # offload, device and virtq sit side by side on packet and never include
-# each other. pcap is the vnet tool's and the daemon's capture file reader
-# and writer (libpcap), outside libvnet.
+# each other. common holds header-only helpers (hex.h) that every layer
+# may use and none exports. pcap is the vnet tool's and the daemon's
+# capture file reader and writer (libpcap), outside libvnet.
 LAYERS = [
-	('packet', 'src/lib/packet', 'export csum csum_verify features hdr parse pkt', ''),
+	('common', 'src/common', '', ''),
+	('packet', 'src/lib/packet', 'export csum csum_verify features hdr parse pkt', 'common'),
 	('offload', 'src/lib/offload', 'gro gso rx tx', 'packet'),
 	('device', 'src/lib/device', 'coal config ctrl dev dev_rx filter rss steer toeplitz vq_map', 'packet'),
 	('virtq', 'src/lib/virtq', 'mem virtq virtq_net virtq_serve', 'packet'),
