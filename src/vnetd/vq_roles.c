@@ -79,8 +79,14 @@ static void tap_queue_follow(struct vnetd *d, unsigned int p, bool on)
 			  on ? "attach" : "detach", strerror(-err));
 }
 
+/*
+ * Every pair's state first, then the pairs turned on take what their tap
+ * queue holds: a frame one of them reads may be steered (RSS) to another
+ * that is being turned on too.
+ */
 void vnetd_rx_pairs_update(struct vnetd *d)
 {
+	uint64_t started = 0;
 	unsigned int p;
 
 	for (p = 0; p < d->cfg->queues; p++) {
@@ -96,9 +102,12 @@ void vnetd_rx_pairs_update(struct vnetd *d)
 			on = false;	/* could not attach: not read */
 		if (on && !qp->rx_on) {
 			qp->rx_on = true;
-			vnetd_rx_kick(d, 2 * p);	/* take what it holds */
+			started |= 1ULL << p;
 		}
 	}
+	for (p = 0; p < d->cfg->queues; p++)
+		if (started & 1ULL << p)
+			vnetd_rx_kick(d, 2 * p);	/* take what it holds */
 }
 
 unsigned int vnetd_tap_tx_queue(const struct vnetd *d, unsigned int pair)
