@@ -16,7 +16,7 @@
  * one byte of ack):
  * - CTRL_VQ without MQ (issue 20, item 4): index 2 is the control queue,
  *   pair 1 does not exist for the driver: everything on receiveq1;
- * - the same with the workers busy polling;
+ * - the same with the workers busy polling and MRG_RXBUF;
  * - RSS without MQ: N is max_virtqueue_pairs, the control queue index 4,
  *   index 2 is receiveq2: RSS_CONFIG is answered and puts every frame on
  *   receiveq2;
@@ -240,9 +240,10 @@ static void start(const char *const *extra, const struct vuf_opts *o,
 
 /* CTRL_VQ without MQ: queue 2 is the control queue, pair 1 is not the
  * driver's. All flows on receiveq1, the control queue acks. */
-static void ctrl_without_mq(const char *const *extra)
+static void ctrl_without_mq(const char *const *extra, bool mrg)
 {
 	struct vuf_opts o = opts((struct vuf_opts){ .pairs = 1, .ctrl = true,
+						    .mrg = mrg,
 						    .qsize = QSIZE });
 	unsigned int per[1];
 
@@ -261,17 +262,18 @@ static void ctrl_without_mq(const char *const *extra)
 static void test_ctrl_without_mq(void **state)
 {
 	(void)state;
-	ctrl_without_mq(NULL);
+	ctrl_without_mq(NULL, false);
 }
 
-/* The same, the workers polling their queues all the time: pair 1's
- * worker must not take the control queue for its receive queue. */
+/* The same, the workers polling their queues all the time (pair 1's
+ * worker must not take the control queue for its receive queue), and
+ * MRG_RXBUF (a control buffer taken for a frame broke the queue). */
 static void test_ctrl_without_mq_busy_poll(void **state)
 {
 	static const char *const extra[] = { "--busy-poll", NULL };
 
 	(void)state;
-	ctrl_without_mq(extra);
+	ctrl_without_mq(extra, true);
 }
 
 /* RSS_CONFIG: every frame to pair @to (an empty hash type set sends all
