@@ -16,7 +16,7 @@
  * one byte of ack):
  * - CTRL_VQ without MQ (issue 20, item 4): index 2 is the control queue,
  *   pair 1 does not exist for the driver: everything on receiveq1;
- * - the same with the workers busy polling;
+ * - the same with the workers busy polling and MRG_RXBUF;
  * - RSS without MQ: N is max_virtqueue_pairs, the control queue index 4,
  *   index 2 is receiveq2: RSS_CONFIG is answered and puts every frame on
  *   receiveq2;
@@ -26,7 +26,7 @@
  *   "MUST NOT queue packets on receive queues greater than
  *   virtqueue_pairs" (the tap queue of a pair not in use is detached:
  *   the kernel sends its flows to the other, none is lost).
- * Skips (77) where a namespace cannot be made.
+ * Fails where a namespace cannot be made (never skips).
  */
 
 #define _GNU_SOURCE
@@ -52,6 +52,7 @@
 #include <cmocka.h>
 
 #include "vnet/ctrl.h"
+#include "vnetd_netns.h"
 #include "vu_front.h"
 
 #define FLOWS		64
@@ -67,19 +68,6 @@ static struct vuf front;
 static bool connected;
 static uint32_t round_no;
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
 static uint64_t now_ms(void)
 {
 	struct timespec ts;
@@ -94,24 +82,12 @@ static void vnetd_start(const char *const *extra)
 	const char *argv[16] = { vnetd_path, "--socket-path", sock_path,
 				 "--tap", "qr0", "--queues", "2" };
 	struct stat st;
-	int n = 7, i, fd;
+	int n = 7, i;
 
 	for (i = 0; extra && extra[i] && n < 15; i++)
 		argv[n++] = extra[i];
-	unlink(sock_path);
-	vnetd_pid = fork();
-	assert_true(vnetd_pid >= 0);
-	if (vnetd_pid == 0) {
-		fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execv(vnetd_path, (char *const *)argv);
-		_exit(127);
-	}
-	for (i = 0; i < 100 && stat(sock_path, &st); i++)
-		usleep(50000);
+	vnetd_pid = vnetd_spawn(argv, log_path, sock_path);
+	assert_true(vnetd_pid > 0);
 	assert_int_equal(stat(sock_path, &st), 0);
 	/* the guest at 192.0.2.2, its address known: no ARP, no IPv6 */
 	assert_int_equal(sh("sysctl -qw net.ipv6.conf.qr0.disable_ipv6=1 &&"
@@ -120,22 +96,15 @@ static void vnetd_start(const char *const *extra)
 			 0);
 }
 
-/* SIGTERM: vnetd exits 0 (a sanitizer report would make it exit 1). */
 static void vnetd_stop(void)
 {
-	int st = 0, i;
+	bool clean;
 
 	if (vnetd_pid <= 0)
 		return;
-	kill(vnetd_pid, SIGTERM);
-	for (i = 0; i < 100 && waitpid(vnetd_pid, &st, WNOHANG) == 0; i++)
-		usleep(50000);
-	if (i == 100) {
-		kill(vnetd_pid, SIGKILL);
-		waitpid(vnetd_pid, &st, 0);
-	}
+	clean = vnetd_term(vnetd_pid);
 	vnetd_pid = -1;
-	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_true(clean);
 }
 
 static int teardown(void **state)
@@ -255,19 +224,31 @@ static int promisc(void)
 	return vuf_ctrl(&front, VNET_CTRL_RX, VNET_CTRL_RX_PROMISC, &on, 1);
 }
 
+/* vnetd started (@extra), the driver connected with @o and receive
+ * buffers on its first @pairs pairs. */
+static void start(const char *const *extra, const struct vuf_opts *o,
+		  unsigned int pairs)
+{
+	unsigned int p;
+
+	vnetd_start(extra);
+	assert_int_equal(vuf_start(&front, sock_path, o), 0);
+	connected = true;
+	for (p = 0; p < pairs; p++)
+		vuf_rx_fill(&front, p);
+}
+
 /* CTRL_VQ without MQ: queue 2 is the control queue, pair 1 is not the
  * driver's. All flows on receiveq1, the control queue acks. */
-static void ctrl_without_mq(const char *const *extra)
+static void ctrl_without_mq(const char *const *extra, bool mrg)
 {
 	struct vuf_opts o = opts((struct vuf_opts){ .pairs = 1, .ctrl = true,
+						    .mrg = mrg,
 						    .qsize = QSIZE });
 	unsigned int per[1];
 
-	vnetd_start(extra);
-	assert_int_equal(vuf_start(&front, sock_path, &o), 0);
-	connected = true;
+	start(extra, &o, 1);
 	assert_int_equal(front.nq, 3);	/* controlq at 2N = 2 */
-	vuf_rx_fill(&front, 0);
 	send_flows();
 	assert_int_equal(recv_flows(1, per), FLOWS);
 	assert_int_equal(promisc(), VNET_CTRL_OK);
@@ -281,17 +262,18 @@ static void ctrl_without_mq(const char *const *extra)
 static void test_ctrl_without_mq(void **state)
 {
 	(void)state;
-	ctrl_without_mq(NULL);
+	ctrl_without_mq(NULL, false);
 }
 
-/* The same, the workers polling their queues all the time: pair 1's
- * worker must not take the control queue for its receive queue. */
+/* The same, the workers polling their queues all the time (pair 1's
+ * worker must not take the control queue for its receive queue), and
+ * MRG_RXBUF (a control buffer taken for a frame broke the queue). */
 static void test_ctrl_without_mq_busy_poll(void **state)
 {
 	static const char *const extra[] = { "--busy-poll", NULL };
 
 	(void)state;
-	ctrl_without_mq(extra);
+	ctrl_without_mq(extra, true);
 }
 
 /* RSS_CONFIG: every frame to pair @to (an empty hash type set sends all
@@ -319,13 +301,9 @@ static void test_rss_without_mq(void **state)
 	unsigned int per[2];
 
 	(void)state;
-	vnetd_start(NULL);
-	assert_int_equal(vuf_start(&front, sock_path, &o), 0);
-	connected = true;
+	start(NULL, &o, 2);
 	assert_false(vnet_features_has(&front.features, VNET_F_MQ));
 	assert_int_equal(front.nq, 5);
-	vuf_rx_fill(&front, 0);
-	vuf_rx_fill(&front, 1);
 	assert_int_equal(rss_all_to(1), VNET_CTRL_OK);
 	send_flows();
 	assert_int_equal(recv_flows(2, per), FLOWS);
@@ -350,12 +328,8 @@ static void test_mq_pairs_in_use(void **state)
 	unsigned int per[2];
 
 	(void)state;
-	vnetd_start(NULL);
-	assert_int_equal(vuf_start(&front, sock_path, &o), 0);
-	connected = true;
+	start(NULL, &o, 2);
 	assert_true(vnet_features_has(&front.features, VNET_F_MQ));
-	vuf_rx_fill(&front, 0);
-	vuf_rx_fill(&front, 1);
 	/* NET-MQ-04: "After initialization of reset, the device MUST queue
 	 * packets only on receiveq1." */
 	send_flows();
@@ -376,12 +350,6 @@ static void test_mq_pairs_in_use(void **state)
 	assert_true(vuf_alive(&front));
 }
 
-static int skip_test(const char *why)
-{
-	printf("SKIP: %s\n", why);
-	return 77;
-}
-
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -391,21 +359,17 @@ int main(int argc, char **argv)
 		cmocka_unit_test_teardown(test_rss_without_mq, teardown),
 		cmocka_unit_test_teardown(test_mq_pairs_in_use, teardown),
 	};
+	const char *why;
 	int rc;
 
 	if (argc < 2)
-		return skip_test("usage: test_vnetd_queue_roles PATH/TO/vnetd");
+		return cannot_run("usage: test_vnetd_queue_roles PATH/TO/vnetd");
 	vnetd_path = argv[1];
-	if (geteuid() != 0)
-		return skip_test("needs root to make a network namespace and a tap");
-	if (unshare(CLONE_NEWNET))
-		return skip_test("cannot make a network namespace here");
-	if (sh("command -v ip >/dev/null"))
-		return skip_test("iproute2 (ip) is not installed");
-	if (sh("ip link set lo up"))
-		return skip_test("cannot set up the namespace's loopback");
+	why = netns_enter();
+	if (why)
+		return cannot_run(why);
 	if (!mkdtemp(dir))
-		return skip_test("no temporary directory");
+		return cannot_run("no temporary directory");
 	snprintf(sock_path, sizeof(sock_path), "%s/vu.sock", dir);
 	snprintf(log_path, sizeof(log_path), "%s/vnetd.log", dir);
 	signal(SIGPIPE, SIG_IGN);
