@@ -19,8 +19,9 @@ static void usage(FILE *out)
 		"\n"
 		"Reads vnetd's statistics from its --stats socket. By default prints\n"
 		"one line per counter and queue (NAME QUEUE VALUE; drops as\n"
-		"drops/REASON), skipping zeros; --json and --prometheus print what\n"
-		"the socket serves, unchanged.\n"
+		"drops/REASON; QUEUE is - for the daemon's own counters), skipping\n"
+		"zeros; --json and --prometheus print what the socket serves,\n"
+		"unchanged.\n"
 		"\n"
 		"Exit: 0 read; 2 bad arguments or the socket cannot be read.\n");
 }
@@ -75,9 +76,13 @@ static void print_readable(char *text)
 				printf("drops/%s %s %llu\n", reason, queue, v);
 			continue;
 		}
+		/* the daemon's own counters: no queue, shown as "-" */
+		strcpy(queue, "-");
 		/* NOLINTNEXTLINE(cert-err34-c): as above */
-		if (sscanf(line, "vnetd_%63[a-z_]{queue=\"%15[^\"]\"} %llu", name,
-			   queue, &v) == 3 && v) {
+		if ((sscanf(line, "vnetd_%63[a-z_] %llu", name, &v) == 2 ||
+		     /* NOLINTNEXTLINE(cert-err34-c): as above */
+		     sscanf(line, "vnetd_%63[a-z_]{queue=\"%15[^\"]\"} %llu",
+			    name, queue, &v) == 3) && v) {
 			size_t n = strlen(name);
 
 			if (n > 6 && !strcmp(name + n - 6, "_total"))
