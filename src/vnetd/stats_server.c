@@ -171,25 +171,43 @@ static void stats_read(struct vnetd_stats_server *sv,
 }
 
 /**
- * stats_accept() - take every client waiting, each in a free slot
+ * stats_slot() - a free slot, made by dropping the client nearest its
+ *		  deadline if every slot is taken
+ * @sv:	the server
+ *
+ * Clients that hold a slot without asking or reading cannot lock the
+ * others out: a newcomer takes the place of the one that has waited
+ * longest.
+ *
+ * Return: the slot
+ */
+static struct vnetd_stats_client *stats_slot(struct vnetd_stats_server *sv)
+{
+	struct vnetd_stats_client *oldest = &sv->c[0];
+	unsigned int i;
+
+	for (i = 0; i < VNETD_STATS_CLIENTS; i++) {
+		if (sv->c[i].fd < 0)
+			return &sv->c[i];
+		if (sv->c[i].deadline < oldest->deadline)
+			oldest = &sv->c[i];
+	}
+	stats_end(sv, oldest, false);	/* one too many */
+	return oldest;
+}
+
+/**
+ * stats_accept() - take every client waiting
  * @sv:	the server
  */
 static void stats_accept(struct vnetd_stats_server *sv)
 {
 	struct vnetd_stats_client *c;
-	unsigned int i;
 	int fd;
 
 	while ((fd = accept4(sv->listen_fd, NULL, NULL,
 			     SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
-		for (i = 0; i < VNETD_STATS_CLIENTS && sv->c[i].fd >= 0; i++)
-			;
-		if (i == VNETD_STATS_CLIENTS) {
-			close(fd);	/* one too many */
-			vnetd_stats_count(sv->stats, VNETD_STATS_DROPPED);
-			continue;
-		}
-		c = &sv->c[i];
+		c = stats_slot(sv);
 		c->fd = fd;
 		c->req_len = 0;
 		c->deadline = now_ms() + STATS_REQUEST_MS;

@@ -7,7 +7,8 @@
 
 #include "stats.h"
 
-/* Clients served at once; one more is dropped at once (and counted). */
+/* Clients served at once; one more takes the place of the one that has
+ * waited longest (dropped and counted). */
 #define VNETD_STATS_CLIENTS	16
 
 /**
