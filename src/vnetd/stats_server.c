@@ -10,9 +10,9 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "stats_server.h"
 
 /* A client sends its request line within this; else it is answered with
@@ -24,10 +24,7 @@
 /* Now, in ms of CLOCK_MONOTONIC. */
 static uint64_t now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return vnetd_now_ns() / 1000000;
 }
 
 /**

@@ -14,14 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "vnet/vhost_user.h"
+#include "vnetd_proc.h"
 #include "vu_front.h"
 
 /*
@@ -57,57 +56,28 @@
 static const char *vnetd_bin;
 
 struct peers {
-	pid_t pid;
-	char dir[64];
-	char sock[96];
-	char stats[96];
+	struct vnetd_proc p;
 	struct vuf f;
 	bool connected;
 	int idle[IDLE_CLIENTS];
 };
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* vnetd with one queue pair, no tap, and a stats socket. */
 static void vnetd_spawn(struct peers *t)
 {
-	uint64_t end;
-	int st;
+	static const char *const args[] = { "--queues", "1", NULL };
 
-	t->pid = fork();
-	if (t->pid == 0) {
-		/* as a service manager starts it: the test ignores SIGPIPE,
-		 * and an ignored signal stays ignored across exec */
-		signal(SIGPIPE, SIG_DFL);
-		execl(vnetd_bin, vnetd_bin, "--socket-path", t->sock,
-		      "--queues", "1", "--stats", t->stats, "--log-level",
-		      "warn", (char *)NULL);
-		_exit(127);
-	}
-	assert_true(t->pid > 0);
-	/* both sockets exist once vnetd serves (the stats one is made last) */
-	for (end = now_ms() + 20000; now_ms() < end; usleep(10000)) {
-		assert_int_equal(waitpid(t->pid, &st, WNOHANG), 0);
-		if (!access(t->stats, F_OK))
-			return;
-	}
-	fail_msg("vnetd did not come up");
+	assert_int_equal(vnetd_proc_start(&t->p, vnetd_bin, args), 0);
 }
 
 /* vnetd still runs: not ended by a signal, not exited. */
 static void assert_vnetd_alive(struct peers *t)
 {
 	int st = 0;
-	pid_t r = waitpid(t->pid, &st, WNOHANG);
+	pid_t r = waitpid(t->p.pid, &st, WNOHANG);
 
-	if (r == t->pid) {
-		t->pid = -1;
+	if (r == t->p.pid) {
+		t->p.pid = -1;
 		if (WIFSIGNALED(st))
 			fail_msg("vnetd ended by signal %d", WTERMSIG(st));
 		fail_msg("vnetd exited with %d", WEXITSTATUS(st));
@@ -115,78 +85,25 @@ static void assert_vnetd_alive(struct peers *t)
 	assert_int_equal(r, 0);
 }
 
-/* A client of the stats socket, connected; -1 on failure. */
-static int stats_connect(const struct peers *t)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	strncpy(sa.sun_path, t->stats, sizeof(sa.sun_path) - 1);
-	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/*
- * The stats socket's whole answer to "prometheus", NUL-terminated in
- * @text, if it comes within @ms; false if not.
- */
-static bool stats_fetch(const struct peers *t, char *text, size_t room, int ms)
-{
-	uint64_t end = now_ms() + (uint64_t)ms;
-	int fd = stats_connect(t);
-	size_t got = 0;
-	ssize_t n = 1;
-
-	if (fd < 0 || write(fd, "prometheus\n", 11) != 11)
-		goto fail;
-	while (n > 0 && got + 1 < room) {
-		struct pollfd p = { fd, POLLIN, 0 };
-		int left = (int)(end - now_ms());
-
-		if (now_ms() >= end || poll(&p, 1, left) != 1)
-			goto fail;
-		n = read(fd, text + got, room - 1 - got);
-		got += n > 0 ? (size_t)n : 0;
-	}
-	close(fd);
-	text[got] = '\0';
-	return got > 0;
-fail:
-	if (fd >= 0)
-		close(fd);
-	return false;
-}
-
 /* The value of the Prometheus sample @key; -1 if the answer (within
  * ANSWER_MS) has none. */
 static long long stat_get(const struct peers *t, const char *key)
 {
-	static char text[65536];
-	size_t kl = strlen(key);
-	const char *p;
-
-	if (!stats_fetch(t, text, sizeof(text), ANSWER_MS))
-		return -1;
-	for (p = text; (p = strstr(p, key)); p += kl)
-		if ((p == text || p[-1] == '\n') && p[kl] == ' ')
-			return strtoll(p + kl + 1, NULL, 10);
-	return -1;
+	return vnetd_proc_stat(&t->p, key, ANSWER_MS);
 }
 
 /* The stats socket answers within ANSWER_MS. */
 static void assert_stats_answer(const struct peers *t)
 {
 	static char text[65536];
-	uint64_t t0 = now_ms();
+	uint64_t t0 = vnetd_proc_now_ms();
 
-	if (!stats_fetch(t, text, sizeof(text), ANSWER_MS))
+	if (!vnetd_proc_fetch(&t->p, "prometheus\n", text, sizeof(text),
+			      ANSWER_MS))
 		fail_msg("stats not answered within %d ms", ANSWER_MS);
 	assert_non_null(strstr(text, "vnetd_tx_frames_total{queue=\"0\"}"));
 	print_message("stats answered in %llu ms\n",
-		      (unsigned long long)(now_ms() - t0));
+		      (unsigned long long)(vnetd_proc_now_ms() - t0));
 }
 
 /* A broadcast frame of 60 bytes. */
@@ -201,13 +118,13 @@ static void frame(uint8_t *buf, uint8_t seq)
 static bool frame_moves(struct vuf *f, int ms)
 {
 	static uint8_t seq;
-	uint64_t end = now_ms() + (uint64_t)ms;
+	uint64_t end = vnetd_proc_now_ms() + (uint64_t)ms;
 	uint8_t buf[60];
 
 	frame(buf, seq++);
 	if (vuf_tx(f, 0, buf, sizeof(buf)))
 		return false;
-	while (now_ms() < end) {
+	while (vnetd_proc_now_ms() < end) {
 		vuf_reap_tx(f, 0);
 		if (!vuf_outstanding(f, 1))
 			return true;
@@ -221,7 +138,7 @@ static void frontend_start(struct peers *t, struct vuf *f)
 {
 	struct vuf_opts o = { .pairs = 1, .qsize = QSIZE };
 
-	assert_int_equal(vuf_start(f, t->sock, &o), 0);
+	assert_int_equal(vuf_start(f, t->p.sock, &o), 0);
 	assert_true(frame_moves(f, 5000));
 }
 
@@ -230,16 +147,10 @@ static int setup(void **state)
 	struct peers *t = calloc(1, sizeof(*t));
 	unsigned int i;
 
-	if (!t)
-		return -1;
-	strcpy(t->dir, "/tmp/vnetd-peers-XXXXXX");
-	if (!mkdtemp(t->dir)) {
+	if (!t || vnetd_proc_init(&t->p, "peers")) {
 		free(t);
 		return -1;
 	}
-	snprintf(t->sock, sizeof(t->sock), "%s/vu.sock", t->dir);
-	snprintf(t->stats, sizeof(t->stats), "%s/stats.sock", t->dir);
-	t->pid = -1;
 	for (i = 0; i < IDLE_CLIENTS; i++)
 		t->idle[i] = -1;
 	*state = t;
@@ -250,20 +161,13 @@ static int teardown(void **state)
 {
 	struct peers *t = *state;
 	unsigned int i;
-	int st;
 
 	for (i = 0; i < IDLE_CLIENTS; i++)
 		if (t->idle[i] >= 0)
 			close(t->idle[i]);
 	if (t->connected)
 		vuf_close(&t->f);
-	if (t->pid > 0) {
-		kill(t->pid, SIGKILL);
-		waitpid(t->pid, &st, 0);
-	}
-	unlink(t->sock);
-	unlink(t->stats);
-	rmdir(t->dir);
+	vnetd_proc_fini(&t->p);
 	free(t);
 	return 0;
 }
@@ -272,18 +176,13 @@ static int teardown(void **state)
  * exit otherwise). */
 static void vnetd_stop(struct peers *t, int ms)
 {
-	uint64_t t0 = now_ms(), end = t0 + (uint64_t)ms;
+	uint64_t t0 = vnetd_proc_now_ms();
 	int st = 0;
-	pid_t r;
 
-	assert_int_equal(kill(t->pid, SIGTERM), 0);
-	while ((r = waitpid(t->pid, &st, WNOHANG)) == 0 && now_ms() < end)
-		usleep(5000);
-	if (r != t->pid)
+	if (vnetd_proc_stop(&t->p, ms, &st))
 		fail_msg("vnetd still runs %d ms after SIGTERM", ms);
-	t->pid = -1;
 	print_message("vnetd stopped %llu ms after SIGTERM\n",
-		      (unsigned long long)(now_ms() - t0));
+		      (unsigned long long)(vnetd_proc_now_ms() - t0));
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
 }
@@ -390,7 +289,7 @@ static void test_stats_client_hangs_up(void **state)
 
 	vnetd_spawn(t);
 	for (i = 0; i < 100; i++) {
-		int fd = stats_connect(t);
+		int fd = vnetd_proc_stats_connect(&t->p);
 		const char *r = req[i % 3];
 
 		assert_true(fd >= 0);
@@ -425,7 +324,7 @@ static void test_stats_clients_never_read(void **state)
 	for (i = 0; i < IDLE_CLIENTS; i++) {
 		const char *r = req[i % 3];
 
-		t->idle[i] = stats_connect(t);
+		t->idle[i] = vnetd_proc_stats_connect(&t->p);
 		assert_true(t->idle[i] >= 0);
 		assert_int_equal(write(t->idle[i], r, strlen(r)),
 				 (ssize_t)strlen(r));
@@ -433,9 +332,9 @@ static void test_stats_clients_never_read(void **state)
 	for (i = 0; i < 10; i++) {
 		assert_true(frame_moves(&t->f, ANSWER_MS));
 		assert_stats_answer(t);
-		t0 = now_ms();
+		t0 = vnetd_proc_now_ms();
 		assert_true(vuf_alive(&t->f));
-		assert_true(now_ms() - t0 < ANSWER_MS);
+		assert_true(vnetd_proc_now_ms() - t0 < ANSWER_MS);
 		usleep(200000);
 	}
 	assert_true(stat_get(t, "vnetd_stats_answered_total") >= 10);
@@ -477,18 +376,18 @@ static void test_dribbling_frontend(void **state)
 	vnetd_spawn(t);
 	t->connected = true;
 	frontend_start(t, &t->f);
-	t0 = now_ms();
+	t0 = vnetd_proc_now_ms();
 	assert_true(dribble(t->f.sock, msg, 0));
 	assert_true(frame_moves(&t->f, ANSWER_MS));
 	assert_stats_answer(t);
-	while (now_ms() < t0 + DRIBBLE_MS)
+	while (vnetd_proc_now_ms() < t0 + DRIBBLE_MS)
 		usleep(10000);
 	assert_true(dribble(t->f.sock, msg, 1));
 	assert_true(frame_moves(&t->f, ANSWER_MS));
 	assert_stats_answer(t);
 	/* the third byte would come at 3 s: dropped before, at 2 s */
 	assert_true(hung_up(t->f.sock, 3 * DRIBBLE_MS));
-	dropped = now_ms() - t0;
+	dropped = vnetd_proc_now_ms() - t0;
 	print_message("dribbler dropped %llu ms after its first byte\n",
 		      (unsigned long long)dropped);
 	assert_true(dropped >= DRIBBLE_MS && dropped < DEADLINE_MS + 1000);
