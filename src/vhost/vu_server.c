@@ -109,7 +109,6 @@ struct vnet_vu *vnet_vu_new(const struct vnet_vu_config *cfg, int *err)
 	vu->cfg = *cfg;
 	vu->path = strdup(cfg->path ? cfg->path : "");
 	vu->listen_fd = vu->conn_fd = -1;
-	vu->rx.m.nfds = 0;
 	vu->offer = cfg->features;
 	vu->protocol_offer = vu_protocol_supported & ~cfg->protocol_mask;
 	vu->nqueues = 2 * cfg->queue_pairs +
@@ -167,7 +166,7 @@ void vnet_vu_free(struct vnet_vu *vu)
 /**
  * vu_attach() - take a connected socket as the frontend's
  * @vu:	the backend
- * @fd:	the socket (every read and write on it is non-blocking by flag)
+ * @fd:	the socket (read and written with MSG_DONTWAIT: never waited on)
  */
 static void vu_attach(struct vnet_vu *vu, int fd)
 {
