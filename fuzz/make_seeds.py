@@ -230,6 +230,17 @@ def vu_seeds():
         b"\xff")
 
 
+def stats_seeds():
+    # shape (pairs - 1, reasons named, backend shown), counter seed, request
+    seed = struct.pack("<Q", 0x9E3779B97F4A7C15)
+    put("stats", "json", bytes([0x31]) + seed + b"json\n")
+    put("stats", "nothing", bytes([0x00]) + seed)
+    put("stats", "prometheus", bytes([0xf3]) + seed + b"prometheus\n")
+    put("stats", "http", bytes([0xb7]) + seed +
+        b"GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    put("stats", "half-line", bytes([0x7f]) + seed + b"prom")
+
+
 if __name__ == "__main__":
     parse_seeds()
     hdr_seeds()
@@ -237,3 +248,4 @@ if __name__ == "__main__":
     tx_seeds()
     pcap_seeds()
     vu_seeds()
+    stats_seeds()

@@ -18,6 +18,10 @@ VNET_API_BEGIN
 /* Virtqueues one connection may use: 16 queue pairs and a control queue. */
 #define VNET_VU_QUEUES_MAX	33
 
+/* A request must be whole this long after its first byte arrived, or the
+ * frontend is dropped (a deadline per request, not per read). */
+#define VNET_VU_MSG_DEADLINE_MS	2000
+
 /* Bytes of device configuration space GET/SET_CONFIG may reach. */
 #define VNET_VU_CONFIG_MAX	256
 
@@ -138,6 +142,8 @@ struct vnet_vu_config {
  * @connections:	frontends accepted or connected
  * @disconnects:	connections ended, for any reason
  * @messages:		requests handled
+ * @timeouts:		frontends dropped for a request not whole by its
+ *			deadline (VNET_VU_MSG_DEADLINE_MS after its first byte)
  * @bad_size:		payload size wrong for the request
  * @bad_fds:		too few fds, or more than a message may carry
  * @fds_extra:		fds beyond what a request takes, closed
@@ -163,6 +169,7 @@ struct vnet_vu_stats {
 	uint64_t connections;
 	uint64_t disconnects;
 	uint64_t messages;
+	uint64_t timeouts;
 	uint64_t bad_size;
 	uint64_t bad_fds;
 	uint64_t fds_extra;
@@ -231,12 +238,43 @@ int vnet_vu_fd(const struct vnet_vu *vu);
 bool vnet_vu_connected(const struct vnet_vu *vu);
 
 /**
+ * vnet_vu_read() - read what the frontend sent, never waiting
+ * @vu:	the backend
+ *
+ * Takes the bytes of the request under way that have arrived, and
+ * touches nothing else: no queue, no memory, no hook. An owner that
+ * locks its device around vnet_vu_dispatch() calls this first, without
+ * the lock, so that a frontend sending a request slowly holds nobody.
+ *
+ * Return: true when vnet_vu_dispatch() has work: a whole request, a
+ * connection to accept, or one to drop (hang-up, a framing error, or a
+ * request not whole by its deadline); false while a request is under way
+ */
+bool vnet_vu_read(struct vnet_vu *vu);
+
+/**
+ * vnet_vu_timeout() - time left for the request under way
+ * @vu:	the backend
+ *
+ * The owner's poll loop waits at most this long, then calls
+ * vnet_vu_dispatch() (or vnet_vu_read()) even if nothing arrived, so that
+ * a frontend that stops mid-request is dropped on time.
+ *
+ * Return: ms until the request's deadline (0 if passed), -1 if no
+ * request is under way
+ */
+int vnet_vu_timeout(const struct vnet_vu *vu);
+
+/**
  * vnet_vu_dispatch() - serve what vnet_vu_fd() has ready: accept or one request
  * @vu:	the backend
  *
- * A frontend that breaks the protocol, or hangs up, is disconnected:
- * every queue stopped, every mapping and fd released; a server then
- * listens again.
+ * Never waits: a request is served once all of it has arrived (what has
+ * come so far is kept), and replies are sent without waiting. A frontend
+ * that breaks the protocol, hangs up, does not take its replies, or does
+ * not complete a request within VNET_VU_MSG_DEADLINE_MS of its first
+ * byte, is disconnected: every queue stopped, every mapping and fd
+ * released; a server then listens again.
  *
  * Return: 0; -ECONNRESET if the connection ended (hang-up or protocol
  * breach; the stats say which); -errno from accept()

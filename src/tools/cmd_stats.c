@@ -19,8 +19,9 @@ static void usage(FILE *out)
 		"\n"
 		"Reads vnetd's statistics from its --stats socket. By default prints\n"
 		"one line per counter and queue (NAME QUEUE VALUE; drops as\n"
-		"drops/REASON), skipping zeros (\"all N counters zero\" when every\n"
-		"one is); --json and --prometheus print what the socket serves,\n"
+		"drops/REASON; QUEUE is - for the daemon's own counters), skipping\n"
+		"zeros (\"all N counters zero\" when every one is); --json and\n"
+		"--prometheus print what the socket serves,\n"
 		"unchanged.\n"
 		"\n"
 		"Exit: 0 read; 1 the answer holds no counter; 2 bad arguments or\n"
@@ -86,9 +87,13 @@ static unsigned int print_readable(char *text, unsigned int *shown)
 			}
 			continue;
 		}
+		/* the daemon's own counters: no queue, shown as "-" */
+		strcpy(queue, "-");
 		/* NOLINTNEXTLINE(cert-err34-c): as above */
-		if (sscanf(line, "vnetd_%63[a-z_]{queue=\"%15[^\"]\"} %llu", name,
-			   queue, &v) == 3) {
+		if (sscanf(line, "vnetd_%63[a-z_] %llu", name, &v) == 2 ||
+		    /* NOLINTNEXTLINE(cert-err34-c): as above */
+		    sscanf(line, "vnetd_%63[a-z_]{queue=\"%15[^\"]\"} %llu",
+			   name, queue, &v) == 3) {
 			size_t n = strlen(name);
 
 			read++;

@@ -121,6 +121,21 @@ struct vu_msg {
 };
 
 /**
+ * struct vu_rx - the request being read, as fast or slowly as it comes
+ * @m:		the request; its fds are collected from every read
+ * @got:	bytes of header and payload in
+ * @deadline:	when it must be whole, in ms of CLOCK_MONOTONIC (set with
+ *		its first byte)
+ * @err:	0, or why the connection is to be dropped (-errno)
+ */
+struct vu_rx {
+	struct vu_msg m;
+	size_t got;
+	uint64_t deadline;
+	int err;
+};
+
+/**
  * struct vu_map - one mmap of a frontend fd behind a memory region
  * @gpa:	region's guest address
  * @size:	region's size
@@ -191,11 +206,15 @@ struct vnet_vu {
 	unsigned int inflight_queues;
 	unsigned int nqueues;
 	struct vu_vring vr[VNET_VU_QUEUES_MAX];
+	struct vu_rx rx;
 	struct vnet_vu_stats stats;
 };
 
 /* vu_msg.c */
-int vu_msg_recv(int fd, struct vu_msg *m, struct vnet_vu_stats *st);
+void vu_rx_reset(struct vu_rx *rx);
+bool vu_rx_whole(const struct vu_rx *rx);
+int vu_msg_read(int fd, struct vu_rx *rx, struct vnet_vu_stats *st);
+uint64_t vu_now_ms(void);
 int vu_msg_send(int fd, const struct vu_hdr *hdr, const void *payload);
 int vu_msg_send_fds(int fd, const struct vu_hdr *hdr, const void *payload,
 		    const int *fds, unsigned int nfds);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vu_int.h"
@@ -232,79 +233,142 @@ static int vu_recv_fds(struct msghdr *mh, struct vu_msg *m)
 }
 
 /**
- * vu_read_all() - read exactly @len bytes, no fds expected
+ * vu_now_ms() - the clock of request deadlines
+ *
+ * Return: ms of CLOCK_MONOTONIC
+ */
+uint64_t vu_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/**
+ * vu_rx_reset() - ready for the next request: fds left closed, nothing in
+ * @rx:	the request being read
+ */
+void vu_rx_reset(struct vu_rx *rx)
+{
+	vu_msg_close_fds(&rx->m);
+	rx->got = 0;
+	rx->err = 0;
+}
+
+/**
+ * vu_rx_whole() - has all of the request arrived
+ * @rx:	the request being read
+ *
+ * Return: true if header and payload are in
+ */
+bool vu_rx_whole(const struct vu_rx *rx)
+{
+	return rx->got >= sizeof(rx->m.hdr) &&
+	       rx->got == sizeof(rx->m.hdr) + rx->m.hdr.size;
+}
+
+/**
+ * vu_recv_some() - read what has arrived of @len bytes, with any fds
  * @fd:		socket
  * @buf:	where
- * @len:	how many
+ * @len:	at most
+ * @m:		the message the fds go to
  *
- * Return: 0, -ECONNRESET at end of stream, or -errno
+ * Return: bytes read; -EAGAIN if none has arrived; -ECONNRESET at end
+ * of stream; -EBADF if fds did not fit (those closed); or -errno
  */
-static int vu_read_all(int fd, void *buf, size_t len)
+static ssize_t vu_recv_some(int fd, void *buf, size_t len, struct vu_msg *m)
 {
-	size_t done = 0;
+	char ctl[CMSG_SPACE(VU_FDS_MAX * 2 * sizeof(int))];
+	struct iovec iov = { buf, len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	ssize_t r;
 
-	while (done < len) {
-		ssize_t r = recv(fd, (uint8_t *)buf + done, len - done, 0);
+	do
+		r = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	if (r == 0)
+		return -ECONNRESET;
+	if (vu_recv_fds(&mh, m))
+		return -EBADF;
+	return r;
+}
 
-		if (r == 0)
-			return -ECONNRESET;
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		done += (size_t)r;
-	}
+/**
+ * vu_hdr_check() - a header, just completed, before its payload is read
+ * @m:	the message
+ *
+ * Return: 0; -EPROTO for a bad version; -EBADMSG for a payload larger
+ * than any request's
+ */
+static int vu_hdr_check(struct vu_msg *m)
+{
+	if ((m->hdr.flags & VU_VERSION_MASK) != VU_VERSION)
+		return -EPROTO;	/* not protocol version 1 */
+	if (m->hdr.size > sizeof(m->p))
+		return -EBADMSG;	/* larger than any request's payload */
+	memset(&m->p, 0, sizeof(m->p));
 	return 0;
 }
 
 /**
- * vu_msg_recv() - read one request: header with its fds, then the payload
+ * vu_msg_read() - read what has arrived of one request, never waiting
  * @fd:	connected socket
- * @m:	the message; on error no fd is left open
+ * @rx:	the request being read; a new one starts when @rx->got is 0
  * @st:	counters
  *
- * Return: 0; -ECONNRESET on hang-up; -EBADF for more fds than fit;
- * -EPROTO for a bad version; -EBADMSG for a payload larger than any
- * request's; -errno for a socket error
+ * Reads no byte past the request, so the fds of the next one stay with
+ * it. The deadline is set with the request's first byte; enforcing it is
+ * the caller's.
+ *
+ * Return: 1 when the request is whole; 0 while more is to come; on error
+ * (no fd left open): -ECONNRESET on hang-up, -EBADF for more fds than
+ * fit, -EPROTO for a bad version, -EBADMSG for a payload larger than any
+ * request's, -errno for a socket error
  */
-int vu_msg_recv(int fd, struct vu_msg *m, struct vnet_vu_stats *st)
+int vu_msg_read(int fd, struct vu_rx *rx, struct vnet_vu_stats *st)
 {
-	char ctl[CMSG_SPACE(VU_FDS_MAX * 2 * sizeof(int))];
-	struct iovec iov = { &m->hdr, sizeof(m->hdr) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	const size_t hl = sizeof(rx->m.hdr);
 	ssize_t r;
 	int ret;
 
-	m->nfds = 0;
-	do
-		r = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
-	while (r < 0 && errno == EINTR);
-	if (r == 0)
-		return -ECONNRESET;
-	if (r < 0)
-		return -errno;
-	ret = vu_recv_fds(&mh, m);
-	if (!ret && (size_t)r < sizeof(m->hdr))
-		ret = vu_read_all(fd, (uint8_t *)&m->hdr + r,
-				  sizeof(m->hdr) - (size_t)r);
-	if (!ret && (m->hdr.flags & VU_VERSION_MASK) != VU_VERSION)
-		ret = -EPROTO;	/* not protocol version 1 */
-	if (!ret && m->hdr.size > sizeof(m->p))
-		ret = -EBADMSG;	/* larger than any request's payload */
-	if (!ret && m->hdr.size) {
-		memset(&m->p, 0, sizeof(m->p));
-		ret = vu_read_all(fd, &m->p, m->hdr.size);
+	if (!rx->got)
+		rx->m.nfds = 0;
+	while (!vu_rx_whole(rx)) {
+		uint8_t *at = rx->got < hl ? (uint8_t *)&rx->m.hdr + rx->got :
+			      rx->m.p.raw + (rx->got - hl);
+		size_t want = rx->got < hl ? hl - rx->got :
+			      hl + rx->m.hdr.size - rx->got;
+
+		r = vu_recv_some(fd, at, want, &rx->m);
+		if (r == -EAGAIN)
+			return 0;
+		if (r < 0) {
+			ret = (int)r;
+			goto fail;
+		}
+		if (!rx->got)
+			rx->deadline = vu_now_ms() + VNET_VU_MSG_DEADLINE_MS;
+		rx->got += (size_t)r;
+		if (rx->got == hl) {
+			ret = vu_hdr_check(&rx->m);
+			if (ret)
+				goto fail;
+		}
 	}
-	if (ret) {
-		if (ret == -EBADF)
-			st->bad_fds++;
-		else if (ret == -EBADMSG)
-			st->bad_size++;
-		else if (ret != -ECONNRESET)
-			st->io_errors++;
-		vu_msg_close_fds(m);
-	}
+	return 1;
+fail:
+	if (ret == -EBADF)
+		st->bad_fds++;
+	else if (ret == -EBADMSG)
+		st->bad_size++;
+	else if (ret != -ECONNRESET)
+		st->io_errors++;
+	vu_msg_close_fds(&rx->m);
 	return ret;
 }
 
@@ -316,7 +380,8 @@ int vu_msg_recv(int fd, struct vu_msg *m, struct vnet_vu_stats *st)
  * @fds:	fds to pass (SCM_RIGHTS), still owned by the caller
  * @nfds:	how many, at most VU_FDS_MAX
  *
- * Return: 0, or -errno (-EIO for a short write)
+ * Return: 0, or -errno (-EIO for a short write, -EAGAIN when the
+ * frontend's socket is full)
  */
 int vu_msg_send_fds(int fd, const struct vu_hdr *hdr, const void *payload,
 		    const int *fds, unsigned int nfds)
@@ -344,7 +409,9 @@ int vu_msg_send_fds(int fd, const struct vu_hdr *hdr, const void *payload,
 		memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
 	}
 	do
-		r = sendmsg(fd, &mh, MSG_NOSIGNAL);
+		/* a frontend gone or not reading: an error, never a
+		 * signal or a wait */
+		r = sendmsg(fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
 		return -errno;

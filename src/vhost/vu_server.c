@@ -6,14 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "vu_int.h"
-
-/* A frontend that stalls mid-message is dropped after this long. */
-#define VU_RECV_TIMEOUT_MS	2000
 
 static const uint64_t vu_protocol_supported =
 	(1ULL << VNET_VU_PROTOCOL_F_MQ) |
@@ -95,6 +91,7 @@ static void vu_conn_reset(struct vnet_vu *vu)
 	vu->inflight_base = NULL;
 	vu->inflight_len = 0;
 	vu->inflight_queues = 0;
+	vu_rx_reset(&vu->rx);
 }
 
 struct vnet_vu *vnet_vu_new(const struct vnet_vu_config *cfg, int *err)
@@ -169,15 +166,10 @@ void vnet_vu_free(struct vnet_vu *vu)
 /**
  * vu_attach() - take a connected socket as the frontend's
  * @vu:	the backend
- * @fd:	the socket
+ * @fd:	the socket (read and written with MSG_DONTWAIT: never waited on)
  */
 static void vu_attach(struct vnet_vu *vu, int fd)
 {
-	struct timeval tv = { VU_RECV_TIMEOUT_MS / 1000,
-			      (VU_RECV_TIMEOUT_MS % 1000) * 1000 };
-
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	vu_conn_reset(vu);
 	vu->conn_fd = fd;
 	vu->stats.connections++;
@@ -248,29 +240,55 @@ static int vu_ack(struct vnet_vu *vu, const struct vu_msg *m, int ret)
 	return vu_msg_send(vu->conn_fd, &h, &v);
 }
 
+bool vnet_vu_read(struct vnet_vu *vu)
+{
+	int ret;
+
+	if (vu->conn_fd < 0 || vu->rx.err)
+		return true;	/* a connection to accept, or to drop */
+	ret = vu_msg_read(vu->conn_fd, &vu->rx, &vu->stats);
+	if (!ret && vu->rx.got && vu_now_ms() >= vu->rx.deadline) {
+		vu->stats.timeouts++;	/* not whole by its deadline */
+		vu_msg_close_fds(&vu->rx.m);
+		ret = -ETIMEDOUT;
+	}
+	if (ret < 0)
+		vu->rx.err = ret;
+	return ret != 0;
+}
+
+int vnet_vu_timeout(const struct vnet_vu *vu)
+{
+	uint64_t now;
+
+	if (vu->conn_fd < 0 || !vu->rx.got || vu->rx.err ||
+	    vu_rx_whole(&vu->rx))
+		return -1;
+	now = vu_now_ms();
+	return now >= vu->rx.deadline ? 0 : (int)(vu->rx.deadline - now);
+}
+
 /**
- * vu_serve() - read, check, handle and answer one request
+ * vu_handle() - check, handle and answer a whole request
  * @vu:	the backend, connected
+ * @m:	the request
  *
  * Return: 0 to keep the connection, -errno to drop it
  */
-static int vu_serve(struct vnet_vu *vu)
+static int vu_handle(struct vnet_vu *vu, struct vu_msg *m)
 {
-	struct vu_msg m, r;
+	struct vu_msg r;
 	int ret, sret;
 
 	memset(&r.hdr, 0, sizeof(r.hdr));
 	r.nfds = 0;
-	ret = vu_msg_recv(vu->conn_fd, &m, &vu->stats);
-	if (ret)
-		return ret;	/* hang-up, socket error, framing */
 	vu->stats.messages++;
-	ret = vu_msg_check(&m, &vu->stats);
+	ret = vu_msg_check(m, &vu->stats);
 	if (!ret)
-		ret = vu_request(vu, &m, &r);
-	vu_msg_close_fds(&m);
+		ret = vu_request(vu, m, &r);
+	vu_msg_close_fds(m);
 	if (ret == -ENOSYS)	/* unknown: answered, not fatal */
-		return vu_ack(vu, &m, ret);
+		return vu_ack(vu, m, ret);
 	if (r.hdr.flags) {
 		sret = vu_msg_send_fds(vu->conn_fd, &r.hdr, &r.p, r.fds,
 				       r.nfds);
@@ -279,8 +297,27 @@ static int vu_serve(struct vnet_vu *vu)
 			vu->stats.io_errors++;
 		return ret ? ret : sret;
 	}
-	sret = vu_ack(vu, &m, ret);
+	sret = vu_ack(vu, m, ret);
 	return ret ? ret : sret;
+}
+
+/**
+ * vu_serve() - the request under way: served if whole
+ * @vu:	the backend, connected
+ *
+ * Return: 0 to keep the connection, -errno to drop it
+ */
+static int vu_serve(struct vnet_vu *vu)
+{
+	int ret;
+
+	if (!vnet_vu_read(vu))
+		return 0;	/* more to come */
+	if (vu->rx.err)
+		return vu->rx.err;	/* hang-up, socket, framing, deadline */
+	ret = vu_handle(vu, &vu->rx.m);
+	vu_rx_reset(&vu->rx);
+	return ret;
 }
 
 int vnet_vu_dispatch(struct vnet_vu *vu)

@@ -3,6 +3,7 @@
 #ifndef VNETD_DAEMON_H
 #define VNETD_DAEMON_H
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -198,10 +199,28 @@ static inline uint64_t vnetd_tag(enum vnetd_event ev, unsigned int idx)
 int vnetd_device_start(struct vnetd *d, const struct vnetd_config *cfg);
 void vnetd_device_stop(struct vnetd *d);
 void vnetd_device_vu_event(struct vnetd *d);
+/* ms until the vhost-user message under way must be whole, -1 if none */
+int vnetd_device_timeout(const struct vnetd *d);
+/* drop a frontend whose message missed its deadline */
+void vnetd_device_expire(struct vnetd *d);
 int vnetd_poll_add(struct vnetd *d, int fd, enum vnetd_event ev,
 		   unsigned int idx);
 void vnetd_poll_del(struct vnetd *d, int fd, enum vnetd_event ev,
 		    unsigned int idx);
+
+/**
+ * vnetd_notify() - signal a queue's call eventfd if it asks, counting a
+ *		    write the frontend's fd did not take
+ * @d:		the daemon
+ * @vq:		the queue, just flushed
+ */
+static inline void vnetd_notify(struct vnetd *d, unsigned int vq)
+{
+	int rc = vnet_vu_notify(d->vu, vq);
+
+	if (rc < 0 && rc != -ENODEV)
+		vnetd_stats_count(&d->stats, VNETD_NOTIFY_FAILED);
+}
 
 /* datapath.c */
 void vnetd_kick(struct vnetd *d, unsigned int vq);

@@ -239,7 +239,7 @@ void vnetd_tx_process(struct vnetd *d, unsigned int vq)
 	vnet_virtq_elem_init(&e, out, TX_SEGS_MAX, in, 4);
 	if (vnet_virtq_serve(q, &e, VNETD_BURST, tx_serve_one, qp,
 			     &qp->tx_more)) {
-		vnet_vu_notify(d->vu, vq);
+		vnetd_notify(d, vq);
 		vnetd_overlay_count(qp);
 	}
 }
@@ -506,7 +506,7 @@ void vnetd_rx_ready(struct vnetd *d, unsigned int pair)
 	vnetd_overlay_count(qp);
 	if (qp->rx_burst_frames || qp->pending_done) {
 		vnet_virtq_flush(q);
-		vnet_vu_notify(d->vu, pair * 2);
+		vnetd_notify(d, pair * 2);
 	}
 	rx_burst_count(qp, reads, empty);
 	vnetd_steer_wake(qp, qp->rx_waiting);
@@ -594,7 +594,7 @@ static void ctrl_process(struct vnetd *d, unsigned int vq)
 	if (!n)
 		return;
 	vnet_virtq_flush(q);
-	vnet_vu_notify(d->vu, vq);
+	vnetd_notify(d, vq);
 	ctrl_follow(d);
 }
 

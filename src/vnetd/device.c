@@ -348,11 +348,18 @@ static void watch_vu_fd(struct vnetd *d)
 	d->vu_fd = fd >= 0 && !vnetd_poll_add(d, fd, VNETD_EV_VU, 0) ? fd : -1;
 }
 
-/* vhost-user messages change guest memory and queues: the workers wait. */
+/*
+ * vhost-user messages change guest memory and queues: the workers wait.
+ * A message is read whole before the device is locked, so a frontend
+ * that sends one slowly holds neither the workers nor this loop (it is
+ * dropped at the message's deadline, vnetd_device_expire()).
+ */
 void vnetd_device_vu_event(struct vnetd *d)
 {
 	int err;
 
+	if (d->vu_fd >= 0 && !vnet_vu_read(d->vu))
+		return;	/* more of the message to come */
 	pthread_rwlock_wrlock(&d->lock);
 	if (d->vu_fd >= 0) {
 		err = vnet_vu_dispatch(d->vu);
@@ -361,6 +368,17 @@ void vnetd_device_vu_event(struct vnetd *d)
 	}
 	watch_vu_fd(d);
 	pthread_rwlock_unlock(&d->lock);
+}
+
+int vnetd_device_timeout(const struct vnetd *d)
+{
+	return d->vu ? vnet_vu_timeout(d->vu) : -1;
+}
+
+void vnetd_device_expire(struct vnetd *d)
+{
+	if (d->vu && !vnet_vu_timeout(d->vu))
+		vnetd_device_vu_event(d);	/* drops the frontend */
 }
 
 void vnetd_device_stop(struct vnetd *d)

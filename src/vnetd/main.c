@@ -14,6 +14,7 @@
 #include "pcapio.h"
 #include "daemon.h"
 #include "log.h"
+#include "stats_server.h"
 
 /* --print-capabilities: the vhost-user.json VHostUserBackendCapabilities. */
 static void print_capabilities(void)
@@ -24,11 +25,17 @@ static void print_capabilities(void)
 	       "    \"vxlan\", \"geneve\", \"tap-offloads\"\n  ]\n}\n");
 }
 
-/* SIGTERM and SIGINT arrive on an fd, so the loop ends cleanly. */
+/* SIGTERM and SIGINT arrive on an fd, so the loop ends cleanly. No
+ * peer's signal ends the daemon: a write to a pipe or socket whose reader
+ * is gone (a frontend's call fd, a stats client) fails with EPIPE instead
+ * of raising SIGPIPE. */
 static int signals_fd(void)
 {
+	struct sigaction ign = { .sa_handler = SIG_IGN };
 	sigset_t set;
 
+	if (sigaction(SIGPIPE, &ign, NULL))
+		return -errno;
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
@@ -62,13 +69,14 @@ static void name_reasons(struct vnetd_stats *s, bool overlay)
 	}
 }
 
-static void dispatch(struct vnetd *d, uint64_t tag, int stats_fd)
+static void dispatch(struct vnetd *d, uint64_t tag,
+		     struct vnetd_stats_server *sv)
 {
 	unsigned int idx = (unsigned int)tag;
 
 	switch ((enum vnetd_event)(tag >> 32)) {
 	case VNETD_EV_STATS:
-		vnetd_stats_serve(&d->stats, stats_fd);
+		vnetd_stats_server_event(sv, tag);
 		break;
 	case VNETD_EV_VU:
 		vnetd_device_vu_event(d);
@@ -105,36 +113,53 @@ static void log_totals(const struct vnetd_stats *s)
 	free(text);
 }
 
+/* The earlier of two timeouts in ms, -1 standing for none. */
+static int earlier(int a, int b)
+{
+	if (a < 0)
+		return b;
+	return b < 0 || a < b ? a : b;
+}
+
 /* The main loop, until SIGTERM: vhost-user, the control queue, stats.
- * The queue pairs have workers of their own (worker.c). */
-static void run(struct vnetd *d, int stats_fd)
+ * The queue pairs have workers of their own (worker.c). Nothing in it
+ * waits for a peer: each peer's deadline is a timeout of the loop. */
+static void run(struct vnetd *d, struct vnetd_stats_server *sv)
 {
 	struct epoll_event ev[32];
 	int n, i;
 
 	for (;;) {
-		n = epoll_wait(d->epfd, ev, 32, -1);
+		n = epoll_wait(d->epfd, ev, 32,
+			       earlier(vnetd_stats_server_timeout(sv),
+				       vnetd_device_timeout(d)));
 		if (n < 0 && errno != EINTR)
 			return;
 		for (i = 0; i < n; i++) {
 			if (ev[i].data.u64 >> 32 == VNETD_EV_SIGNAL)
 				return;
-			dispatch(d, ev[i].data.u64, stats_fd);
+			dispatch(d, ev[i].data.u64, sv);
 		}
+		vnetd_stats_server_expire(sv);
+		vnetd_device_expire(d);
 	}
 }
 
 static int open_outputs(struct vnetd *d, const struct vnetd_config *cfg,
-			int *stats_fd)
+			struct vnetd_stats_server *sv)
 {
+	int err;
+
+	vnetd_stats_server_init(sv);
 	if (cfg->stats) {
-		*stats_fd = vnetd_stats_listen(cfg->stats);
-		if (*stats_fd < 0) {
+		err = vnetd_stats_server_open(sv, &d->stats, cfg->stats,
+					      d->epfd,
+					      vnetd_tag(VNETD_EV_STATS, 0));
+		if (err) {
 			vnetd_log(VNETD_LOG_ERR, "stats socket %s: %s",
-				  cfg->stats, strerror(-*stats_fd));
+				  cfg->stats, strerror(-err));
 			return -1;
 		}
-		vnetd_poll_add(d, *stats_fd, VNETD_EV_STATS, 0);
 	}
 	if (cfg->pcap) {
 		d->pcap = pcap_out_open(cfg->pcap);
@@ -146,9 +171,10 @@ static int open_outputs(struct vnetd *d, const struct vnetd_config *cfg,
 
 int main(int argc, char **argv)
 {
+	static struct vnetd_stats_server sv;
 	static struct vnetd d;
 	struct vnetd_config cfg;
-	int rc, sfd, stats_fd = -1;
+	int rc, sfd;
 
 	rc = vnetd_options_parse(argc, argv, &cfg);
 	if (rc)
@@ -165,13 +191,14 @@ int main(int argc, char **argv)
 		return 1;
 	name_reasons(&d.stats, cfg.has_overlay);
 	rc = vnetd_device_start(&d, &cfg);
+	d.stats.vu = d.vu ? vnet_vu_get_stats(d.vu) : NULL;
 	if (rc) {
 		vnetd_log(VNETD_LOG_ERR, "cannot start the device: %s",
 			  strerror(-rc));
 		return 1;
 	}
 	vnetd_poll_add(&d, sfd, VNETD_EV_SIGNAL, 0);
-	if (open_outputs(&d, &cfg, &stats_fd))
+	if (open_outputs(&d, &cfg, &sv))
 		return 1;
 	rc = vnetd_workers_start(&d);
 	if (rc) {
@@ -182,14 +209,14 @@ int main(int argc, char **argv)
 	vnetd_log(VNETD_LOG_INFO, "serving %s, %u queue pair(s)",
 		  cfg.socket_path ? cfg.socket_path : "an inherited socket",
 		  cfg.queues);
-	run(&d, stats_fd);
+	run(&d, &sv);
 	vnetd_log(VNETD_LOG_INFO, "stopping");
 	vnetd_workers_stop(&d);
 	log_totals(&d.stats);
 	if (d.pcap)
 		pcap_out_close(d.pcap);
 	if (cfg.stats)
-		unlink(cfg.stats);
+		vnetd_stats_server_close(&sv, cfg.stats);
 	vnetd_device_stop(&d);
 	free(d.stats.queues);
 	return 0;

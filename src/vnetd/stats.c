@@ -1,16 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* stats.c - vnetd's counters, as JSON and Prometheus text on a unix socket */
 
-#define _GNU_SOURCE /* accept4 */
-
-#include <errno.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 #include "stats.h"
 
@@ -45,6 +38,30 @@ static const char *const counter_names[VNETD_COUNTER__COUNT] = {
 	[VNETD_RX_NEEDS_CSUM] = "rx_needs_csum",
 };
 
+static const char *const daemon_names[VNETD_DAEMON__COUNT] = {
+	[VNETD_STATS_ANSWERED] = "stats_answered",
+	[VNETD_STATS_DROPPED] = "stats_dropped",
+	[VNETD_NOTIFY_FAILED] = "notify_failed",
+};
+
+/* The vhost-user backend's counters, as vhost_user_<name>. */
+static const struct {
+	const char *name;
+	size_t off;
+} vu_counters[] = {
+#define VU_COUNTER(f) { #f, offsetof(struct vnet_vu_stats, f) }
+	VU_COUNTER(connections), VU_COUNTER(disconnects),
+	VU_COUNTER(messages), VU_COUNTER(timeouts), VU_COUNTER(bad_size),
+	VU_COUNTER(bad_fds), VU_COUNTER(fds_extra), VU_COUNTER(bad_index),
+	VU_COUNTER(bad_mem), VU_COUNTER(bad_state), VU_COUNTER(bad_features),
+	VU_COUNTER(unknown), VU_COUNTER(io_errors), VU_COUNTER(nacks),
+	VU_COUNTER(queue_errors), VU_COUNTER(mem_repeats),
+	VU_COUNTER(bad_inflight), VU_COUNTER(resubmitted),
+#undef VU_COUNTER
+};
+
+#define VU_COUNTERS	(sizeof(vu_counters) / sizeof(vu_counters[0]))
+
 static uint64_t load(const uint64_t *v)
 {
 	return __atomic_load_n(v, __ATOMIC_RELAXED);
@@ -68,6 +85,20 @@ static void json_queue(const struct vnetd_stats *s,
 	fprintf(out, "}");
 }
 
+/* Every daemon-wide counter, the backend's too, as "name": value. */
+static void json_daemon(const struct vnetd_stats *s, FILE *out)
+{
+	unsigned int i;
+
+	for (i = 0; i < VNETD_DAEMON__COUNT; i++)
+		fprintf(out, "%s\"%s\": %llu", i ? ", " : "", daemon_names[i],
+			(unsigned long long)load(&s->daemon[i]));
+	for (i = 0; s->vu && i < VU_COUNTERS; i++)
+		fprintf(out, ", \"vhost_user_%s\": %llu", vu_counters[i].name,
+			(unsigned long long)load((const uint64_t *)
+				((const char *)s->vu + vu_counters[i].off)));
+}
+
 void vnetd_stats_write_json(const struct vnetd_stats *s, FILE *out)
 {
 	struct vnetd_queue_stats total;
@@ -86,6 +117,8 @@ void vnetd_stats_write_json(const struct vnetd_stats *s, FILE *out)
 	}
 	fprintf(out, "], \"total\": {");
 	json_queue(s, &total, out);
+	fprintf(out, "}, \"daemon\": {");
+	json_daemon(s, out);
 	fprintf(out, "}}\n");
 }
 
@@ -106,84 +139,49 @@ void vnetd_stats_write_prometheus(const struct vnetd_stats *s, FILE *out)
 			fprintf(out, "vnetd_drops_total{queue=\"%u\",reason=\"%s\"} %llu\n",
 				q, s->reasons[i],
 				(unsigned long long)load(&s->queues[q].drops[i]));
+	for (i = 0; i < VNETD_DAEMON__COUNT; i++)
+		fprintf(out, "# TYPE vnetd_%s_total counter\n"
+			"vnetd_%s_total %llu\n", daemon_names[i],
+			daemon_names[i],
+			(unsigned long long)load(&s->daemon[i]));
+	for (i = 0; s->vu && i < VU_COUNTERS; i++)
+		fprintf(out, "# TYPE vnetd_vhost_user_%s_total counter\n"
+			"vnetd_vhost_user_%s_total %llu\n", vu_counters[i].name,
+			vu_counters[i].name,
+			(unsigned long long)load((const uint64_t *)
+				((const char *)s->vu + vu_counters[i].off)));
 }
 
-int vnetd_stats_listen(const char *path)
+/* Does the request start with @word? */
+static bool starts(const char *req, size_t len, const char *word)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd, err;
+	size_t n = strlen(word);
 
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 8)) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	return fd;
+	return len >= n && !memcmp(req, word, n);
 }
 
-/* Write all of @buf, or give up when the client goes away. */
-static void write_all(int fd, const char *buf, size_t len)
+char *vnetd_stats_answer(const struct vnetd_stats *s, const char *req,
+			 size_t len, size_t *out_len)
 {
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n <= 0)
-			return;
-		buf += n;
-		len -= (size_t)n;
-	}
-}
-
-/* Read the request line: up to 255 bytes or a newline, within a second. */
-static void read_request(int fd, char *req, size_t len)
-{
-	struct pollfd p = { fd, POLLIN, 0 };
-	size_t got = 0;
-	ssize_t n;
-
-	req[0] = '\0';
-	while (got + 1 < len && poll(&p, 1, 1000) == 1) {
-		n = read(fd, req + got, len - 1 - got);
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-		req[got] = '\0';
-		if (strchr(req, '\n'))
-			break;
-	}
-}
-
-void vnetd_stats_serve(const struct vnetd_stats *s, int listen_fd)
-{
-	char req[256], *text = NULL;
-	size_t len = 0;
+	bool http = starts(req, len, "GET ");
+	char *text = NULL;
 	FILE *out;
-	int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
 
-	if (fd < 0)
-		return;
-	read_request(fd, req, sizeof(req));
-	out = open_memstream(&text, &len);
-	if (out) {
-		bool http = !strncmp(req, "GET ", 4);
-
-		if (http)
-			fprintf(out, "HTTP/1.0 200 OK\r\nContent-Type: "
-				     "text/plain; version=0.0.4\r\n\r\n");
-		if (http || !strncmp(req, "prometheus", 10))
-			vnetd_stats_write_prometheus(s, out);
-		else
-			vnetd_stats_write_json(s, out);
-		fclose(out);
-		write_all(fd, text, len);
+	*out_len = 0;
+	out = open_memstream(&text, out_len);
+	if (!out)
+		return NULL;
+	if (http)
+		fprintf(out, "HTTP/1.0 200 OK\r\nContent-Type: "
+			     "text/plain; version=0.0.4\r\n\r\n");
+	if (http || starts(req, len, "prometheus"))
+		vnetd_stats_write_prometheus(s, out);
+	else
+		vnetd_stats_write_json(s, out);
+	if (fclose(out)) {
 		free(text);
+		return NULL;
 	}
-	close(fd);
+	return text;
 }
+

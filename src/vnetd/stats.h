@@ -3,8 +3,11 @@
 #ifndef VNETD_STATS_H
 #define VNETD_STATS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "vnet/vhost_user.h"
 
 /* Counters of one queue pair; each is written by its queue's worker only. */
 enum vnetd_counter {
@@ -42,6 +45,16 @@ enum vnetd_counter {
 
 #define VNETD_DROP_REASONS_MAX	64
 
+/* Counters of the daemon as a whole: its peers beside the guest. */
+enum vnetd_daemon_counter {
+	VNETD_STATS_ANSWERED,	/* stats clients answered in full */
+	VNETD_STATS_DROPPED,	/* stats clients dropped: gone before their
+				 * answer, too slow to take it, one too many */
+	VNETD_NOTIFY_FAILED,	/* call eventfd writes that failed (the
+				 * frontend's fd full, or not an eventfd) */
+	VNETD_DAEMON__COUNT,
+};
+
 /**
  * struct vnetd_queue_stats - one queue pair's counters
  * @c:		the counters, by enum vnetd_counter
@@ -57,11 +70,15 @@ struct vnetd_queue_stats {
  * @nqueues:		queue pairs
  * @queues:		their counters
  * @reasons:		drop reason names, NULL past the last
+ * @daemon:		the daemon's own counters, by enum vnetd_daemon_counter
+ * @vu:			the vhost-user backend's counters, or NULL
  */
 struct vnetd_stats {
 	unsigned int nqueues;
 	struct vnetd_queue_stats *queues;
 	const char *reasons[VNETD_DROP_REASONS_MAX];
+	uint64_t daemon[VNETD_DAEMON__COUNT];
+	const struct vnet_vu_stats *vu;
 };
 
 /**
@@ -86,6 +103,17 @@ static inline void vnetd_stats_drop(struct vnetd_queue_stats *q,
 }
 
 /**
+ * vnetd_stats_count() - count one event of the daemon (any thread)
+ * @s:		the counters
+ * @c:		which
+ */
+static inline void vnetd_stats_count(struct vnetd_stats *s,
+				     enum vnetd_daemon_counter c)
+{
+	__atomic_fetch_add(&s->daemon[c], 1, __ATOMIC_RELAXED);
+}
+
+/**
  * vnetd_stats_write_json() - {"queues": [...], "total": {...}}
  * @s:		the counters
  * @out:	where to write
@@ -100,23 +128,23 @@ void vnetd_stats_write_json(const struct vnetd_stats *s, FILE *out);
  */
 void vnetd_stats_write_prometheus(const struct vnetd_stats *s, FILE *out);
 
-/**
- * vnetd_stats_listen() - a unix stream socket at @path (replacing a stale one)
- * @path:	socket path
- *
- * Return: the listening fd, non-blocking, or -errno
- */
-int vnetd_stats_listen(const char *path);
+/* Bytes of a request the stats socket reads at most (one line). */
+#define VNETD_STATS_REQUEST_MAX	256
 
 /**
- * vnetd_stats_serve() - answer one client waiting on @listen_fd
+ * vnetd_stats_answer() - the answer to one request of the stats socket
  * @s:		the counters
- * @listen_fd:	from vnetd_stats_listen()
+ * @req:	the request as received: any bytes, not NUL-terminated
+ * @len:	its length, at most VNETD_STATS_REQUEST_MAX
+ * @out_len:	the answer's length
  *
- * The client sends one line within a second: "json" (or nothing),
- * "prometheus", or an HTTP request for /metrics (answered in HTTP with the
- * Prometheus text). The answer follows and the connection is closed.
+ * "prometheus" at the start: the Prometheus text; "GET " (an HTTP request
+ * for /metrics): the same in HTTP/1.0; anything else, nothing included:
+ * JSON.
+ *
+ * Return: the answer, to be freed, or NULL when memory ran out
  */
-void vnetd_stats_serve(const struct vnetd_stats *s, int listen_fd);
+char *vnetd_stats_answer(const struct vnetd_stats *s, const char *req,
+			 size_t len, size_t *out_len);
 
 #endif /* VNETD_STATS_H */

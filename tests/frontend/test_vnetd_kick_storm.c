@@ -14,16 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "daemon.h"		/* VNETD_BURST */
 #include "vnet/ctrl.h"
+#include "vnetd_proc.h"
 #include "vu_front.h"
 
 /*
@@ -74,10 +72,7 @@
 static const char *vnetd_bin;
 
 struct storm {
-	pid_t pid;
-	char dir[64];
-	char sock[96];
-	char stats[96];
+	struct vnetd_proc p;
 	struct vuf f;
 	bool connected;
 	pthread_t flood;
@@ -92,10 +87,7 @@ struct storm {
 
 static uint64_t now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return vnetd_proc_now_ms();
 }
 
 /* A broadcast frame of 60..1000 bytes (one descriptor: a whole ring of
@@ -145,66 +137,20 @@ static void *flood_main(void *arg)
 }
 
 /* vnetd with two queue pairs, no tap, a stats socket, and @extra (two
- * more arguments at most, NULL-terminated). */
-static pid_t vnetd_spawn(const struct storm *s, const char *const *extra)
+ * more arguments at most, NULL-terminated); true once it serves. */
+static bool vnetd_spawn(struct storm *s, const char *const *extra)
 {
-	pid_t pid = fork();
+	const char *args[5] = { "--queues", "2", extra[0],
+				extra[0] ? extra[1] : NULL, NULL };
 
-	if (pid == 0) {
-		execl(vnetd_bin, vnetd_bin, "--socket-path", s->sock,
-		      "--queues", "2", "--stats", s->stats, "--log-level",
-		      "warn", extra[0], extra[0] ? extra[1] : NULL,
-		      (char *)NULL);
-		_exit(127);
-	}
-	return pid;
-}
-
-/* Both sockets exist once vnetd serves (the stats one is made last). */
-static bool vnetd_up(const struct storm *s)
-{
-	uint64_t end = now_ms() + DEADLINE_MS;
-	int st;
-
-	while (now_ms() < end) {
-		if (waitpid(s->pid, &st, WNOHANG) == s->pid)
-			return false;
-		if (!access(s->stats, F_OK))
-			return true;
-		usleep(10000);
-	}
-	return false;
+	return !vnetd_proc_start(&s->p, vnetd_bin, args);
 }
 
 /* The value of the Prometheus sample named @key (name and labels) from
  * the stats socket; -1 if there is none. */
 static long long stat_get(const struct storm *s, const char *key)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	static char text[65536];
-	size_t got = 0, kl = strlen(key);
-	const char *p;
-	ssize_t n;
-	int fd;
-
-	strncpy(sa.sun_path, s->stats, sizeof(sa.sun_path) - 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    write(fd, "prometheus\n", 11) != 11) {
-		close(fd);
-		return -1;
-	}
-	while (got + 1 < sizeof(text) &&
-	       (n = read(fd, text + got, sizeof(text) - 1 - got)) > 0)
-		got += (size_t)n;
-	close(fd);
-	text[got] = '\0';
-	for (p = text; (p = strstr(p, key)); p += kl)
-		if ((p == text || p[-1] == '\n') && p[kl] == ' ')
-			return strtoll(p + kl + 1, NULL, 10);
-	return -1;
+	return vnetd_proc_stat(&s->p, key, DEADLINE_MS);
 }
 
 /* Counter @name of queue pair @q. */
@@ -337,14 +283,10 @@ static int setup(void **state)
 
 	if (!s)
 		return -1;
-	strcpy(s->dir, "/tmp/vnetd-storm-XXXXXX");
-	if (!mkdtemp(s->dir)) {
+	if (vnetd_proc_init(&s->p, "storm")) {
 		free(s);
 		return -1;
 	}
-	snprintf(s->sock, sizeof(s->sock), "%s/vu.sock", s->dir);
-	snprintf(s->stats, sizeof(s->stats), "%s/stats.sock", s->dir);
-	s->pid = -1;
 	*state = s;
 	return 0;
 }
@@ -353,7 +295,6 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct storm *s = *state;
-	int st;
 
 	if (s->flooding) {
 		atomic_store(&s->stop, true);
@@ -361,13 +302,7 @@ static int teardown(void **state)
 	}
 	if (s->connected)
 		vuf_close(&s->f);
-	if (s->pid > 0) {
-		kill(s->pid, SIGKILL);
-		waitpid(s->pid, &st, 0);
-	}
-	unlink(s->sock);
-	unlink(s->stats);
-	rmdir(s->dir);
+	vnetd_proc_fini(&s->p);
 	free(s);
 	return 0;
 }
@@ -376,15 +311,9 @@ static int teardown(void **state)
  * make it exit otherwise). */
 static void vnetd_stop(struct storm *s)
 {
-	uint64_t end = now_ms() + DEADLINE_MS;
 	int st = 0;
-	pid_t r;
 
-	assert_int_equal(kill(s->pid, SIGTERM), 0);
-	while ((r = waitpid(s->pid, &st, WNOHANG)) == 0 && now_ms() < end)
-		usleep(10000);
-	assert_int_equal(r, s->pid);
-	s->pid = -1;
+	assert_int_equal(vnetd_proc_stop(&s->p, DEADLINE_MS, &st), 0);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
 }
@@ -486,11 +415,9 @@ static void kick_storm(struct storm *s, bool packed,
 	uint64_t sent1 = 0, bytes1 = 0;
 	unsigned int r;
 
-	s->pid = vnetd_spawn(s, extra);
-	assert_true(s->pid > 0);
-	assert_true(vnetd_up(s));
+	assert_true(vnetd_spawn(s, extra));
 	s->connected = true;
-	assert_int_equal(vuf_start(&s->f, s->sock, &o), 0);
+	assert_int_equal(vuf_start(&s->f, s->p.sock, &o), 0);
 	assert_int_equal(vuf_vring_setup(&s->f, CTRLQ), 0);
 	assert_int_equal(pairs_set(&s->f, PAIRS), VNET_CTRL_OK);
 	first_ring(s);

@@ -260,7 +260,8 @@ int vu_echo_run(struct vu_echo *e)
 		for (q = 2; q < n; q++)
 			if (p[q].revents)
 				vnet_vu_kick_drain(e->vu, qs[q - 2]);
-		if (p[1].revents)
+		/* a request under way past its deadline: dropped now */
+		if (p[1].revents || !vnet_vu_timeout(e->vu))
 			vnet_vu_dispatch(e->vu);
 		echo_work(e, buf);
 		for (q = 0; q < 2 * e->pairs; q++) {
