@@ -221,6 +221,7 @@ static void run(struct backend *b)
 	struct pollfd p[4];
 	short port_events;
 	unsigned int n;
+	int deadline;
 
 	while (!stop) {
 		p[0] = (struct pollfd){ vnet_vu_fd(b->vu), POLLIN, 0 };
@@ -230,11 +231,15 @@ static void run(struct backend *b)
 				       POLLIN : 0) | (b->peer_full ? POLLOUT : 0));
 		p[3] = (struct pollfd){ b->port, port_events, 0 };
 		n = port_events ? 4 : 3;
-		if (poll(p, n, 1000) < 0)
+		/* a request under way has a deadline: dispatch drops a
+		 * frontend that stalls mid-request, if called on time */
+		deadline = vnet_vu_timeout(b->vu);
+		if (poll(p, n, deadline >= 0 && deadline < 1000 ? deadline :
+			 1000) < 0)
 			continue;	/* EINTR: a signal, look at stop */
 		if (n == 4 && (p[3].revents & (POLLOUT | POLLERR)))
 			b->peer_full = false;
-		if (p[0].revents)
+		if (p[0].revents || deadline == 0)
 			vnet_vu_dispatch(b->vu);
 		if (p[1].revents)
 			vnet_vu_kick_drain(b->vu, RXQ);
