@@ -259,8 +259,7 @@ static int vu_serve(struct vnet_vu *vu)
 	struct vu_msg m, r;
 	int ret, sret;
 
-	memset(&r.hdr, 0, sizeof(r.hdr));
-	r.nfds = 0;
+	memset(&r, 0, sizeof(r));	/* every reply byte initialised */
 	ret = vu_msg_recv(vu->conn_fd, &m, &vu->stats);
 	if (ret)
 		return ret;	/* hang-up, socket error, framing */
@@ -283,12 +282,35 @@ static int vu_serve(struct vnet_vu *vu)
 	return ret ? ret : sret;
 }
 
+/**
+ * vu_vanished() - did a file the frontend shares shrink under a mapping
+ * @vu:	the backend, connected
+ *
+ * vu_sigbus.c put zero pages where the file was and shut the
+ * connection's read side; every started queue is broken here (its error
+ * eventfd fires) before the frontend is dropped.
+ *
+ * Return: true if so: the frontend must go
+ */
+static bool vu_vanished(struct vnet_vu *vu)
+{
+	unsigned int i;
+
+	if (!vu_sigbus_faulted(vu))
+		return false;
+	vu->stats.mem_faults++;
+	for (i = 0; i < vu->nqueues; i++)
+		if (vu->vr[i].started)
+			vu_vring_signal_err(vu, i);
+	return true;
+}
+
 int vnet_vu_dispatch(struct vnet_vu *vu)
 {
 	int fd;
 
 	if (vu->conn_fd >= 0) {
-		if (!vu_serve(vu))
+		if (!vu_vanished(vu) && !vu_serve(vu) && !vu_vanished(vu))
 			return 0;
 		vnet_vu_disconnect(vu);
 		return -ECONNRESET;

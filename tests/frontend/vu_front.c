@@ -221,7 +221,8 @@ void vuf_close(struct vuf *f)
 static int vuf_guest(struct vuf *f)
 {
 	f->mem_size = VUF_RING_SIZE + VUF_BUF_SIZE;
-	f->memfd = memfd_create("vuf-guest", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	f->memfd = memfd_create("vuf-guest", MFD_CLOEXEC |
+				(f->o.unsealable ? 0 : MFD_ALLOW_SEALING));
 	if (f->memfd < 0 || ftruncate(f->memfd, (off_t)f->mem_size) < 0)
 		return -errno;
 	f->mem = mmap(NULL, f->mem_size, PROT_READ | PROT_WRITE, MAP_SHARED,
@@ -590,6 +591,17 @@ int vuf_inflight_get(struct vuf *f, uint16_t nq, uint16_t qsize)
 		if (fd >= 0)
 			close(fd);
 		return ret < 0 ? ret : -EPROTO;
+	}
+	if (f->o.unsealable) {	/* a zeroed region of our own, as large */
+		close(fd);
+		fd = memfd_create("vuf-inflight", MFD_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		if (ftruncate(fd, (off_t)(d.mmap_offset + d.mmap_size)) < 0) {
+			ret = -errno;
+			close(fd);
+			return ret;
+		}
 	}
 	p = mmap(NULL, d.mmap_offset + d.mmap_size, PROT_READ | PROT_WRITE,
 		 MAP_SHARED, fd, 0);

@@ -46,6 +46,10 @@
  *		makes the header 24 bytes
  * @rss:	RSS and HASH_REPORT with CTRL_VQ and MQ, and the control
  *		queue set up after the data queues (vuf_ctrl())
+ * @unsealable:	the files the frontend shares (guest memory, and with
+ *		@inflight a region of its own instead of the backend's)
+ *		are memfds that take no seal, as QEMU's file backends:
+ *		the frontend may shrink them under the backend
  */
 struct vuf_opts {
 	bool packed;
@@ -62,6 +66,7 @@ struct vuf_opts {
 	bool inflight;
 	struct vnet_features offloads;
 	bool rss;
+	bool unsealable;
 };
 
 /* Per-buffer bookkeeping: what is out, so every return is checked. */
