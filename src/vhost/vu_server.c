@@ -283,35 +283,34 @@ static int vu_serve(struct vnet_vu *vu)
 }
 
 /**
- * vu_vanished() - did a file the frontend shares shrink under a mapping
- * @vu:	the backend, connected
+ * vu_vanished() - a file the frontend shares shrank under a mapping
+ * @vu:	the backend, connected, its frontend about to be dropped
  *
  * vu_sigbus.c put zero pages where the file was and shut the
  * connection's read side; every started queue is broken here (its error
- * eventfd fires) before the frontend is dropped.
- *
- * Return: true if so: the frontend must go
+ * eventfd fires).
  */
-static bool vu_vanished(struct vnet_vu *vu)
+static void vu_vanished(struct vnet_vu *vu)
 {
 	unsigned int i;
 
-	if (!vu_sigbus_faulted(vu))
-		return false;
 	vu->stats.mem_faults++;
 	for (i = 0; i < vu->nqueues; i++)
 		if (vu->vr[i].started)
 			vu_vring_signal_err(vu, i);
-	return true;
 }
 
 int vnet_vu_dispatch(struct vnet_vu *vu)
 {
-	int fd;
+	int fd, ret;
 
 	if (vu->conn_fd >= 0) {
-		if (!vu_vanished(vu) && !vu_serve(vu) && !vu_vanished(vu))
+		/* a file may shrink under a worker's access, or under ours */
+		ret = vu_sigbus_faulted(vu) ? -EFAULT : vu_serve(vu);
+		if (!ret && !vu_sigbus_faulted(vu))
 			return 0;
+		if (vu_sigbus_faulted(vu))
+			vu_vanished(vu);
 		vnet_vu_disconnect(vu);
 		return -ECONNRESET;
 	}
