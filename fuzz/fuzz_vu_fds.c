@@ -2,7 +2,6 @@
 /* fuzz_vu_fds.c - libFuzzer: vhost-user requests with fds of every kind, and shared files that shrink, against the backend's request handlers */
 
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -16,6 +15,7 @@
 #include <unistd.h>
 
 #include "../tests/unit/send_fds.h"
+#include "fuzz_vu.h"
 #include "vnet/vhost_user.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -49,7 +49,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MSGS_MAX	64
 #define FDS_MAX		7
 #define FDS_TOTAL	96
-#define MEMFD_SIZE	0x40000
 #define SHORT_FILE	0x1000	/* the regular file: shorter than regions */
 
 enum fd_kind {
@@ -68,47 +67,6 @@ struct fds {
 	int fd[FD_KINDS];
 	int sock_peer;
 };
-
-/**
- * count_fds() - open fds of this process
- *
- * Return: the count (the directory's own fd excluded)
- */
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		abort();
-	while ((e = readdir(d)))
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n - 1;
-}
-
-/**
- * make_memfd() - guest memory holding the input
- * @data:	input
- * @size:	its size
- * @flags:	memfd_create() flags
- *
- * Return: the memfd, or -1
- */
-static int make_memfd(const uint8_t *data, size_t size, unsigned int flags)
-{
-	int fd = memfd_create("fuzz-guest", MFD_CLOEXEC | flags);
-
-	if (fd < 0)
-		return -1;
-	if (ftruncate(fd, MEMFD_SIZE) ||
-	    pwrite(fd, data, size < MEMFD_SIZE ? size : MEMFD_SIZE, 0) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
 
 /**
  * make_short_file() - a regular file too short for any region worth mapping
@@ -198,52 +156,6 @@ static size_t send_record(int sock, const uint8_t *rec, size_t len,
 	if (test_send_fds(sock, &iov, 1, fds, nfds) < 0)
 		return 0;
 	return head + 12 + body;
-}
-
-/**
- * serve_queues() - what a device does with every running queue
- * @vu:		the backend
- */
-static void serve_queues(struct vnet_vu *vu)
-{
-	struct iovec out[16], in[16];
-	struct vnet_virtq_elem e;
-	unsigned int idx, i;
-
-	for (idx = 0; idx < VNET_VU_QUEUES_MAX; idx++) {
-		struct vnet_virtq *q = vnet_vu_queue(vu, idx);
-
-		if (!q)
-			continue;
-		vnet_vu_kick_drain(vu, idx);
-		for (i = 0; i < 8; i++) {
-			vnet_virtq_elem_init(&e, out, 16, in, 16);
-			if (vnet_virtq_pop(q, &e) != 1)
-				break;
-			vnet_vu_log_write(vu, in, e.in_num, e.in_len);
-			vnet_virtq_push(q, &e, e.in_len);
-		}
-		vnet_virtq_flush(q);
-		vnet_vu_notify(vu, idx);
-	}
-}
-
-/**
- * offer() - what the backend offers: a daemon's usual set, every ring kind
- * @f:		filled
- */
-static void offer(struct vnet_features *f)
-{
-	static const unsigned int bits[] = {
-		VNET_F_VERSION_1, VNET_F_CSUM, VNET_F_GUEST_CSUM,
-		VNET_F_MRG_RXBUF, VNET_F_CTRL_VQ, VNET_F_MQ, VNET_F_STATUS,
-		VNET_F_INDIRECT_DESC, VNET_F_EVENT_IDX, VNET_F_RING_PACKED,
-	};
-	size_t i;
-
-	memset(f, 0, sizeof(*f));
-	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
-		vnet_features_set(f, bits[i]);
 }
 
 /**

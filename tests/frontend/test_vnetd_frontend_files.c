@@ -317,19 +317,10 @@ static void test_call_pipe(void **state)
 static void refused_mem_fd(int fd)
 {
 	struct vuf_opts o = { .pairs = 1, .qsize = QSIZE };
-	struct {
-		uint32_t n, pad;
-		uint64_t r[2][4];
-	} __attribute__((packed)) t = { 2, 0, {
-		{ VUF_RING_GPA, VUF_RING_SIZE, VUF_RING_GPA + VUF_UVA_BIAS, 0 },
-		{ VUF_BUF_GPA, VUF_BUF_SIZE, VUF_BUF_GPA + VUF_UVA_BIAS,
-		  VUF_RING_SIZE } } };
-	int fds[2] = { fd, fd };
 	struct vuf f;
 
 	assert_int_equal(vuf_start(&f, sock_path, &o), 0);
-	assert_int_equal(vuf_set(&f, VNET_VU_SET_MEM_TABLE, &t, sizeof(t),
-				 fds, 2), -EREMOTEIO);
+	assert_int_equal(vuf_mem_table_fd(&f, fd), -EREMOTEIO);
 	assert_dropped(&f);
 	vuf_close(&f);
 	assert_serves();

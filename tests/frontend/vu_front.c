@@ -282,6 +282,15 @@ static int vuf_mem_regs(struct vuf *f)
 
 int vuf_mem_table(struct vuf *f)
 {
+	if (f->o.mem_regs)
+		return vuf_mem_regs(f);
+	return vuf_mem_table_fd(f, f->memfd);
+}
+
+/* SET_MEM_TABLE of the two regions, both in @fd (the guest's memfd, or
+ * any fd a hostile test hands over instead). */
+int vuf_mem_table_fd(struct vuf *f, int fd)
+{
 	struct {
 		uint32_t n, pad;
 		uint64_t r[2][4];
@@ -289,10 +298,8 @@ int vuf_mem_table(struct vuf *f)
 		{ VUF_RING_GPA, VUF_RING_SIZE, VUF_RING_GPA + VUF_UVA_BIAS, 0 },
 		{ VUF_BUF_GPA, VUF_BUF_SIZE, VUF_BUF_GPA + VUF_UVA_BIAS,
 		  VUF_RING_SIZE } } };
-	int fds[2] = { f->memfd, f->memfd };
+	int fds[2] = { fd, fd };
 
-	if (f->o.mem_regs)
-		return vuf_mem_regs(f);
 	return vuf_set(f, VNET_VU_SET_MEM_TABLE, &t, sizeof(t), fds, 2);
 }
 

@@ -139,6 +139,7 @@ void vuf_close(struct vuf *f);
 int vuf_start(struct vuf *f, const char *path, const struct vuf_opts *o);
 int vuf_begin(struct vuf *f, const struct vuf_opts *o);
 int vuf_mem_table(struct vuf *f);
+int vuf_mem_table_fd(struct vuf *f, int fd);
 int vuf_mem_reg(struct vuf *f, uint32_t req, unsigned int region);
 int vuf_vring_setup(struct vuf *f, unsigned int idx);
 int vuf_stop_queue(struct vuf *f, unsigned int idx, uint32_t *base);
