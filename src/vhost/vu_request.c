@@ -255,8 +255,9 @@ static int vu_get_vring_base(struct vnet_vu *vu, struct vu_msg *m,
  * A kick fd starts the ring (libvhost-user does the same; the frontend
  * kicks once it has set everything). Without a kick fd the frontend
  * would poll: not supported, so the ring stays stopped. Each fd must be
- * an eventfd ("the file descriptor for the kick/call/error"), anything
- * else is refused before it is kept.
+ * an eventfd (vhost-user.rst: "Set the event file descriptor for adding
+ * buffers to the vring", "... to signal when buffers are used", "... to
+ * signal when error occurs"); anything else is refused before it is kept.
  *
  * Return: 0, -EBADF for an fd that is not an eventfd, or -errno
  */

@@ -32,16 +32,15 @@
  *
  * A frontend shares files with vnetd: guest memory (SET_MEM_TABLE), the
  * dirty log (SET_LOG_BASE) and the inflight region (SET_INFLIGHT_FD).
- * vhost-user.rst lets them be any file the frontend can pass ("a file
- * descriptor which can be mmapped"); QEMU's memory-backend-file,
- * hugetlbfs and DPDK's files take no seal, so the frontend can truncate
- * one under vnetd's mapping. vnetd must survive the SIGBUS the next
+ * vhost-user.rst only says "an array of file descriptors for each memory
+ * mapped region"; QEMU's memory-backend-file, hugetlbfs and DPDK's files
+ * take no seal, so the frontend can truncate one under vnetd's mapping. vnetd must survive the SIGBUS the next
  * access raises: the queues break (their error eventfds fire), that
  * frontend is dropped, and the next one is served.
  *
  * Every fd handed over is checked for its kind before it is kept: kick,
- * call and error fds must be eventfds ("the file descriptor for the
- * kick/call/error", an eventfd in every frontend), regions must be
+ * call and error fds must be eventfds ("Set the event file descriptor
+ * ...", an eventfd in every frontend), regions must be
  * regular files holding what is mapped. A refused one gets a NACK and the
  * frontend is dropped, as any other protocol breach.
  *
