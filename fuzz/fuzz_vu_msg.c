@@ -2,7 +2,6 @@
 /* fuzz_vu_msg.c - libFuzzer: vhost-user messages with fds against the backend's message handler */
 
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "../tests/unit/send_fds.h"
+#include "fuzz_vu.h"
 #include "vnet/vhost_user.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -41,26 +41,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MSGS_MAX	64
 #define FDS_MAX		11
 #define FDS_TOTAL	96
-#define MEMFD_SIZE	0x40000
-
-/**
- * count_fds() - open fds of this process
- *
- * Return: the count (the directory's own fd excluded)
- */
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		abort();
-	while ((e = readdir(d)))
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n - 1;
-}
 
 /**
  * send_record() - write one message with its fds
@@ -102,75 +82,6 @@ static size_t send_record(int sock, const uint8_t *rec, size_t len, int memfd,
 	return 13 + body;
 }
 
-/**
- * serve_queues() - what a device does with every running queue
- * @vu:		the backend
- */
-static void serve_queues(struct vnet_vu *vu)
-{
-	struct iovec out[16], in[16];
-	struct vnet_virtq_elem e;
-	unsigned int idx, i;
-
-	for (idx = 0; idx < VNET_VU_QUEUES_MAX; idx++) {
-		struct vnet_virtq *q = vnet_vu_queue(vu, idx);
-
-		if (!q)
-			continue;
-		vnet_vu_kick_drain(vu, idx);
-		for (i = 0; i < 8; i++) {
-			vnet_virtq_elem_init(&e, out, 16, in, 16);
-			if (vnet_virtq_pop(q, &e) != 1)
-				break;
-			vnet_vu_log_write(vu, in, e.in_num, e.in_len);
-			vnet_virtq_push(q, &e, e.in_len);
-		}
-		vnet_virtq_flush(q);
-		vnet_vu_notify(vu, idx);
-	}
-}
-
-/**
- * offer() - what the backend offers: a daemon's usual set, every ring kind
- * @f:		filled
- */
-static void offer(struct vnet_features *f)
-{
-	static const unsigned int bits[] = {
-		VNET_F_VERSION_1, VNET_F_CSUM, VNET_F_GUEST_CSUM,
-		VNET_F_HOST_TSO4, VNET_F_GUEST_TSO4, VNET_F_MRG_RXBUF,
-		VNET_F_CTRL_VQ, VNET_F_MQ, VNET_F_STATUS, VNET_F_MTU,
-		VNET_F_INDIRECT_DESC, VNET_F_EVENT_IDX, VNET_F_RING_PACKED,
-		VNET_F_IN_ORDER,
-	};
-	size_t i;
-
-	memset(f, 0, sizeof(*f));
-	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
-		vnet_features_set(f, bits[i]);
-}
-
-/**
- * make_memfd() - guest memory holding the input
- * @data:	input
- * @size:	its size
- *
- * Return: the memfd, or -1
- */
-static int make_memfd(const uint8_t *data, size_t size)
-{
-	int fd = memfd_create("fuzz-guest", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-
-	if (fd < 0)
-		return -1;
-	if (ftruncate(fd, MEMFD_SIZE) ||
-	    pwrite(fd, data, size < MEMFD_SIZE ? size : MEMFD_SIZE, 0) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct vnet_vu_config cfg = { 0 };
@@ -180,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t off = 0, used;
 
 	before = count_fds();
-	memfd = make_memfd(data, size);
+	memfd = make_memfd(data, size, MFD_ALLOW_SEALING);
 	evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (memfd < 0 || evfd < 0 ||
 	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))

@@ -241,6 +241,62 @@ def stats_seeds():
     put("stats", "half-line", bytes([0x7f]) + seed + b"prom")
 
 
+def vu_rec(req, payload=b"", kinds=(), flags=1):
+    """One record of fuzz_vu_fds: fd count, a kind per fd, header, payload.
+    Kinds: 0 memfd (sealable), 1 memfd (no seals), 2 eventfd, 3 pipe read
+    end, 4 pipe write end, 5 socket, 6 short regular file, 7 /dev/zero."""
+    return (bytes([len(kinds)]) + bytes(kinds) +
+            struct.pack("<III", req, flags, len(payload)) + payload)
+
+
+def vu_fds_seeds():
+    """Sessions of vu_seeds() with fds of each kind, and files that shrink
+    (0xfe) under running queues."""
+    uva = 0x7f0000000000
+    feat = (1 << 32) | (1 << 30) | (1 << 28) | (1 << 29)
+    proto = 0x1f | (1 << 9) | (1 << 12) | (1 << 15)
+
+    def start(mem_kind):
+        return (vu_rec(1) + vu_rec(15) + vu_rec(16, struct.pack("<Q", proto)) +
+                vu_rec(3) + vu_rec(2, struct.pack("<Q", feat | (1 << 26))) +
+                vu_rec(5, struct.pack("<II", 1, 0) +
+                       struct.pack("<QQQQ", 0, 0x40000, uva, 0), kinds=[mem_kind]))
+
+    def ring(q, kick=2, call=2):
+        return (vu_rec(8, struct.pack("<II", q, 8)) +
+                vu_rec(9, struct.pack("<IIQQQQ", q, 1, uva + 0x1000, uva + 0x2000,
+                                      uva + 0x3000, 0x2000)) +
+                vu_rec(10, struct.pack("<II", q, 0)) +
+                vu_rec(14, struct.pack("<Q", q), kinds=[2]) +
+                vu_rec(13, struct.pack("<Q", q), kinds=[call]) +
+                vu_rec(12, struct.pack("<Q", q), kinds=[kick]) +
+                vu_rec(18, struct.pack("<II", q, 1)))
+
+    def with_ring(msgs, desc_flags):
+        mem = bytearray(0x3100)
+        mem[:len(msgs)] = msgs
+        struct.pack_into("<QIHH", mem, 0x1000, 0x100, 64, desc_flags, 0)
+        struct.pack_into("<HHH", mem, 0x3000, 0, 1, 0)
+        return bytes(mem)
+
+    tail = vu_rec(11, struct.pack("<II", 1, 0)) + b"\xff"
+    put("vu_fds", "mem-shrinks", with_ring(start(1) + b"\xfe" + ring(1) + tail, 0))
+    put("vu_fds", "mem-shrinks-running", with_ring(start(1) + ring(1) + b"\xfe" + tail, 0))
+    log = vu_rec(6, struct.pack("<QQ", 0x1000, 0), kinds=[1])
+    put("vu_fds", "log-shrinks", with_ring(start(0) + log + ring(0) + b"\xfe" + tail, 2))
+    inflight = (vu_rec(31, struct.pack("<QQHHI", 0, 0, 2, 8, 0)) +
+                vu_rec(32, struct.pack("<QQHHI", 0x400, 0x20000, 2, 8, 0), kinds=[1]))
+    put("vu_fds", "inflight-shrinks", with_ring(start(0) + inflight + ring(1) + b"\xfe" + tail, 0))
+    for k, name in ((3, "pipe"), (4, "pipe-write"), (5, "socket"), (6, "file"), (7, "dev-zero")):
+        put("vu_fds", "kick-" + name, with_ring(start(0) + ring(1, kick=k) + tail, 0))
+        put("vu_fds", "call-" + name, with_ring(start(0) + ring(1, call=k) + tail, 0))
+        put("vu_fds", "mem-" + name, start(k) + b"\xff")
+        put("vu_fds", "log-" + name, start(0) + vu_rec(6, struct.pack("<QQ", 0x1000, 0), kinds=[k]) + b"\xff")
+    put("vu_fds", "mem-short-file-small", vu_rec(1) + vu_rec(3) +
+        vu_rec(5, struct.pack("<II", 1, 0) + struct.pack("<QQQQ", 0, 0x1000, uva, 0), kinds=[6]) +
+        b"\xfe" + vu_rec(1) + b"\xff")
+
+
 if __name__ == "__main__":
     parse_seeds()
     hdr_seeds()
@@ -249,3 +305,4 @@ if __name__ == "__main__":
     pcap_seeds()
     vu_seeds()
     stats_seeds()
+    vu_fds_seeds()

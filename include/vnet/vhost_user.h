@@ -145,7 +145,9 @@ struct vnet_vu_config {
  * @timeouts:		frontends dropped for a request not whole by its
  *			deadline (VNET_VU_MSG_DEADLINE_MS after its first byte)
  * @bad_size:		payload size wrong for the request
- * @bad_fds:		too few fds, or more than a message may carry
+ * @bad_fds:		too few fds, more than a message may carry, or an
+ *			fd of the wrong kind (a kick, call or error fd that
+ *			is not an eventfd)
  * @fds_extra:		fds beyond what a request takes, closed
  * @bad_index:		vring index out of range
  * @bad_mem:		memory region refused (size, offset, overlap, fd)
@@ -164,6 +166,9 @@ struct vnet_vu_config {
  *			bad count, size, offset or fd, or a queue whose
  *			region is corrupt (version, size, indices, lists)
  * @resubmitted:	queues started with in-flight buffers to pop again
+ * @mem_faults:		frontends dropped because a file they share (guest
+ *			memory, the dirty log, the inflight region) shrank
+ *			under its mapping (SIGBUS survived)
  */
 struct vnet_vu_stats {
 	uint64_t connections;
@@ -184,6 +189,7 @@ struct vnet_vu_stats {
 	uint64_t mem_repeats;
 	uint64_t bad_inflight;
 	uint64_t resubmitted;
+	uint64_t mem_faults;
 };
 
 /**
@@ -274,7 +280,12 @@ int vnet_vu_timeout(const struct vnet_vu *vu);
  * that breaks the protocol, hangs up, does not take its replies, or does
  * not complete a request within VNET_VU_MSG_DEADLINE_MS of its first
  * byte, is disconnected: every queue stopped, every mapping and fd
- * released; a server then listens again.
+ * released; a server then listens again. So is one that shrank a file
+ * under a mapping: the backend survives the SIGBUS (vu_sigbus.c), shuts
+ * the connection's read side so that it polls readable, and here breaks
+ * every started queue (error eventfds fire) and drops the frontend.
+ * Memory, log and inflight accesses of other threads must not overlap
+ * this call.
  *
  * Return: 0; -ECONNRESET if the connection ended (hang-up or protocol
  * breach; the stats say which); -errno from accept()

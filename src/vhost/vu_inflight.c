@@ -4,8 +4,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vu_int.h"
@@ -38,7 +38,7 @@ static uint64_t vu_inflight_stride(uint16_t queue_size)
 void vu_inflight_clear(struct vnet_vu *vu)
 {
 	if (vu->inflight_base)
-		munmap(vu->inflight_base, vu->inflight_len);
+		vu_unmap_file(vu->inflight_base, vu->inflight_len);
 	vu->inflight_base = NULL;
 	vu->inflight_len = 0;
 	vu->inflight_off = 0;
@@ -95,26 +95,19 @@ static bool vu_inflight_counts(const struct vu_inflight *d)
 static int vu_inflight_map(struct vnet_vu *vu, int fd,
 			   const struct vu_inflight *d)
 {
-	uint64_t stride = d->mmap_size / d->num_queues, end;
-	struct stat st;
+	uint64_t stride = d->mmap_size / d->num_queues;
+	size_t len;
 	void *p;
 
-	if (__builtin_add_overflow(d->mmap_offset, d->mmap_size, &end) ||
-	    end > SIZE_MAX)
-		return -EOVERFLOW;	/* offset + size wraps */
 	if (d->mmap_offset % 8 || stride % 8)
 		return -EINVAL;		/* queue regions misaligned */
 	if (stride < vnet_virtq_inflight_size(false, d->queue_size))
 		return -EINVAL;		/* too small for the queues */
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size < end)
-		return -EINVAL;		/* not a file that holds the region */
-	p = mmap(NULL, (size_t)end, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		return -errno;
-	vu_seal_shrink(fd);
+	p = vu_map_file(vu, fd, d->mmap_offset, d->mmap_size, &len);
+	if (!p)
+		return -errno;	/* wraps, not a file that holds the region */
 	vu->inflight_base = p;
-	vu->inflight_len = (size_t)end;
+	vu->inflight_len = len;
 	vu->inflight_off = d->mmap_offset;
 	vu->inflight_stride = stride;
 	vu->inflight_queues = d->num_queues;
@@ -142,6 +135,7 @@ int vu_inflight_get(struct vnet_vu *vu, struct vu_msg *m, struct vu_msg *r)
 	r->hdr.request = m->hdr.request;
 	r->hdr.flags = VU_VERSION | VU_FLAG_REPLY;
 	r->hdr.size = m->hdr.size;	/* answered in the size asked */
+	memset(r->p.raw, 0, VU_INFLIGHT_PADDED);	/* padding included */
 	r->p.inflight = d;
 	r->p.inflight.mmap_size = 0;
 	r->p.inflight.mmap_offset = 0;

@@ -4,6 +4,7 @@
 #define VNET_VU_INT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "vnet/features.h"
@@ -222,8 +223,18 @@ void vu_msg_close_fds(struct vu_msg *m);
 int vu_msg_check(struct vu_msg *m, struct vnet_vu_stats *st);
 int vu_msg_take_fd(struct vu_msg *m, unsigned int i);
 
+/* vu_fd.c */
+bool vu_fd_is_eventfd(int fd);
+void *vu_map_file(struct vnet_vu *vu, int fd, uint64_t offset, uint64_t size,
+		  size_t *len);
+void vu_unmap_file(void *base, size_t len);
+
+/* vu_sigbus.c */
+int vu_sigbus_add(const void *owner, int wake_fd, void *base, size_t len);
+void vu_sigbus_del(const void *base);
+bool vu_sigbus_faulted(const void *owner);
+
 /* vu_mem.c */
-void vu_seal_shrink(int fd);
 int vu_mem_add(struct vnet_vu *vu, const struct vu_region *r, int fd);
 int vu_mem_del(struct vnet_vu *vu, const struct vu_region *r);
 int vu_mem_find(const struct vnet_vu *vu, const struct vu_region *r);
@@ -236,6 +247,7 @@ int vu_vring_start(struct vnet_vu *vu, unsigned int idx);
 uint32_t vu_vring_stop(struct vnet_vu *vu, unsigned int idx);
 void vu_vring_release(struct vnet_vu *vu, unsigned int idx);
 void vu_vring_update(struct vnet_vu *vu, unsigned int idx);
+void vu_vring_signal_err(struct vnet_vu *vu, unsigned int idx);
 int vu_vring_remap(struct vnet_vu *vu);
 
 /* vu_log.c */

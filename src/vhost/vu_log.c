@@ -5,8 +5,6 @@
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdint.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vu_int.h"
@@ -18,7 +16,7 @@
 void vu_log_clear(struct vnet_vu *vu)
 {
 	if (vu->log_base)
-		munmap(vu->log_base, vu->log_len);
+		vu_unmap_file(vu->log_base, vu->log_len);
 	vu->log_base = NULL;
 	vu->log_len = 0;
 	vu->log_size = 0;
@@ -29,29 +27,23 @@ void vu_log_clear(struct vnet_vu *vu)
  * @vu:	the backend
  * @m:	the request, with one fd
  *
- * Return: 0, or -errno (offset + size wraps, file too short, mmap fails)
+ * Return: 0, or -EINVAL (offset + size wraps, not a file that holds the
+ * log, mmap fails)
  */
 int vu_log_set_base(struct vnet_vu *vu, struct vu_msg *m)
 {
-	uint64_t size = m->p.log.size, off = m->p.log.offset, end;
+	uint64_t size = m->p.log.size, off = m->p.log.offset;
 	int fd = vu_msg_take_fd(m, 0);
-	struct stat st;
+	size_t len;
 	void *p;
 
 	vu_log_clear(vu);
-	if (size == 0 || __builtin_add_overflow(size, off, &end) ||
-	    end > SIZE_MAX)
-		goto bad;	/* empty log, or offset + size wraps */
-	if (fstat(fd, &st) < 0 ||
-	    (S_ISREG(st.st_mode) && (uint64_t)st.st_size < end))
-		goto bad;	/* file shorter than the log */
-	p = mmap(NULL, (size_t)end, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		goto bad;	/* cannot map */
-	vu_seal_shrink(fd);
+	p = vu_map_file(vu, fd, off, size, &len);
+	if (!p)
+		goto bad;	/* empty, wraps, not a file that holds it */
 	close(fd);
 	vu->log_base = p;
-	vu->log_len = (size_t)end;
+	vu->log_len = len;
 	vu->log_size = size;
 	return 0;
 bad:

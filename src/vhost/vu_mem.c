@@ -3,64 +3,11 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vu_int.h"
-
-/**
- * vu_seal_shrink() - forbid the frontend to shrink a file we map
- * @fd:	the file
- *
- * A memfd made with MFD_ALLOW_SEALING takes F_SEAL_SHRINK, after which a
- * hostile frontend can no longer truncate it under our mapping (an access
- * past the new end would raise SIGBUS). Files that cannot be sealed are
- * mapped all the same: their owner could always do this to itself.
- */
-void vu_seal_shrink(int fd)
-{
-	fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK);
-}
-
-/**
- * vu_mem_map() - map [offset, offset + size) of a region's fd
- * @r:		the region as the frontend describes it
- * @fd:		its fd
- * @len:	bytes mapped, from file offset 0
- *
- * The file must hold the whole range: a shorter file would fault
- * (SIGBUS) on the first access past its end.
- *
- * Return: the mapping, or NULL (errno set)
- */
-static void *vu_mem_map(const struct vu_region *r, int fd, size_t *len)
-{
-	struct stat st;
-	uint64_t end;
-	void *p;
-
-	if (__builtin_add_overflow(r->offset, r->size, &end) ||
-	    end > SIZE_MAX) {
-		errno = EOVERFLOW;	/* offset + size wraps */
-		return NULL;
-	}
-	if (fstat(fd, &st) < 0)
-		return NULL;
-	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size < end) {
-		errno = EINVAL;		/* file shorter than the region */
-		return NULL;
-	}
-	p = mmap(NULL, (size_t)end, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	vu_seal_shrink(fd);
-	*len = (size_t)end;
-	return p;
-}
 
 /**
  * vu_mem_find() - the mapped region that @r names exactly
@@ -113,7 +60,7 @@ int vu_mem_add(struct vnet_vu *vu, const struct vu_region *r, int fd)
 		vu->stats.bad_mem++;	/* empty region, or table full */
 		return r->size ? -ENOSPC : -EINVAL;
 	}
-	base = vu_mem_map(r, fd, &len);
+	base = vu_map_file(vu, fd, r->offset, r->size, &len);
 	ret = base ? 0 : -errno;
 	close(fd);
 	if (!base) {
@@ -123,7 +70,7 @@ int vu_mem_add(struct vnet_vu *vu, const struct vu_region *r, int fd)
 	mr.hva = (uint8_t *)base + r->offset;
 	ret = vnet_mem_add(&vu->mem, &mr);
 	if (ret) {
-		munmap(base, len);
+		vu_unmap_file(base, len);
 		vu->stats.bad_mem++;	/* overlap, overflow, full */
 		return ret;
 	}
@@ -150,7 +97,7 @@ int vu_mem_del(struct vnet_vu *vu, const struct vu_region *r)
 	}
 	m = &vu->maps[i];
 	vnet_mem_del(&vu->mem, m->gpa, m->size);
-	munmap(m->base, m->len);
+	vu_unmap_file(m->base, m->len);
 	*m = vu->maps[--vu->nmaps];
 	return 0;
 }
@@ -164,7 +111,7 @@ void vu_mem_clear(struct vnet_vu *vu)
 	unsigned int i;
 
 	for (i = 0; i < vu->nmaps; i++)
-		munmap(vu->maps[i].base, vu->maps[i].len);
+		vu_unmap_file(vu->maps[i].base, vu->maps[i].len);
 	vu->nmaps = 0;
 	vnet_mem_init(&vu->mem);
 }

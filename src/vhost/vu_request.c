@@ -254,9 +254,12 @@ static int vu_get_vring_base(struct vnet_vu *vu, struct vu_msg *m,
  *
  * A kick fd starts the ring (libvhost-user does the same; the frontend
  * kicks once it has set everything). Without a kick fd the frontend
- * would poll: not supported, so the ring stays stopped.
+ * would poll: not supported, so the ring stays stopped. Each fd must be
+ * an eventfd (vhost-user.rst: "Set the event file descriptor for adding
+ * buffers to the vring", "... to signal when buffers are used", "... to
+ * signal when error occurs"); anything else is refused before it is kept.
  *
- * Return: 0, or -errno
+ * Return: 0, -EBADF for an fd that is not an eventfd, or -errno
  */
 static int vu_set_vring_fd(struct vnet_vu *vu, struct vu_msg *m)
 {
@@ -274,6 +277,11 @@ static int vu_set_vring_fd(struct vnet_vu *vu, struct vu_msg *m)
 			close(fd);
 		vu->stats.bad_state++;	/* reserved bits set */
 		return -EINVAL;
+	}
+	if (fd >= 0 && !vu_fd_is_eventfd(fd)) {
+		close(fd);
+		vu->stats.bad_fds++;	/* a pipe, socket or file: not kept */
+		return -EBADF;
 	}
 	v = &vu->vr[idx];
 	if (m->hdr.request == VNET_VU_SET_VRING_KICK) {

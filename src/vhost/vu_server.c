@@ -280,8 +280,7 @@ static int vu_handle(struct vnet_vu *vu, struct vu_msg *m)
 	struct vu_msg r;
 	int ret, sret;
 
-	memset(&r.hdr, 0, sizeof(r.hdr));
-	r.nfds = 0;
+	memset(&r, 0, sizeof(r));	/* every reply byte initialised */
 	vu->stats.messages++;
 	ret = vu_msg_check(m, &vu->stats);
 	if (!ret)
@@ -320,13 +319,35 @@ static int vu_serve(struct vnet_vu *vu)
 	return ret;
 }
 
+/**
+ * vu_vanished() - a file the frontend shares shrank under a mapping
+ * @vu:	the backend, connected, its frontend about to be dropped
+ *
+ * vu_sigbus.c put zero pages where the file was and shut the
+ * connection's read side; every started queue is broken here (its error
+ * eventfd fires).
+ */
+static void vu_vanished(struct vnet_vu *vu)
+{
+	unsigned int i;
+
+	vu->stats.mem_faults++;
+	for (i = 0; i < vu->nqueues; i++)
+		if (vu->vr[i].started)
+			vu_vring_signal_err(vu, i);
+}
+
 int vnet_vu_dispatch(struct vnet_vu *vu)
 {
-	int fd;
+	int fd, ret;
 
 	if (vu->conn_fd >= 0) {
-		if (!vu_serve(vu))
+		/* a file may shrink under a worker's access, or under ours */
+		ret = vu_sigbus_faulted(vu) ? -EFAULT : vu_serve(vu);
+		if (!ret && !vu_sigbus_faulted(vu))
 			return 0;
+		if (vu_sigbus_faulted(vu))
+			vu_vanished(vu);
 		vnet_vu_disconnect(vu);
 		return -ECONNRESET;
 	}

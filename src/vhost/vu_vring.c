@@ -70,12 +70,27 @@ void vu_vring_update(struct vnet_vu *vu, unsigned int idx)
 }
 
 /**
- * vu_vring_broken() - a guest fault broke a queue: tell the frontend
+ * vu_vring_signal_err() - a queue broke: tell the frontend
+ * @vu:		the backend
+ * @idx:	queue index
+ *
+ * Signals the queue's error eventfd (SET_VRING_ERR), if it gave one.
+ */
+void vu_vring_signal_err(struct vnet_vu *vu, unsigned int idx)
+{
+	struct vu_vring *v = &vu->vr[idx];
+	uint64_t one = 1;
+
+	vu->stats.queue_errors++;
+	if (v->err_fd >= 0 && write(v->err_fd, &one, sizeof(one)) < 0)
+		vu->stats.io_errors++;
+}
+
+/**
+ * vu_vring_broken() - a guest fault broke a queue
  * @q:		the queue
  * @err:	why
  * @opaque:	the backend
- *
- * Signals the queue's error eventfd (SET_VRING_ERR), if it gave one.
  */
 static void vu_vring_broken(struct vnet_virtq *q, enum vnet_virtq_err err,
 			    void *opaque)
@@ -83,12 +98,9 @@ static void vu_vring_broken(struct vnet_virtq *q, enum vnet_virtq_err err,
 	struct vu_vring *v = (struct vu_vring *)((char *)q -
 						  offsetof(struct vu_vring, q));
 	struct vnet_vu *vu = opaque;
-	uint64_t one = 1;
 
 	(void)err;
-	vu->stats.queue_errors++;
-	if (v->err_fd >= 0 && write(v->err_fd, &one, sizeof(one)) < 0)
-		vu->stats.io_errors++;
+	vu_vring_signal_err(vu, (unsigned int)(v - vu->vr));
 }
 
 /**

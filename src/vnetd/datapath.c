@@ -18,6 +18,21 @@
  * takes (UIO_MAXIOV, Linux vhost-net's limit too); a longer chain is
  * walked, returned and counted as a drop (tx_too_many_segments). */
 #define TX_SEGS_MAX	1023
+
+/*
+ * The transmit path's iovec arrays (16 KiB each, per frame or per burst)
+ * are written before they are read: they are left out of the build's
+ * -ftrivial-auto-var-init=zero, which would clear them every time.
+ */
+#ifdef __has_attribute
+#if __has_attribute(uninitialized)
+#define TX_NOINIT __attribute__((uninitialized))
+#endif
+#endif
+#ifndef TX_NOINIT
+#define TX_NOINIT
+#endif
+
 #define CTRL_MAX	65536
 
 static void drop(struct vnetd_qp *qp, enum vnetd_drop why)
@@ -148,7 +163,7 @@ void vnetd_tap_write(struct vnetd_qp *qp, const struct vnet_hdr *h,
 {
 	struct vnetd *d = qp->d;
 	uint8_t hb[VNET_HDR_LEN_MAX];
-	struct iovec v[TX_SEGS_MAX + 2];
+	struct iovec v[TX_SEGS_MAX + 2] TX_NOINIT;
 	ssize_t rc;
 
 	if (n > TX_SEGS_MAX + 1)
@@ -180,7 +195,7 @@ static void tx_segments(struct vnetd_qp *qp, const struct vnet_gso_out *o)
 static void tx_one(struct vnetd_qp *qp, const struct vnet_virtq_elem *e)
 {
 	struct vnetd *d = qp->d;
-	struct iovec frame[TX_SEGS_MAX];
+	struct iovec frame[TX_SEGS_MAX] TX_NOINIT;
 	struct vnet_pkt pkt;
 	struct vnet_hdr h;
 	int n;
@@ -225,7 +240,7 @@ static uint32_t tx_serve_one(struct vnet_virtq_elem *e, void *opaque)
 void vnetd_tx_process(struct vnetd *d, unsigned int vq)
 {
 	struct vnet_virtq *q = vnet_vu_queue(d->vu, vq);
-	struct iovec out[TX_SEGS_MAX], in[4];
+	struct iovec out[TX_SEGS_MAX] TX_NOINIT, in[4];
 	struct vnet_virtq_elem e;
 	struct vnetd_qp *qp;
 

@@ -221,7 +221,8 @@ void vuf_close(struct vuf *f)
 static int vuf_guest(struct vuf *f)
 {
 	f->mem_size = VUF_RING_SIZE + VUF_BUF_SIZE;
-	f->memfd = memfd_create("vuf-guest", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	f->memfd = memfd_create("vuf-guest", MFD_CLOEXEC |
+				(f->o.unsealable ? 0 : MFD_ALLOW_SEALING));
 	if (f->memfd < 0 || ftruncate(f->memfd, (off_t)f->mem_size) < 0)
 		return -errno;
 	f->mem = mmap(NULL, f->mem_size, PROT_READ | PROT_WRITE, MAP_SHARED,
@@ -281,6 +282,15 @@ static int vuf_mem_regs(struct vuf *f)
 
 int vuf_mem_table(struct vuf *f)
 {
+	if (f->o.mem_regs)
+		return vuf_mem_regs(f);
+	return vuf_mem_table_fd(f, f->memfd);
+}
+
+/* SET_MEM_TABLE of the two regions, both in @fd (the guest's memfd, or
+ * any fd a hostile test hands over instead). */
+int vuf_mem_table_fd(struct vuf *f, int fd)
+{
 	struct {
 		uint32_t n, pad;
 		uint64_t r[2][4];
@@ -288,10 +298,8 @@ int vuf_mem_table(struct vuf *f)
 		{ VUF_RING_GPA, VUF_RING_SIZE, VUF_RING_GPA + VUF_UVA_BIAS, 0 },
 		{ VUF_BUF_GPA, VUF_BUF_SIZE, VUF_BUF_GPA + VUF_UVA_BIAS,
 		  VUF_RING_SIZE } } };
-	int fds[2] = { f->memfd, f->memfd };
+	int fds[2] = { fd, fd };
 
-	if (f->o.mem_regs)
-		return vuf_mem_regs(f);
 	return vuf_set(f, VNET_VU_SET_MEM_TABLE, &t, sizeof(t), fds, 2);
 }
 
@@ -591,6 +599,17 @@ int vuf_inflight_get(struct vuf *f, uint16_t nq, uint16_t qsize)
 		if (fd >= 0)
 			close(fd);
 		return ret < 0 ? ret : -EPROTO;
+	}
+	if (f->o.unsealable) {	/* a zeroed region of our own, as large */
+		close(fd);
+		fd = memfd_create("vuf-inflight", MFD_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		if (ftruncate(fd, (off_t)(d.mmap_offset + d.mmap_size)) < 0) {
+			ret = -errno;
+			close(fd);
+			return ret;
+		}
 	}
 	p = mmap(NULL, d.mmap_offset + d.mmap_size, PROT_READ | PROT_WRITE,
 		 MAP_SHARED, fd, 0);

@@ -51,6 +51,10 @@
  * @no_mq:	MQ not asked, even with @pairs > 1 or @rss: RSS alone makes
  *		the pairs ("N=1 if neither VIRTIO_NET_F_MQ nor
  *		VIRTIO_NET_F_RSS are negotiated")
+ * @unsealable:	the files the frontend shares (guest memory, and with
+ *		@inflight a region of its own instead of the backend's)
+ *		are memfds that take no seal, as QEMU's file backends:
+ *		the frontend may shrink them under the backend
  */
 struct vuf_opts {
 	bool packed;
@@ -69,6 +73,7 @@ struct vuf_opts {
 	bool rss;
 	bool ctrl;
 	bool no_mq;
+	bool unsealable;
 };
 
 /* Per-buffer bookkeeping: what is out, so every return is checked. */
@@ -141,6 +146,7 @@ void vuf_close(struct vuf *f);
 int vuf_start(struct vuf *f, const char *path, const struct vuf_opts *o);
 int vuf_begin(struct vuf *f, const struct vuf_opts *o);
 int vuf_mem_table(struct vuf *f);
+int vuf_mem_table_fd(struct vuf *f, int fd);
 int vuf_mem_reg(struct vuf *f, uint32_t req, unsigned int region);
 int vuf_vring_setup(struct vuf *f, unsigned int idx);
 int vuf_stop_queue(struct vuf *f, unsigned int idx, uint32_t *base);
