@@ -19,7 +19,8 @@
  * Modes: split and packed rings; mergeable buffers and Linux's big
  * packets; 1 and 2 queue pairs (RSS steering frames between the pairs'
  * workers, control commands); vnetd's coalescing on and off; EVENT_IDX on
- * and off. Then logging switched on while frames arrive (SET_LOG_BASE,
+ * and off; the guest on vnetd's VXLAN overlay port (the kernel's VXLAN
+ * device at the other end). Then logging switched on while frames arrive (SET_LOG_BASE,
  * SET_FEATURES with LOG_ALL, SET_VRING_ADDR with VHOST_VRING_F_LOG, as
  * QEMU sends them), and off again (nothing marked after); and the log
  * replaced while frames arrive (every page in the old log or the new one,
@@ -85,12 +86,30 @@ static int sh(const char *fmt, ...)
 	return system(cmd);
 }
 
+/* Where the host sends to the guest: on the tap, or through the overlay. */
+static const char *guest_ip = "192.0.2.2";
+
+/* The overlay mode: vnetd a VXLAN endpoint (192.0.2.2) on its tap, the
+ * host's end the kernel's VXLAN device vx0 (198.51.100.1, the guest
+ * 198.51.100.2) over the tap's host side (192.0.2.1). */
+static void overlay_host(void)
+{
+	assert_int_equal(sh("ip link add vx0 type vxlan id 42 local 192.0.2.1"
+			    " remote 192.0.2.2 dstport 4789 dev dl0 &&"
+			    " ip addr add 198.51.100.1/24 dev vx0 && ip link set vx0 up &&"
+			    " ip neigh replace 198.51.100.2 lladdr 52:54:00:12:34:56"
+			    " dev vx0"), 0);
+	guest_ip = "198.51.100.2";
+}
+
 /* vnetd with @queues pairs on tap dl0 (192.0.2.1, the guest 192.0.2.2),
- * offering packed rings or not, coalescing on or off. */
-static void vnetd_start(unsigned int queues, bool packed, bool gro)
+ * offering packed rings or not, coalescing on or off, the guest on the
+ * tap or on a VXLAN overlay over it. */
+static void vnetd_start(unsigned int queues, bool packed, bool gro,
+			bool overlay)
 {
 	char nq[8];
-	const char *argv[12] = { vnetd_path, "--socket-path", sock_path,
+	const char *argv[14] = { vnetd_path, "--socket-path", sock_path,
 				 "--tap", "dl0", "--queues", nq };
 	struct stat st;
 	int n = 7, i, fd;
@@ -100,6 +119,10 @@ static void vnetd_start(unsigned int queues, bool packed, bool gro)
 		argv[n++] = "--packed";
 	if (!gro)
 		argv[n++] = "--no-gro";
+	if (overlay) {
+		argv[n++] = "--vxlan";
+		argv[n++] = "vni=42,local=192.0.2.2,remote=192.0.2.1";
+	}
 	unlink(sock_path);
 	vnetd_pid = fork();
 	assert_true(vnetd_pid >= 0);
@@ -115,9 +138,14 @@ static void vnetd_start(unsigned int queues, bool packed, bool gro)
 	for (i = 0; i < 200 && stat(sock_path, &st); i++)
 		usleep(50000);
 	assert_int_equal(stat(sock_path, &st), 0);
-	assert_int_equal(sh("ip link set dl0 up && ip addr add 192.0.2.1/24 dev dl0 &&"
-			    " ip neigh replace 192.0.2.2 lladdr 52:54:00:12:34:56"
-			    " dev dl0"), 0);
+	assert_int_equal(sh("ip link set dl0 up && ip addr add 192.0.2.1/24 dev dl0"),
+			 0);
+	guest_ip = "192.0.2.2";
+	if (overlay)	/* vnetd answers ARP for its tunnel address */
+		overlay_host();
+	else
+		assert_int_equal(sh("ip neigh replace 192.0.2.2 lladdr"
+				    " 52:54:00:12:34:56 dev dl0"), 0);
 }
 
 /* The tap's checksum offload (and with it TSO/USO) off: the kernel's
@@ -143,6 +171,7 @@ static void vnetd_stop(void)
 		waitpid(vnetd_pid, &st, 0);
 	}
 	vnetd_pid = -1;
+	sh("ip link del vx0 2>/dev/null");
 	/* a daemon that died (a write to an unmapped log, a sanitizer
 	 * report) fails here */
 	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
@@ -318,7 +347,7 @@ static void send_to_guest(int s, uint16_t port, const void *p, size_t n)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
 
-	inet_pton(AF_INET, "192.0.2.2", &a.sin_addr);
+	inet_pton(AF_INET, guest_ip, &a.sin_addr);
 	if (sendto(s, p, n, 0, (struct sockaddr *)&a, sizeof(a)) != (ssize_t)n)
 		fail_msg("sendto: %s", strerror(errno));
 }
@@ -535,6 +564,7 @@ struct mode {
 	const char *name;
 	bool packed, mrg, event_idx, gro;
 	unsigned int pairs;
+	bool overlay;
 };
 
 static void guest_opts(const struct mode *m, struct vuf_opts *o)
@@ -567,7 +597,7 @@ static void start(const struct mode *m, struct vuf *f, bool log_all)
 
 	guest_opts(m, &o);
 	o.log_all = log_all;
-	vnetd_start(m->pairs, m->packed, m->gro);
+	vnetd_start(m->pairs, m->packed, m->gro, m->overlay);
 	memset(f, 0, sizeof(*f));
 	assert_int_equal(vuf_start(f, sock_path, &o), 0);
 	tap_complete(m->gro);
@@ -611,50 +641,64 @@ static void run_mode(const struct mode *m)
 
 static void test_split_mrg(void **state)
 {
-	static const struct mode m = { "split, mergeable, 1 pair, coalescing",
-				       false, true, true, true, 1 };
+	static const struct mode m = {
+		.name = "split, mergeable, 1 pair, coalescing",
+		.mrg = true, .event_idx = true, .gro = true, .pairs = 1 };
 	(void)state;
 	run_mode(&m);
 }
 
 static void test_packed_mrg(void **state)
 {
-	static const struct mode m = { "packed, mergeable, 1 pair, no coalescing",
-				       true, true, false, false, 1 };
+	static const struct mode m = {
+		.name = "packed, mergeable, 1 pair, no coalescing",
+		.packed = true, .mrg = true, .pairs = 1 };
 	(void)state;
 	run_mode(&m);
 }
 
 static void test_split_big(void **state)
 {
-	static const struct mode m = { "split, big buffers, 1 pair, no coalescing",
-				       false, false, false, false, 1 };
+	static const struct mode m = {
+		.name = "split, big buffers, 1 pair, no coalescing",
+		.pairs = 1 };
 	(void)state;
 	run_mode(&m);
 }
 
 static void test_packed_big(void **state)
 {
-	static const struct mode m = { "packed, big buffers, 1 pair, coalescing",
-				       true, false, true, true, 1 };
+	static const struct mode m = {
+		.name = "packed, big buffers, 1 pair, coalescing",
+		.packed = true, .event_idx = true, .gro = true, .pairs = 1 };
 	(void)state;
 	run_mode(&m);
 }
 
 static void test_split_mq(void **state)
 {
-	static const struct mode m = { "split, mergeable, 2 pairs, RSS, control "
-				       "queue, coalescing", false, true, false,
-				       true, 2 };
+	static const struct mode m = {
+		.name = "split, mergeable, 2 pairs, RSS, control queue, coalescing",
+		.mrg = true, .gro = true, .pairs = 2 };
 	(void)state;
 	run_mode(&m);
 }
 
 static void test_packed_mq(void **state)
 {
-	static const struct mode m = { "packed, mergeable, 2 pairs, RSS, control "
-				       "queue, no coalescing", true, true, true,
-				       false, 2 };
+	static const struct mode m = {
+		.name = "packed, mergeable, 2 pairs, RSS, control queue, no coalescing",
+		.packed = true, .mrg = true, .event_idx = true, .pairs = 2 };
+	(void)state;
+	run_mode(&m);
+}
+
+static void test_overlay(void **state)
+{
+	static const struct mode m = {
+		.name = "split, mergeable, 1 pair, VXLAN overlay port, coalescing",
+		.mrg = true, .event_idx = true, .gro = true, .pairs = 1,
+		.overlay = true };
 	(void)state;
 	run_mode(&m);
 }
@@ -698,9 +742,9 @@ static void switch_on(struct vuf *f, void *arg)
 
 static void test_log_on_mid_traffic(void **state)
 {
-	static const struct mode m = { "split, mergeable, logging switched on "
-				       "mid-traffic", false, true, true, false,
-				       1 };
+	static const struct mode m = {
+		.name = "split, mergeable, logging switched on mid-traffic",
+		.mrg = true, .event_idx = true, .pairs = 1 };
 	struct dlog l;
 	struct vuf f;
 	uint64_t after;
@@ -750,8 +794,9 @@ static void switch_log(struct vuf *f, void *arg)
 
 static void test_log_replaced_mid_traffic(void **state)
 {
-	static const struct mode m = { "packed, mergeable, 2 pairs, log replaced "
-				       "mid-traffic", true, true, false, true, 2 };
+	static const struct mode m = {
+		.name = "packed, mergeable, 2 pairs, log replaced mid-traffic",
+		.packed = true, .mrg = true, .gro = true, .pairs = 2 };
 	struct dlog a, b;
 	struct replace r = { &a, &b, NULL, NULL };
 	struct vuf f;
@@ -793,6 +838,7 @@ static int teardown(void **state)
 	}
 	free(snap);
 	snap = NULL;
+	sh("ip link del vx0 2>/dev/null");
 	return 0;
 }
 
@@ -811,6 +857,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_teardown(test_packed_big, teardown),
 		cmocka_unit_test_teardown(test_split_mq, teardown),
 		cmocka_unit_test_teardown(test_packed_mq, teardown),
+		cmocka_unit_test_teardown(test_overlay, teardown),
 		cmocka_unit_test_teardown(test_log_on_mid_traffic, teardown),
 		cmocka_unit_test_teardown(test_log_replaced_mid_traffic,
 					  teardown),
