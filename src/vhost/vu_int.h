@@ -32,8 +32,6 @@
 /* SET_VRING_ADDR flags: log used ring writes. */
 #define VU_VRING_F_LOG		1u
 
-#define VU_LOG_PAGE		4096u
-
 struct vu_hdr {
 	uint32_t request;
 	uint32_t flags;

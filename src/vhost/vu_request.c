@@ -89,7 +89,7 @@ static int vu_set_features_128(struct vnet_vu *vu, uint64_t lo, uint64_t hi)
 	const uint64_t transport = (1ULL << VNET_VU_F_PROTOCOL_FEATURES) |
 				   (1ULL << VNET_VU_F_LOG_ALL);
 	struct vnet_features acked = { { lo & ~transport, hi } }, out;
-	bool own_cvq = false, running;
+	bool own_cvq = false, running, was_set;
 	unsigned int i;
 
 	/*
@@ -109,11 +109,12 @@ static int vu_set_features_128(struct vnet_vu *vu, uint64_t lo, uint64_t hi)
 	}
 	if (own_cvq)
 		vnet_features_clear(&out, VNET_F_CTRL_VQ);
-	running = vu_rings_started(vu) && vu->features_set;
+	running = vu_rings_started(vu);
 	if (running && memcmp(&out, &vu->features, sizeof(out))) {
 		vu->stats.bad_state++;	/* only LOG_ALL may change now */
 		return -EBUSY;
 	}
+	was_set = vu->features_set;
 	vu->features = out;
 	vu->transport_features = lo & transport;
 	vu->features_set = true;
@@ -123,7 +124,7 @@ static int vu_set_features_128(struct vnet_vu *vu, uint64_t lo, uint64_t hi)
 	/* Rings running: the same features with LOG_ALL toggled (migration
 	 * starts or ends). The device keeps its state: telling the owner
 	 * would renegotiate it, resetting what the guest configured. */
-	if (running)
+	if (running && was_set)
 		return 0;
 	if (vu->cfg.ops && vu->cfg.ops->features)
 		vu->cfg.ops->features(vu->cfg.opaque, &vu->features);
