@@ -56,6 +56,7 @@
 #include <cmocka.h>
 
 #include "vnet/vhost_user.h"
+#include "vnetd_run.h"
 #include "vu_front.h"
 
 #ifndef UDP_SEGMENT
@@ -74,19 +75,6 @@ static pid_t vnetd_pid = -1;
 static uint8_t *snap;		/* the guest memory copy */
 
 /* --- shell and daemon ------------------------------------------------- */
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
 
 /* Where the host sends to the guest: on the tap, or through the overlay. */
 static const char *guest_ip = "192.0.2.2";
@@ -113,8 +101,7 @@ static void vnetd_start(unsigned int queues, bool packed, bool gro,
 	char nq[8];
 	const char *argv[14] = { vnetd_path, "--socket-path", sock_path,
 				 "--tap", "dl0", "--queues", nq };
-	struct stat st;
-	int n = 7, i, fd;
+	int n = 7;
 
 	snprintf(nq, sizeof(nq), "%u", queues);
 	if (packed)
@@ -125,21 +112,8 @@ static void vnetd_start(unsigned int queues, bool packed, bool gro,
 		argv[n++] = "--vxlan";
 		argv[n++] = "vni=42,local=192.0.2.2,remote=192.0.2.1";
 	}
-	unlink(sock_path);
-	vnetd_pid = fork();
-	assert_true(vnetd_pid >= 0);
-	if (vnetd_pid == 0) {
-		fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execv(vnetd_path, (char *const *)argv);
-		_exit(127);
-	}
-	for (i = 0; i < 200 && stat(sock_path, &st); i++)
-		usleep(50000);
-	assert_int_equal(stat(sock_path, &st), 0);
+	vnetd_pid = vnetd_spawn(argv, log_path, sock_path);
+	assert_true(vnetd_pid > 0);
 	assert_int_equal(sh("ip link set dl0 up && ip addr add 192.0.2.1/24 dev dl0"),
 			 0);
 	guest_ip = "192.0.2.2";
@@ -161,22 +135,16 @@ static void tap_complete(bool on)
 
 static void vnetd_stop(void)
 {
-	int st = 0, i;
+	bool clean;
 
 	if (vnetd_pid <= 0)
 		return;
-	kill(vnetd_pid, SIGTERM);
-	for (i = 0; i < 200 && waitpid(vnetd_pid, &st, WNOHANG) == 0; i++)
-		usleep(50000);
-	if (i == 200) {
-		kill(vnetd_pid, SIGKILL);
-		waitpid(vnetd_pid, &st, 0);
-	}
+	clean = vnetd_end(vnetd_pid);
 	vnetd_pid = -1;
 	sh("ip link del vx0 2>/dev/null");
 	/* a daemon that died (a write to an unmapped log, a sanitizer
 	 * report) fails here */
-	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_true(clean);
 }
 
 /* --- the log ------------------------------------------------------------ */

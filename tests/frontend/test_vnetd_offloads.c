@@ -50,6 +50,7 @@
 #include <cmocka.h>
 
 #include "vnet/hdr.h"
+#include "vnetd_run.h"
 #include "vu_front.h"
 
 #ifndef UDP_SEGMENT
@@ -87,19 +88,6 @@ static uint8_t host6[16], guest6[16];
 
 /* --- shell and daemon ------------------------------------------------- */
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
 /* An interface's address (SIOCGIFHWADDR: /sys shows the namespace it was
  * mounted in, not this one). */
 static int read_mac(const char *ifname, uint8_t mac[6])
@@ -120,27 +108,13 @@ static void vnetd_start(const char *const *extra)
 {
 	const char *argv[24] = { vnetd_path, "--socket-path", sock_path,
 				 "--tap", "vt0", "--stats", stats_path };
-	struct stat st;
-	int n = 7, i, fd;
+	int n = 7, i;
 
 	for (i = 0; extra && extra[i] && n < 22; i++)
 		argv[n++] = extra[i];
-	unlink(sock_path);
 	unlink(stats_path);
-	vnetd_pid = fork();
-	assert_true(vnetd_pid >= 0);
-	if (vnetd_pid == 0) {
-		fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execv(vnetd_path, (char *const *)argv);
-		_exit(127);
-	}
-	for (i = 0; i < 100 && stat(sock_path, &st); i++)
-		usleep(50000);
-	assert_int_equal(stat(sock_path, &st), 0);
+	vnetd_pid = vnetd_spawn(argv, log_path, sock_path);
+	assert_true(vnetd_pid > 0);
 	assert_int_equal(read_mac("vt0", tap_mac), 0);
 	assert_int_equal(sh("ip link set vt0 up && ip addr add 192.0.2.1/24 dev vt0 &&"
 			    " ip addr add 2001:db8::1/64 dev vt0 nodad &&"
@@ -155,20 +129,14 @@ static void vnetd_start(const char *const *extra)
 
 static void vnetd_stop(void)
 {
-	int st = 0, i;
+	bool clean;
 
 	if (vnetd_pid <= 0)
 		return;
-	kill(vnetd_pid, SIGTERM);
-	for (i = 0; i < 100 && waitpid(vnetd_pid, &st, WNOHANG) == 0; i++)
-		usleep(50000);
-	if (i == 100) {
-		kill(vnetd_pid, SIGKILL);
-		waitpid(vnetd_pid, &st, 0);
-	}
+	clean = vnetd_end(vnetd_pid);
 	vnetd_pid = -1;
 	sh("ip link del vx0 2>/dev/null");
-	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_true(clean);
 }
 
 /* A total counter from vnetd's stats socket (JSON). */
