@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vnet/dirty_log.h"
 #include "vnet/virtq.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -112,14 +113,62 @@ static uint8_t *region_from(const uint8_t *data, size_t size,
 	return r;
 }
 
+/* Log bytes for every page up to the end of the small region. */
+#define LOG_FULL	((SMALL_GPA + SMALL_SIZE) / VNET_DIRTY_LOG_PAGE / 8 + 1)
+
+/*
+ * With bit 5 of the fourth byte: a dirty log from the start, exact-size
+ * on the heap (bit 4: too short to reach the regions, so every mark is
+ * cut at its end); bit 3: the device area logged at an address of the
+ * input's (vhost-user's log_guest_addr).
+ */
+static uint8_t *log_from(const uint8_t *data, struct vnet_virtq_config *cfg,
+			 struct vnet_dirty_log *log)
+{
+	uint8_t *bits;
+
+	if (!(data[3] & 0x20))
+		return NULL;
+	log->size = (data[3] & 0x10) ? 2 : LOG_FULL;
+	bits = calloc(1, log->size);
+	if (!bits)
+		return NULL;
+	log->bitmap = bits;
+	cfg->log = log;
+	cfg->has_log_addr = data[3] & 0x08;
+	cfg->log_addr = (uint64_t)data[2] << 12 | data[0];
+	return bits;
+}
+
+/* The dirty log's oracle: every page of @r that differs from @before is
+ * marked, when the log covers it and the device area is logged where it
+ * lies. */
+static void check_log(const struct vnet_virtq_config *cfg,
+		      const struct vnet_mem_region *r, const uint8_t *before)
+{
+	uint64_t off;
+
+	if (!cfg->log || cfg->has_log_addr || cfg->log->size < LOG_FULL)
+		return;
+	for (off = 0; off < r->size; off += VNET_DIRTY_LOG_PAGE) {
+		uint64_t page = (r->gpa + off) / VNET_DIRTY_LOG_PAGE;
+
+		if (memcmp((const uint8_t *)r->hva + off, before + off,
+			   VNET_DIRTY_LOG_PAGE) &&
+		    !(cfg->log->bitmap[page / 8] & (1u << (page % 8))))
+			abort();	/* a write the log missed */
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct vnet_mem_region ram = { RAM_GPA, RAM_SIZE, 0, NULL };
 	struct vnet_mem_region small = { SMALL_GPA, SMALL_SIZE, 0, NULL };
 	struct vnet_virtq_config cfg;
+	struct vnet_dirty_log log;
+	uint8_t *region, *bits, *before;
 	struct vnet_virtq q;
 	struct vnet_mem mem;
-	uint8_t *region;
 	size_t body;
 
 	if (size < PREFIX)
@@ -133,6 +182,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vnet_mem_add(&mem, &small);
 	config_from(data, &cfg);
 	region = region_from(data, size, &cfg);
+	bits = log_from(data, &cfg, &log);
+	before = malloc(RAM_SIZE);
+	if (before)
+		memcpy(before, ram.hva, RAM_SIZE);
 	vnet_virtq_init(&q);
 	if (!vnet_virtq_setup(&q, &mem, &cfg)) {
 		drain(&q, data + PREFIX, body < 64 ? body : 64);
@@ -143,6 +196,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (region && !vnet_virtq_setup(&q, &mem, &cfg))
 		drain(&q, data + PREFIX, body < 64 ? body : 64);
 	vnet_virtq_reset(&q);
+	if (before)
+		check_log(&cfg, &ram, before);
+	free(before);
+	free(bits);
 	free(region);
 	free(ram.hva);
 	free(small.hva);

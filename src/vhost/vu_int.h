@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vnet/dirty_log.h"
 #include "vnet/features.h"
 #include "vnet/mem.h"
 #include "vnet/vhost_user.h"
@@ -31,8 +32,6 @@
 
 /* SET_VRING_ADDR flags: log used ring writes. */
 #define VU_VRING_F_LOG		1u
-
-#define VU_LOG_PAGE		4096u
 
 struct vu_hdr {
 	uint32_t request;
@@ -200,6 +199,7 @@ struct vnet_vu {
 	void *log_base;
 	size_t log_len;
 	uint64_t log_size;
+	struct vnet_dirty_log log;
 	void *inflight_base;
 	size_t inflight_len;
 	uint64_t inflight_off;
@@ -253,7 +253,9 @@ int vu_vring_remap(struct vnet_vu *vu);
 /* vu_log.c */
 int vu_log_set_base(struct vnet_vu *vu, struct vu_msg *m);
 void vu_log_clear(struct vnet_vu *vu);
-void vu_log_used(struct vnet_vu *vu, unsigned int idx);
+void vu_log_queue(const struct vnet_vu *vu, unsigned int idx,
+		  struct vnet_virtq_config *c);
+void vu_log_attach(struct vnet_vu *vu);
 
 /* vu_inflight.c */
 int vu_inflight_get(struct vnet_vu *vu, struct vu_msg *m, struct vu_msg *r);

@@ -353,6 +353,17 @@ static void watch_vu_fd(struct vnetd *d)
  * A message is read whole before the device is locked, so a frontend
  * that sends one slowly holds neither the workers nor this loop (it is
  * dropped at the message's deadline, vnetd_device_expire()).
+ *
+ * The dirty log too (live migration): LOG_ALL in SET_FEATURES, a log
+ * replaced by SET_LOG_BASE, a ring's log flag are given to the queues
+ * inside the dispatch (vu_log_attach()), under this lock taken for
+ * writing, while each worker holds it for reading around a whole burst
+ * (worker.c; the control queue is served under it for writing too). So
+ * no queue writes guest memory during the switch: a burst before it
+ * marked its pages in the old log, a burst after it marks them in the
+ * new one, and the old log is unmapped only once no queue holds it. The
+ * reply, which the frontend waits for before it reads the old log a last
+ * time and frees it, is sent after the switch.
  */
 void vnetd_device_vu_event(struct vnetd *d)
 {

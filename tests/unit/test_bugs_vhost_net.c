@@ -139,7 +139,10 @@ static void test_vhost_net_zero_len_desc_logging_ring(void **state)
 			 3);
 	bits = mmap(NULL, 4096, PROT_READ, MAP_SHARED, logfd, 0);
 	assert_true(bits != MAP_FAILED);
-	assert_int_equal(bits[0], 1u << 6);
+	/* page 6 and pages 9, 10 (the data); page 3 is the used ring, whose
+	 * flags the queue wrote as it started, marked where it lies (no
+	 * VHOST_VRING_F_LOG here: README, "Dirty log decisions") */
+	assert_int_equal(bits[0], (1u << 6) | (1u << 3));
 	assert_int_equal(bits[1], (1u << 1) | (1u << 2));
 	assert_int_equal(bits[2] | bits[3] | bits[4], 0);
 	munmap(bits, 4096);
