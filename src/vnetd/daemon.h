@@ -210,6 +210,11 @@ void vnetd_qp_negotiated(struct vnetd_qp *qp);
 void vnetd_tap_write(struct vnetd_qp *qp, const struct vnet_hdr *h,
 		     const struct iovec *iov, unsigned int n);
 
+/* notify.c */
+void vnetd_notify(struct vnetd *d, unsigned int vq, unsigned int packets);
+int vnetd_notify_timers(struct vnetd *d, const struct vnetd_qp *qp);
+void vnetd_notify_recheck(struct vnetd *d);
+
 /* null_rx.c */
 void vnetd_null_frame_init(uint8_t *f, unsigned int len, const uint8_t *mac);
 void vnetd_null_rx(struct vnetd *d, unsigned int pair);

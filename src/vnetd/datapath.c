@@ -235,7 +235,7 @@ void vnetd_tx_process(struct vnetd *d, unsigned int vq)
 	}
 	if (n) {
 		vnet_virtq_flush(q);
-		vnet_vu_notify(d->vu, vq);
+		vnetd_notify(d, vq, n);
 		vnetd_overlay_count(&d->qp[vq / 2]);
 	}
 	/*
@@ -507,7 +507,8 @@ void vnetd_rx_ready(struct vnetd *d, unsigned int pair)
 	vnetd_overlay_count(qp);
 	if (qp->rx_burst_frames || qp->pending_done) {
 		vnet_virtq_flush(q);
-		vnet_vu_notify(d->vu, pair * 2);
+		vnetd_notify(d, pair * 2, qp->rx_burst_frames ?
+			     (unsigned int)qp->rx_burst_frames : 1);
 	}
 	rx_burst_count(qp, reads, empty);
 	vnetd_steer_wake(qp, qp->rx_waiting);
@@ -594,6 +595,8 @@ static void ctrl_process(struct vnetd *d, unsigned int vq)
 	vnet_virtq_flush(q);
 	vnet_vu_notify(d->vu, vq);
 	ctrl_follow(d);
+	/* new coalescing parameters already met notify at once */
+	vnetd_notify_recheck(d);
 }
 
 /* The control queue follows the data queues: 2N with MQ, else 2. */
@@ -607,12 +610,16 @@ bool vnetd_is_ctrl(const struct vnetd *d, unsigned int vq)
 /* Which queue a kick is for: receive, transmit, or the control queue. */
 void vnetd_kick(struct vnetd *d, unsigned int vq)
 {
+	/* the kick's value is never read as NOTIFICATION_DATA: an eventfd
+	 * sums the kicks it holds, so it is a hint of nothing */
 	vnet_vu_kick_drain(d->vu, vq);
 	if (vnetd_is_ctrl(d, vq))
-		ctrl_process(d, vq);
-	else if (vq / 2 >= d->cfg->queues)
+		return ctrl_process(d, vq);
+	if (vq / 2 >= d->cfg->queues)
 		return;
-	else if (vq % 2)
+	vnetd_stats_add(d->qp[vq / 2].stats,
+			vq % 2 ? VNETD_TX_KICKS : VNETD_RX_KICKS, 1);
+	if (vq % 2)
 		vnetd_tx_process(d, vq);
 	else
 		vnetd_rx_kick(d, vq);

@@ -12,6 +12,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "vnet/config.h"
+#include "vnet/rss.h"
 
 /* A data queue's events go to its pair's worker, the rest to the main loop. */
 static int epfd_for(const struct vnetd *d, enum vnetd_event ev,
@@ -71,6 +72,10 @@ static void hook_queue_state(void *opaque, unsigned int idx, bool running)
 	}
 	if (running && fd >= 0 && !vnetd_poll_add(d, fd, VNETD_EV_KICK, idx))
 		d->kick_fds[idx] = fd;
+	/* re-enabled, a data queue takes the TX_SET / RX_SET coalescing
+	 * parameters again (NET-COAL-05, NET-COAL-06) */
+	if (d->ready && !vnetd_is_ctrl(d, idx))
+		vnet_dev_queue_enable(&d->dev, (uint16_t)idx, running);
 	vnetd_log(VNETD_LOG_DEBUG, "queue %u %s", idx,
 		  running ? "running" : "stopped");
 	/* a receive queue that starts may take what the tap holds */
@@ -209,6 +214,9 @@ static int start_model(struct vnetd *d, const struct vnetd_config *cfg)
 	p.rss_max_key_size = VNET_RSS_KEY_MIN;
 	p.rss_max_indir_len = VNET_RSS_INDIR_MIN;
 	p.hash_types = VNET_HASH_TYPE_ALL;
+	p.tunnel_types = VNET_HASH_TUNNEL_ALL;	/* HASH_TUNNEL: every one */
+	p.speed = cfg->speed;
+	p.duplex = cfg->duplex;
 	return vnet_dev_init(&d->dev, &p);
 }
 

@@ -43,6 +43,10 @@ static const char *const counter_names[VNETD_COUNTER__COUNT] = {
 	[VNETD_TX_NEEDS_CSUM] = "tx_needs_csum",
 	[VNETD_RX_GSO] = "rx_gso",
 	[VNETD_RX_NEEDS_CSUM] = "rx_needs_csum",
+	[VNETD_RX_KICKS] = "rx_kicks",
+	[VNETD_TX_KICKS] = "tx_kicks",
+	[VNETD_RX_INTERRUPTS] = "rx_interrupts",
+	[VNETD_TX_INTERRUPTS] = "tx_interrupts",
 };
 
 static uint64_t load(const uint64_t *v)

@@ -37,6 +37,10 @@ enum vnetd_counter {
 	VNETD_TX_NEEDS_CSUM,	/* guest frames with NEEDS_CSUM */
 	VNETD_RX_GSO,		/* super-frames given to the guest as such */
 	VNETD_RX_NEEDS_CSUM,	/* frames given with NEEDS_CSUM */
+	VNETD_RX_KICKS,		/* driver notifications of the receive queue */
+	VNETD_TX_KICKS,		/* of the transmit queue */
+	VNETD_RX_INTERRUPTS,	/* used buffer notifications sent, receive */
+	VNETD_TX_INTERRUPTS,	/* transmit */
 	VNETD_COUNTER__COUNT,
 };
 
