@@ -144,6 +144,7 @@ struct vnetd_qp {
  *		frame)
  * @stop_fd:	an eventfd every worker watches: set, they all return
  * @ctrl_buf:	one control command
+ * @ctrl_result: its command-specific-result
  * @stats:	counters, for the stats socket
  * @pcap:	capture of the frames crossing the device, or NULL
  * @ovl_cfg:	the overlay port's configuration, completed (the underlay
@@ -166,6 +167,7 @@ struct vnetd {
 	pthread_rwlock_t lock;
 	int stop_fd;
 	uint8_t *ctrl_buf;
+	uint8_t *ctrl_result;
 	struct vnetd_stats stats;
 	struct pcap_out *pcap;
 	struct vnet_overlay_config ovl_cfg;
@@ -209,6 +211,10 @@ void vnetd_qp_fini(struct vnetd_qp *qp);
 void vnetd_qp_negotiated(struct vnetd_qp *qp);
 void vnetd_tap_write(struct vnetd_qp *qp, const struct vnet_hdr *h,
 		     const struct iovec *iov, unsigned int n);
+
+/* dev_stats.c */
+void vnetd_dev_stats_read(void *opaque, uint16_t vq, uint8_t type,
+			  uint64_t *fields, unsigned int n);
 
 /* notify.c */
 void vnetd_notify(struct vnetd *d, unsigned int vq, unsigned int packets);

@@ -141,7 +141,7 @@ static void drop_ctrl_features(struct vnet_features *f)
 		VNET_F_GUEST_ANNOUNCE, VNET_F_MQ, VNET_F_CTRL_MAC_ADDR,
 		VNET_F_NOTF_COAL, VNET_F_VQ_NOTF_COAL, VNET_F_RSS,
 		VNET_F_HASH_TUNNEL, VNET_F_RSS_CONTEXT,
-		VNET_F_CTRL_GUEST_OFFLOADS,
+		VNET_F_CTRL_GUEST_OFFLOADS, VNET_F_DEVICE_STATS,
 	};
 	size_t i;
 
@@ -217,6 +217,13 @@ static int start_model(struct vnetd *d, const struct vnetd_config *cfg)
 	p.tunnel_types = VNET_HASH_TUNNEL_ALL;	/* HASH_TUNNEL: every one */
 	p.speed = cfg->speed;
 	p.duplex = cfg->duplex;
+	/* DEVICE_STATS: every type vnetd keeps counters for (no speed
+	 * allowance is enforced, so the speed types are not given) */
+	p.stats_types = VNET_STATS_TYPE_RX_BASIC | VNET_STATS_TYPE_RX_CSUM |
+		VNET_STATS_TYPE_RX_GSO | VNET_STATS_TYPE_TX_BASIC |
+		VNET_STATS_TYPE_TX_CSUM | VNET_STATS_TYPE_TX_GSO;
+	p.stats_read = vnetd_dev_stats_read;
+	p.stats_opaque = d;
 	return vnet_dev_init(&d->dev, &p);
 }
 
