@@ -566,7 +566,10 @@ void vnetd_rx_kick(struct vnetd *d, unsigned int vq)
 		vnetd_rx_ready(d, vq / 2);
 }
 
-/* One control command: read whole, executed, answered with its ack. */
+/* One control command: read whole, executed, answered with its result
+ * from the start of what the driver made writable and its ack in the
+ * last byte there (the driver sizes the result for what it asked: Linux
+ * gives it a descriptor of its own before the ack's). */
 static void ctrl_one(struct vnetd *d, struct vnet_virtq *q,
 		     const struct vnet_virtq_elem *e)
 {
@@ -576,7 +579,6 @@ static void ctrl_one(struct vnetd *d, struct vnet_virtq *q,
 
 	vnet_pkt_init(&in, e->out, e->out_num);
 	vnet_pkt_init_rw(&out, e->in, e->in_num);
-	/* the result goes before the ack, in what the driver made writable */
 	room = vnet_pkt_len(&out) ? vnet_pkt_len(&out) - 1 : 0;
 	if (room > CTRL_MAX)
 		room = CTRL_MAX;
@@ -587,12 +589,12 @@ static void ctrl_one(struct vnetd *d, struct vnet_virtq *q,
 					      room, &used);
 	else
 		vnetd_stats_drop(&d->stats.queues[0], VNETD_DROP_CTRL_BAD);
-	if (used + 1 > vnet_pkt_len(&out)) {
+	if (!vnet_pkt_len(&out)) {	/* no room for the ack */
 		vnetd_stats_drop(&d->stats.queues[0], VNETD_DROP_CTRL_BAD);
 		used = 0;
 	} else {
 		vnet_pkt_write(&out, 0, result, used);
-		vnet_pkt_write(&out, used, &ack, 1);
+		vnet_pkt_write(&out, vnet_pkt_len(&out) - 1, &ack, 1);
 		used++;
 	}
 	vnet_virtq_push(q, e, (uint32_t)used);
@@ -656,15 +658,16 @@ bool vnetd_is_ctrl(const struct vnetd *d, unsigned int vq)
 /* Which queue a kick is for: receive, transmit, or the control queue. */
 void vnetd_kick(struct vnetd *d, unsigned int vq)
 {
-	/* the kick's value is never read as NOTIFICATION_DATA: an eventfd
-	 * sums the kicks it holds, so it is a hint of nothing */
-	vnet_vu_kick_drain(d->vu, vq);
+	int kicks = vnet_vu_kick_drain(d->vu, vq);
+
 	if (vnetd_is_ctrl(d, vq))
 		return ctrl_process(d, vq);
 	if (vq / 2 >= d->cfg->queues)
 		return;
-	vnetd_stats_add(d->qp[vq / 2].stats,
-			vq % 2 ? VNETD_TX_KICKS : VNETD_RX_KICKS, 1);
+	if (kicks > 0)
+		vnetd_stats_add(d->qp[vq / 2].stats,
+				vq % 2 ? VNETD_TX_KICKS : VNETD_RX_KICKS,
+				(uint64_t)kicks);
 	if (vq % 2)
 		vnetd_tx_process(d, vq);
 	else

@@ -46,6 +46,8 @@
  *		makes the header 24 bytes
  * @rss:	RSS and HASH_REPORT with CTRL_VQ and MQ, and the control
  *		queue set up after the data queues (vuf_ctrl())
+ * @notif_data:	NOTIFICATION_DATA: each kick writes the notification's
+ *		data to the eventfd (vuf_kick())
  */
 struct vuf_opts {
 	bool packed;
@@ -62,6 +64,7 @@ struct vuf_opts {
 	bool inflight;
 	struct vnet_features offloads;
 	bool rss;
+	bool notif_data;
 };
 
 /* Per-buffer bookkeeping: what is out, so every return is checked. */
@@ -91,6 +94,7 @@ struct vuf_queue {
 	uint64_t returned;
 	uint64_t bad_returns;	/* unknown ID, or returned twice */
 	uint64_t bad_len;	/* used length larger than the buffer */
+	uint64_t kicks;		/* driver notifications sent */
 };
 
 /**
@@ -160,6 +164,11 @@ int vuf_reap_tx(struct vuf *f, unsigned int pair);
 bool vuf_wait_err(struct vuf *f, unsigned int idx, int ms);
 int vuf_ctrl(struct vuf *f, uint8_t cls, uint8_t cmd, const void *data,
 	     size_t len);
+/* The same with room for a command-specific-result: the ack, or -errno;
+ * @got: result bytes the device wrote (its used length less the ack). */
+int vuf_ctrl_result(struct vuf *f, uint8_t cls, uint8_t cmd, const void *data,
+		    size_t len, void *res, size_t room, size_t *got);
+int vuf_get_config(struct vuf *f, uint32_t off, void *buf, uint32_t len);
 void vuf_kick(struct vuf *f, unsigned int idx);
 uint64_t vuf_outstanding(const struct vuf *f, unsigned int idx);
 
