@@ -18,7 +18,8 @@
  * every offload and the guest too (vnetd's stats count passthrough);
  * --tap-offloads "" (vnetd segments and checksums in software; the stats
  * count segments) with a guest that receives no offload; and the tap
- * taking every offload with a guest that receives none.
+ * taking every offload with a guest that receives none; and the first
+ * again with GUEST_HDRLEN negotiated.
  * Fails where a namespace cannot be made (never skips).
  */
 
@@ -1084,6 +1085,11 @@ static void set_bits(struct vnet_features *w, const unsigned int *b, size_t n)
 		vnet_features_set(w, b[i]);
 }
 
+/* The next frontend negotiates GUEST_HDRLEN: every transmit header's
+ * hdr_len here is exact (Ethernet to the last L4 header, inner for a
+ * tunnel), as the driver then MUST set it. */
+static bool guest_hdrlen;
+
 static void frontend(struct vuf *f, bool guest_offloads)
 {
 	static const unsigned int host[] = {
@@ -1100,7 +1106,10 @@ static void frontend(struct vuf *f, bool guest_offloads)
 	set_bits(&o.offloads, host, sizeof(host) / sizeof(host[0]));
 	if (guest_offloads)
 		set_bits(&o.offloads, guest, sizeof(guest) / sizeof(guest[0]));
+	if (guest_hdrlen)
+		vnet_features_set(&o.offloads, VNET_F_GUEST_HDRLEN);
 	memset(f, 0, sizeof(*f));
+	/* -ENOTSUP: a feature asked for is not offered */
 	assert_int_equal(vuf_start(f, sock_path, &o), 0);
 	front = f;
 	assert_int_equal(f->hdr_len, 24);
@@ -1185,9 +1194,21 @@ static void test_host_only(void **state)
 	run3(false, false, false);
 }
 
+/* conformance: NET-TX-05 */
+/* GUEST_HDRLEN negotiated (issue 16): the device may take hdr_len as the
+ * header length; every transmit offload still reaches the kernel whole. */
+static void test_guest_hdrlen(void **state)
+{
+	(void)state;
+	guest_hdrlen = true;
+	run(false, true);
+	guest_hdrlen = false;
+}
+
 static int teardown(void **state)
 {
 	(void)state;
+	guest_hdrlen = false;
 	close_socks();
 	if (vnetd_pid > 0) {
 		kill(vnetd_pid, SIGKILL);
@@ -1211,6 +1232,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_teardown(test_passthrough, teardown),
 		cmocka_unit_test_teardown(test_software, teardown),
 		cmocka_unit_test_teardown(test_host_only, teardown),
+		cmocka_unit_test_teardown(test_guest_hdrlen, teardown),
 	};
 	int rc;
 
