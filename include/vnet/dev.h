@@ -361,6 +361,21 @@ enum vnet_endian vnet_dev_endian(const struct vnet_dev *dev);
 uint16_t vnet_dev_data_pairs(const struct vnet_dev *dev);
 
 /**
+ * vnet_dev_rx_pairs() - receive queues the device may fill now
+ * @dev:	the device
+ *
+ * "After initialization of reset, the device MUST queue packets only on
+ * receiveq1"; "MUST NOT queue packets on receive queues greater than
+ * virtqueue_pairs" once VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET is used (RSS_CONFIG
+ * sets the count as well, max_tx_vq). Meaningful when this device serves
+ * the control queue; a transport whose frontend keeps it says which
+ * queues run instead (vhost-user's SET_VRING_ENABLE).
+ *
+ * Return: n of receiveq1..receiveqn: 1 without MQ or RSS
+ */
+uint16_t vnet_dev_rx_pairs(const struct vnet_dev *dev);
+
+/**
  * vnet_dev_set_link() - the link went up or down
  * @dev:	the device
  * @up:		new state

@@ -30,6 +30,8 @@
  * @nqueues:	queues open
  * @hdr_len:	virtio-net header size the tap reads and writes (0: none)
  * @offloads:	VNET_TUN_F_* the kernel accepted
+ * @detached:	queue q is open but detached (vnet_tap_attach_queue()): the
+ *		kernel steers nothing to it, and it takes no ioctl
  */
 struct vnet_tap {
 	char name[16];
@@ -37,6 +39,7 @@ struct vnet_tap {
 	unsigned int nqueues;
 	int hdr_len;
 	unsigned int offloads;
+	bool detached[VNET_TAP_QUEUES_MAX];
 };
 
 /**
@@ -95,6 +98,23 @@ unsigned int vnet_tap_offloads_for(const struct vnet_features *guest);
  * Return: 0 with t->offloads set (a subset of @want), or -errno
  */
 int vnet_tap_set_offloads(struct vnet_tap *t, unsigned int want);
+
+/**
+ * vnet_tap_attach_queue() - attach a queue to the tap, or detach it
+ * @t:		the port, multiqueue
+ * @q:		queue, not the first (it stays attached: the tap's settings
+ *		are set through it)
+ * @on:		attach (true) or detach
+ *
+ * TUNSETQUEUE: the kernel spreads the frames it sends through the tap
+ * over the attached queues only; a detached queue's waiting frames are
+ * dropped by the kernel, and it takes no frame until attached again. Its
+ * header size and offloads are the tap's, whatever changed meanwhile.
+ *
+ * Return: 0 (also when already so), -EINVAL for the first queue, a queue
+ * not open or a tap of one queue, or -errno
+ */
+int vnet_tap_attach_queue(struct vnet_tap *t, unsigned int q, bool on);
 
 /**
  * vnet_tap_write() - hand one frame, with its header, to the kernel

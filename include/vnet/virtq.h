@@ -217,6 +217,7 @@ struct vnet_virtq_stats {
 };
 
 struct vnet_virtq_pending;
+struct vnet_virtq_resubmit;
 
 /**
  * struct vnet_virtq - a device-side virtqueue
@@ -257,9 +258,10 @@ struct vnet_virtq {
 	uint16_t push_seq;
 	uint16_t inflight_descs;
 	uint16_t npending;
+	uint32_t pending_descs;
 	uint32_t used_since_signal;
 	void *inflight;
-	uint16_t *resubmit;
+	struct vnet_virtq_resubmit *resubmit;
 	uint16_t nresubmit;
 	uint16_t resubmit_pos;
 	uint16_t if_batch_head;
@@ -406,7 +408,8 @@ int vnet_virtq_unpop(struct vnet_virtq *q, const struct vnet_virtq_elem *elem);
  * IN_ORDER, buffers must be pushed in the order they were popped.
  *
  * Return: 0; -EINVAL if @len exceeds @elem->in_len, nothing is in flight,
- * or (IN_ORDER) @elem is out of order; -EIO if broken; -ENODEV
+ * (IN_ORDER) @elem is out of order, or (packed) the batch would hold more
+ * descriptors than are in flight; -EIO if broken; -ENODEV
  */
 int vnet_virtq_push(struct vnet_virtq *q, const struct vnet_virtq_elem *elem,
 		    uint32_t len);

@@ -68,8 +68,10 @@ int vnet_tap_set_hdr_len(struct vnet_tap *t, int len)
 {
 	unsigned int q;
 
+	/* detached queues take no ioctl: the size is the tap's anyway */
 	for (q = 0; q < t->nqueues; q++)
-		if (ioctl(t->fds[q], TUNSETVNETHDRSZ, &len) < 0)
+		if (!t->detached[q] &&
+		    ioctl(t->fds[q], TUNSETVNETHDRSZ, &len) < 0)
 			return -errno;
 	t->hdr_len = len;
 	return 0;
@@ -116,7 +118,8 @@ static int set_offloads_all(struct vnet_tap *t, unsigned int flags)
 	unsigned int q;
 
 	for (q = 0; q < t->nqueues; q++)
-		if (ioctl(t->fds[q], TUNSETOFFLOAD, (unsigned long)flags) < 0)
+		if (!t->detached[q] &&
+		    ioctl(t->fds[q], TUNSETOFFLOAD, (unsigned long)flags) < 0)
 			return -errno;
 	return 0;
 }
@@ -147,6 +150,22 @@ int vnet_tap_set_offloads(struct vnet_tap *t, unsigned int want)
 			return err;
 		want &= ~fallback_order[i++];
 	}
+}
+
+int vnet_tap_attach_queue(struct vnet_tap *t, unsigned int q, bool on)
+{
+	struct ifreq ifr;
+
+	if (!q || q >= t->nqueues)
+		return -EINVAL;
+	if (t->detached[q] == !on)
+		return 0;
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = on ? IFF_ATTACH_QUEUE : IFF_DETACH_QUEUE;
+	if (ioctl(t->fds[q], TUNSETQUEUE, &ifr) < 0)
+		return -errno;
+	t->detached[q] = !on;
+	return 0;
 }
 
 ssize_t vnet_tap_write(struct vnet_tap *t, unsigned int q,

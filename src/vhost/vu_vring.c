@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vnet/vq_map.h"
 #include "vu_int.h"
 
 /**
@@ -26,20 +27,27 @@ void vu_vring_init(struct vu_vring *v)
  * @vu:		the backend
  * @idx:	queue index
  *
- * Receive queues are even, transmit queues odd; the control queue, after
- * the pairs (one pair without MQ), takes both directions.
+ * By the queue's role in the layout the frontend acked (vnet_vq_role()):
+ * receive queues take device-writable buffers, transmit queues readable
+ * ones; the control queue takes both, and so does an index of no role
+ * (nothing serves it).
  *
  * Return: the direction
  */
 static enum vnet_virtq_dir vu_vring_dir(const struct vnet_vu *vu,
 					unsigned int idx)
 {
-	bool mq = vnet_features_has(&vu->features, VNET_F_MQ);
+	struct vnet_vq_map m;
 
-	/* The control queue follows the pairs in use: all, or just one. */
-	if (idx >= 2 * (mq ? vu->cfg.queue_pairs : 1))
+	vnet_vq_map_init(&m, &vu->features, (uint16_t)vu->cfg.queue_pairs);
+	switch (vnet_vq_role(&m, idx, NULL)) {
+	case VNET_VQ_RX:
+		return VNET_VIRTQ_DIR_IN;
+	case VNET_VQ_TX:
+		return VNET_VIRTQ_DIR_OUT;
+	default:
 		return VNET_VIRTQ_DIR_ANY;
-	return (idx & 1) ? VNET_VIRTQ_DIR_OUT : VNET_VIRTQ_DIR_IN;
+	}
 }
 
 /**

@@ -19,6 +19,7 @@
 #include "vnet/tap.h"
 #include "vnet/vhost_user.h"
 #include "vnet/virtq_net.h"
+#include "vnet/vq_map.h"
 
 struct pcap_out;
 
@@ -57,6 +58,9 @@ enum vnetd_drop {
  * @gso_out:	the segmenter's output memory
  * @tap_buf:	one frame read from the tap, header first
  * @flat:	a frame made contiguous for the receive queue
+ * @rx_on:	the pair takes frames: its receive queue is of the
+ *		negotiated layout, runs, and the driver enabled the pair
+ *		(vq_roles.c); its tap queue is read (and attached) only then
  * @tap_polled:	the tap queue is in the epoll set
  * @rx_waiting:	the guest ran out of buffers: the frame in hand (if any)
  *		and what @gro holds wait for its kick; the tap is not read
@@ -97,6 +101,7 @@ struct vnetd_qp {
 	struct vnet_gso_out gso_out;
 	uint8_t *tap_buf;
 	uint8_t *flat;
+	bool rx_on;
 	bool tap_polled;
 	bool rx_waiting;
 	unsigned int pending_done;
@@ -133,6 +138,7 @@ struct vnetd_qp {
  *		6.17+ reads the tunnel fields of every 24-byte header,
  *		whatever TUNSETOFFLOAD asked for the other direction)
  * @net:	how frames sit in the guest's buffers
+ * @vq_map:	the queue layout the frontend acked (vq_roles.c)
  * @ready:	features negotiated, engines set up
  * @epfd:	the event loop
  * @vu_fd:	the vhost-user fd in the epoll set
@@ -159,6 +165,7 @@ struct vnetd {
 	struct vnet_hdr_layout tap_layout;
 	unsigned int tap_tnl_tx;
 	struct vnet_virtq_net net;
+	struct vnet_vq_map vq_map;
 	bool ready;
 	int epfd;
 	int vu_fd;
@@ -201,7 +208,8 @@ void vnetd_poll_del(struct vnetd *d, int fd, enum vnetd_event ev,
 /* datapath.c */
 void vnetd_kick(struct vnetd *d, unsigned int vq);
 void vnetd_tx_process(struct vnetd *d, unsigned int vq);
-bool vnetd_is_ctrl(const struct vnetd *d, unsigned int vq);
+void vnetd_kick_pair(struct vnetd_qp *qp, unsigned int vq);
+void vnetd_tap_poll(struct vnetd_qp *qp, bool on);
 void vnetd_rx_ready(struct vnetd *d, unsigned int pair);
 int vnetd_rx_own(struct vnetd_qp *qp, struct vnet_rx_frame *f);
 int vnetd_rx_give(struct vnetd_qp *qp);
@@ -234,6 +242,13 @@ void vnetd_overlay_tx(struct vnetd_qp *qp, const struct vnet_hdr *h,
 struct vnet_rx_frame *vnetd_overlay_rx(struct vnetd_qp *qp,
 				       struct vnet_rx_frame *f);
 void vnetd_overlay_count(struct vnetd_qp *qp);
+
+/* vq_roles.c */
+void vnetd_vq_map_set(struct vnetd *d, const struct vnet_features *acked);
+enum vnet_vq_role vnetd_vq_role(const struct vnetd *d, unsigned int vq,
+				unsigned int *pair);
+void vnetd_rx_pairs_update(struct vnetd *d);
+unsigned int vnetd_tap_tx_queue(const struct vnetd *d, unsigned int pair);
 
 /* worker.c */
 int vnetd_workers_start(struct vnetd *d);

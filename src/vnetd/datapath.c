@@ -160,7 +160,8 @@ void vnetd_tap_write(struct vnetd_qp *qp, const struct vnet_hdr *h,
 	v[0].iov_base = hb;
 	v[0].iov_len = d->tap_layout.size;
 	memcpy(v + 1, iov, n * sizeof(*iov));
-	rc = vnet_tap_write(&d->tap, qp->index, v, (int)n + 1);
+	rc = vnet_tap_write(&d->tap, vnetd_tap_tx_queue(d, qp->index), v,
+			    (int)n + 1);
 	if (rc < 0)
 		return drop(qp, VNETD_DROP_TAP_FULL);
 	vnetd_stats_add(qp->stats, VNETD_TX_SENT, 1);
@@ -253,6 +254,8 @@ void vnetd_tx_process(struct vnetd *d, unsigned int vq)
 	struct vnet_virtq_elem e;
 	unsigned int n, budget;
 
+	if (vnetd_vq_role(d, vq, NULL) != VNET_VQ_TX)
+		return;		/* not a transmit queue of this layout */
 	d->qp[vq / 2].tx_more = false;
 	if (!q || !d->ready)
 		return;
@@ -462,22 +465,23 @@ done:
 	return 0;
 }
 
-static void tap_poll(struct vnetd_qp *qp, bool on);
-
 /* Out of guest buffers: stop reading the tap and ask the guest to kick,
  * unless buffers came meanwhile. Return: true to retry now. */
 static bool rx_wait(struct vnetd_qp *qp, struct vnet_virtq *q)
 {
 	qp->rx_waiting = true;
-	tap_poll(qp, false);
+	vnetd_tap_poll(qp, false);
 	/* a buffer added meanwhile would go unnoticed */
 	return vnet_virtq_enable_notify(q) == 1;
 }
 
-static void tap_poll(struct vnetd_qp *qp, bool on)
+/* Read the pair's tap queue on its events, or not; only a pair that takes
+ * frames reads it (vq_roles.c). */
+void vnetd_tap_poll(struct vnetd_qp *qp, bool on)
 {
 	struct vnetd *d = qp->d;
 
+	on = on && qp->rx_on;
 	if (!d->cfg->tap || on == qp->tap_polled)
 		return;
 	if (on)
@@ -516,8 +520,8 @@ void vnetd_rx_ready(struct vnetd *d, unsigned int pair)
 	ssize_t len;
 
 	qp->rx_more = false;
-	if (!q || !d->ready || !qp->rx_ready)
-		return tap_poll(qp, false);
+	if (!q || !d->ready || !qp->rx_ready || !qp->rx_on)
+		return vnetd_tap_poll(qp, false);
 	qp->rxq = q;
 	qp->now = vnetd_now_ns();
 	vnet_virtq_disable_notify(q);
@@ -555,7 +559,7 @@ void vnetd_rx_ready(struct vnetd *d, unsigned int pair)
 	rx_burst_count(qp, reads, empty);
 	vnetd_steer_wake(qp, qp->rx_waiting);
 	if (!qp->rx_waiting)
-		tap_poll(qp, true);
+		vnetd_tap_poll(qp, true);
 	/* a full burst: the tap likely holds more, come back without sleeping */
 	qp->rx_more = !qp->rx_waiting && !empty;
 }
@@ -600,10 +604,13 @@ static void ctrl_one(struct vnetd *d, struct vnet_virtq *q,
 	vnet_virtq_push(q, e, (uint32_t)used);
 }
 
-/* After a command, what follows the device state: offloads, RX engines. */
+/* After a command, what follows the device state: offloads, RX engines,
+ * the pairs that take frames (VQ_PAIRS_SET, RSS_CONFIG). */
 static void ctrl_follow(struct vnetd *d)
 {
 	unsigned int q;
+
+	vnetd_rx_pairs_update(d);
 
 	if (d->cfg->tap && !d->cfg->has_overlay)
 		vnet_tap_set_offloads(&d->tap,
@@ -647,28 +654,55 @@ static void ctrl_process(struct vnetd *d, unsigned int vq)
 	vnetd_notify_recheck(d);
 }
 
-/* The control queue follows the data queues: 2N with MQ, else 2. */
-bool vnetd_is_ctrl(const struct vnetd *d, unsigned int vq)
+/* The driver notifications of a data queue, as its kick eventfd held them
+ * (a negative count: nothing read). */
+static void vnetd_kicks_count(struct vnetd *d, unsigned int vq,
+			      unsigned int pair, int kicks)
 {
-	unsigned int pairs = vnet_dev_has(&d->dev, VNET_F_MQ) ? d->cfg->queues : 1;
-
-	return vnet_dev_has(&d->dev, VNET_F_CTRL_VQ) && vq == 2 * pairs;
+	if (kicks > 0 && pair < d->cfg->queues)
+		vnetd_stats_add(d->qp[pair].stats, vq % 2 ? VNETD_TX_KICKS :
+				VNETD_RX_KICKS, (uint64_t)kicks);
 }
 
-/* Which queue a kick is for: receive, transmit, or the control queue. */
+/* A kick, on the main thread under the device's write lock: each queue
+ * served by its role (vq_roles.c). */
 void vnetd_kick(struct vnetd *d, unsigned int vq)
 {
 	int kicks = vnet_vu_kick_drain(d->vu, vq);
+	unsigned int pair;
 
-	if (vnetd_is_ctrl(d, vq))
-		return ctrl_process(d, vq);
-	if (vq / 2 >= d->cfg->queues)
+	switch (vnetd_vq_role(d, vq, &pair)) {
+	case VNET_VQ_CTRL:
+		ctrl_process(d, vq);
+		break;
+	case VNET_VQ_TX:
+		vnetd_kicks_count(d, vq, pair, kicks);
+		vnetd_tx_process(d, vq);
+		break;
+	case VNET_VQ_RX:
+		vnetd_kicks_count(d, vq, pair, kicks);
+		vnetd_rx_kick(d, vq);
+		break;
+	default:
+		break;		/* no queue of the layout */
+	}
+}
+
+/*
+ * A kick on a pair's worker, under the read lock: its own data queues
+ * only. A kick whose role changed since it was watched (the frontend set
+ * other features meanwhile) is left for where it is watched now.
+ */
+void vnetd_kick_pair(struct vnetd_qp *qp, unsigned int vq)
+{
+	struct vnetd *d = qp->d;
+	unsigned int pair;
+	enum vnet_vq_role r = vnetd_vq_role(d, vq, &pair);
+
+	if ((r != VNET_VQ_RX && r != VNET_VQ_TX) || pair != qp->index)
 		return;
-	if (kicks > 0)
-		vnetd_stats_add(d->qp[vq / 2].stats,
-				vq % 2 ? VNETD_TX_KICKS : VNETD_RX_KICKS,
-				(uint64_t)kicks);
-	if (vq % 2)
+	vnetd_kicks_count(d, vq, pair, vnet_vu_kick_drain(d->vu, vq));
+	if (r == VNET_VQ_TX)
 		vnetd_tx_process(d, vq);
 	else
 		vnetd_rx_kick(d, vq);

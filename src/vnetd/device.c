@@ -14,16 +14,20 @@
 #include "vnet/config.h"
 #include "vnet/rss.h"
 
-/* A data queue's events go to its pair's worker, the rest to the main loop. */
+/* A data queue's events go to its pair's worker, the rest (the control
+ * queue's kicks) to the main loop. */
 static int epfd_for(const struct vnetd *d, enum vnetd_event ev,
 		    unsigned int idx)
 {
+	enum vnet_vq_role r;
+	unsigned int pair;
+
 	if (ev == VNETD_EV_TAP)
 		return d->qp[idx].epfd;
-	if (ev == VNETD_EV_KICK && !vnetd_is_ctrl(d, idx) &&
-	    idx / 2 < d->cfg->queues)
-		return d->qp[idx / 2].epfd;
-	return d->epfd;
+	if (ev != VNETD_EV_KICK)
+		return d->epfd;
+	r = vnetd_vq_role(d, idx, &pair);
+	return r == VNET_VQ_RX || r == VNET_VQ_TX ? d->qp[pair].epfd : d->epfd;
 }
 
 int vnetd_poll_add(struct vnetd *d, int fd, enum vnetd_event ev,
@@ -58,29 +62,54 @@ static int hook_set_config(void *opaque, uint32_t off, const void *buf,
 	return vnet_config_write(&d->dev, off, buf, len);
 }
 
-/* A queue started or stopped: watch its kick fd, or stop watching it. */
-static void hook_queue_state(void *opaque, unsigned int idx, bool running)
+/* Watch a queue's kick fd where its role is served, or stop watching it. */
+static void kick_watch(struct vnetd *d, unsigned int idx, bool on)
 {
-	struct vnetd *d = opaque;
 	int fd = vnet_vu_kick_fd(d->vu, idx);
 
-	if (idx >= VNET_VU_QUEUES_MAX)
-		return;
 	if (d->kick_fds[idx] >= 0) {
 		vnetd_poll_del(d, d->kick_fds[idx], VNETD_EV_KICK, idx);
 		d->kick_fds[idx] = -1;
 	}
-	if (running && fd >= 0 && !vnetd_poll_add(d, fd, VNETD_EV_KICK, idx))
+	if (on && fd >= 0 && !vnetd_poll_add(d, fd, VNETD_EV_KICK, idx))
 		d->kick_fds[idx] = fd;
+}
+
+/* New features, new roles: the kicks watched move to where they are
+ * served now (a fd is removed from the epoll set it was added to). */
+static void roles_follow(struct vnetd *d, const struct vnet_features *acked)
+{
+	bool watched[VNET_VU_QUEUES_MAX];
+	unsigned int i;
+
+	for (i = 0; i < VNET_VU_QUEUES_MAX; i++) {
+		watched[i] = d->kick_fds[i] >= 0;
+		if (watched[i])
+			kick_watch(d, i, false);
+	}
+	vnetd_vq_map_set(d, acked);
+	for (i = 0; i < VNET_VU_QUEUES_MAX; i++)
+		if (watched[i])
+			kick_watch(d, i, true);
+}
+
+/* A queue started or stopped: its kicks, and the pairs that take frames
+ * (a receive queue that starts takes what its tap queue holds). */
+static void hook_queue_state(void *opaque, unsigned int idx, bool running)
+{
+	struct vnetd *d = opaque;
+
+	if (idx >= VNET_VU_QUEUES_MAX)
+		return;
+	kick_watch(d, idx, running);
 	/* re-enabled, a data queue takes the TX_SET / RX_SET coalescing
 	 * parameters again (NET-COAL-05, NET-COAL-06) */
-	if (d->ready && !vnetd_is_ctrl(d, idx))
+	if (d->ready && (vnetd_vq_role(d, idx, NULL) == VNET_VQ_RX ||
+			 vnetd_vq_role(d, idx, NULL) == VNET_VQ_TX))
 		vnet_dev_queue_enable(&d->dev, (uint16_t)idx, running);
 	vnetd_log(VNETD_LOG_DEBUG, "queue %u %s", idx,
 		  running ? "running" : "stopped");
-	/* a receive queue that starts may take what the tap holds */
-	if (running && idx % 2 == 0 && idx / 2 < d->cfg->queues)
-		vnetd_rx_kick(d, idx);
+	vnetd_rx_pairs_update(d);
 }
 
 /* The tap's offloads follow what the guest may receive now. */
@@ -159,6 +188,7 @@ static void hook_features(void *opaque, const struct vnet_features *acked)
 	char why[256];
 	unsigned int q;
 
+	roles_follow(d, acked);
 	drop_ctrl_features(&fs);
 	if (memcmp(&fs, acked, sizeof(fs)))
 		vnetd_log(VNETD_LOG_INFO, "the frontend handles the control "
@@ -167,6 +197,7 @@ static void hook_features(void *opaque, const struct vnet_features *acked)
 	if (vnet_dev_negotiate(&d->dev, f, why, sizeof(why))) {
 		vnetd_log(VNETD_LOG_WARN, "features refused: %s", why);
 		d->ready = false;
+		vnetd_rx_pairs_update(d);
 		return;
 	}
 	vnet_hdr_layout_init(&d->guest_layout, f, VNET_PROFILE_STANDARD,
@@ -179,16 +210,20 @@ static void hook_features(void *opaque, const struct vnet_features *acked)
 	for (q = 0; q < d->cfg->queues; q++)
 		vnetd_qp_negotiated(&d->qp[q]);
 	d->ready = true;
+	vnetd_rx_pairs_update(d);
 	vnetd_log(VNETD_LOG_INFO, "features negotiated: header %u bytes, tap "
 		  "offloads 0x%x", d->guest_layout.size, d->tap.offloads);
 }
 
 static void hook_reset(void *opaque)
 {
+	struct vnet_features none = { { 0, 0 } };
 	struct vnetd *d = opaque;
 
 	d->ready = false;
 	vnet_dev_reset(&d->dev);
+	roles_follow(d, &none);
+	vnetd_rx_pairs_update(d);
 }
 
 static const struct vnet_vu_ops vu_ops = {
@@ -308,9 +343,13 @@ int vnetd_device_start(struct vnetd *d, const struct vnetd_config *cfg)
 		vnetd_log(VNETD_LOG_INFO, "tap %s, %u queue(s)", d->tap.name,
 			  d->tap.nqueues);
 	err = start_vu(d, cfg);
-	if (!err)
-		vnetd_device_vu_event(d);
-	return err;
+	if (err)
+		return err;
+	/* no driver yet: one pair's layout, no pair takes frames, the tap's
+	 * queues but the first detached */
+	hook_reset(d);
+	vnetd_device_vu_event(d);
+	return 0;
 }
 
 /* The vhost-user fd changes between listening and a connection. */

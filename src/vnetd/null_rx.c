@@ -78,7 +78,7 @@ void vnetd_null_rx(struct vnetd *d, unsigned int pair)
 	size_t len = d->cfg->null_rx;
 	struct vnet_hdr h;
 
-	if (!q || !d->ready)
+	if (!q || !d->ready || !qp->rx_on)
 		return;
 	memset(&h, 0, sizeof(h));	/* pushing sets num_buffers only */
 	vnet_virtq_disable_notify(q);	/* polled: no kicks wanted */

@@ -210,7 +210,7 @@ static void steer_to(struct vnetd_qp *qp, const struct vnet_rx_frame *f,
 	struct vnetd_steer *dst = &d->qp[to].steer;
 
 	/* "Processing of Incoming Packets": a queue being reset takes none */
-	if (to >= dst->nrings || !d->qp[to].rx_ready ||
+	if (to >= dst->nrings || !d->qp[to].rx_ready || !d->qp[to].rx_on ||
 	    !vnet_vu_queue(d->vu, 2 * to))
 		return vnetd_stats_drop(qp->stats, VNETD_DROP_RX_QUEUE_OFF);
 	if (ring_push(&dst->rings[qp->index], f, &qp->steer.hash))

@@ -38,7 +38,7 @@ static bool serve(struct vnetd *d, struct vnetd_qp *qp,
 		if (tag >> 32 == VNETD_EV_STOP)
 			return false;
 		if (tag >> 32 == VNETD_EV_KICK) {
-			vnetd_kick(d, idx);
+			vnetd_kick_pair(qp, idx);
 		} else if (tag >> 32 == VNETD_EV_TAP) {
 			vnetd_rx_ready(d, idx);
 			rx_more = false;

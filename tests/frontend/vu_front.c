@@ -431,10 +431,10 @@ static void vuf_want(const struct vuf_opts *o, struct vnet_features *w)
 		vnet_features_set(w, VNET_F_EVENT_IDX);
 	if (o->mrg)
 		vnet_features_set(w, VNET_F_MRG_RXBUF);
-	if (o->pairs > 1 || o->rss) {
+	if (o->pairs > 1 || o->rss || o->ctrl)
 		vnet_features_set(w, VNET_F_CTRL_VQ);
+	if ((o->pairs > 1 || o->rss) && !o->no_mq)
 		vnet_features_set(w, VNET_F_MQ);
-	}
 	if (o->rss) {
 		vnet_features_set(w, VNET_F_RSS);
 		vnet_features_set(w, VNET_F_HASH_REPORT);
@@ -543,7 +543,8 @@ int vuf_begin(struct vuf *f, const struct vuf_opts *o)
 	if (vnet_features_has(&o->offloads, VNET_F_GUEST_UDP_TUNNEL_GSO) ||
 	    vnet_features_has(&o->offloads, VNET_F_HOST_UDP_TUNNEL_GSO))
 		f->hdr_len = VNET_HDR_LEN_TUNNEL;	/* 24 bytes */
-	f->nq = 2 * o->pairs + (o->rss ? 1 : 0);	/* control queue last */
+	/* control queue last */
+	f->nq = 2 * o->pairs + (o->rss || o->ctrl ? 1 : 0);
 	if (f->nq > VUF_QUEUES_MAX || o->qsize > VUF_SLOTS_MAX)
 		return -EINVAL;
 	ret = vuf_guest(f);
@@ -1004,7 +1005,7 @@ bool vuf_wait_err(struct vuf *f, unsigned int idx, int ms)
 
 /**
  * vuf_ctrl() - one command on the control queue (the last queue), answered
- * @f:		frontend, started with @rss
+ * @f:		frontend, started with @rss or @ctrl
  * @cls:	class
  * @cmd:	command
  * @data:	command-specific data
@@ -1034,8 +1035,8 @@ int vuf_ctrl_result(struct vuf *f, uint8_t cls, uint8_t cmd, const void *data,
 	uint8_t *p;
 	int m, spins = 0, ret;
 
-	if (!f->o.rss || len > VUF_CTRL_RESULT_OFF - 2 || !q->nids ||
-	    room > VUF_SLOT_SIZE - VUF_CTRL_RESULT_OFF - 1)
+	if (!(f->o.rss || f->o.ctrl) || len > VUF_CTRL_RESULT_OFF - 2 ||
+	    !q->nids || room > VUF_SLOT_SIZE - VUF_CTRL_RESULT_OFF - 1)
 		return -EINVAL;
 	mem = q->ids[q->nids - 1];
 	base = vuf_slot_gpa(idx, mem);

@@ -48,6 +48,11 @@
  *		queue set up after the data queues (vuf_ctrl())
  * @notif_data:	NOTIFICATION_DATA: each kick writes the notification's
  *		data to the eventfd (vuf_kick())
+ * @ctrl:	CTRL_VQ (MQ only with @pairs > 1), the control queue set
+ *		up after the data queues (vuf_ctrl())
+ * @no_mq:	MQ not asked, even with @pairs > 1 or @rss: RSS alone makes
+ *		the pairs ("N=1 if neither VIRTIO_NET_F_MQ nor
+ *		VIRTIO_NET_F_RSS are negotiated")
  */
 struct vuf_opts {
 	bool packed;
@@ -65,6 +70,8 @@ struct vuf_opts {
 	struct vnet_features offloads;
 	bool rss;
 	bool notif_data;
+	bool ctrl;
+	bool no_mq;
 };
 
 /* Per-buffer bookkeeping: what is out, so every return is checked. */

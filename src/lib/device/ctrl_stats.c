@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ctrl_int.h"
+#include "vnet/vq_map.h"
 
 #define STATS_ENTRY_LEN		16	/* struct virtio_net_ctrl_queue_stats */
 #define STATS_REPLY_HDR_LEN	8	/* struct virtio_net_stats_reply_hdr */
@@ -67,15 +68,22 @@ int ctrl_stats_query(struct vnet_dev *dev, struct ctrl_req *r)
 	return VNET_CTRL_OK;
 }
 
-/* The types a queue may be asked for: its direction's, or the control
- * queue's (it follows the data queues). */
+/* The types a queue may be asked for: its role's (vq_map.h). */
 static uint64_t stats_for_vq(const struct vnet_dev *dev, uint16_t vq)
 {
-	uint16_t data = (uint16_t)(2 * vnet_dev_data_pairs(dev));
+	struct vnet_vq_map m;
 
-	if (vq < data)
-		return vq % 2 ? TX_TYPES : RX_TYPES;
-	return vq == data ? VNET_STATS_TYPE_CVQ : 0;
+	vnet_vq_map_init(&m, &dev->features, dev->p.max_pairs);
+	switch (vnet_vq_role(&m, vq, NULL)) {
+	case VNET_VQ_RX:
+		return RX_TYPES;
+	case VNET_VQ_TX:
+		return TX_TYPES;
+	case VNET_VQ_CTRL:
+		return VNET_STATS_TYPE_CVQ;
+	default:
+		return 0;	/* past the queues: NET-STATS-02 */
+	}
 }
 
 /* NET-STATS-02: one entry wrong and the whole command fails. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "vnet/dev.h"
+#include "vnet/vq_map.h"
 #include "vnet/rss.h"
 
 #define MAC_TABLE_LIMIT		(1u << 20)
@@ -210,9 +211,18 @@ enum vnet_endian vnet_dev_endian(const struct vnet_dev *dev)
 
 uint16_t vnet_dev_data_pairs(const struct vnet_dev *dev)
 {
-	if (vnet_dev_has(dev, VNET_F_MQ) || vnet_dev_has(dev, VNET_F_RSS))
-		return dev->p.max_pairs;
-	return 1;
+	struct vnet_vq_map m;
+
+	vnet_vq_map_init(&m, &dev->features, dev->p.max_pairs);
+	return m.pairs;
+}
+
+uint16_t vnet_dev_rx_pairs(const struct vnet_dev *dev)
+{
+	uint16_t n = vnet_dev_data_pairs(dev);
+
+	/* with MQ or RSS, the pairs the driver set: one after reset */
+	return n > 1 && dev->pairs && dev->pairs < n ? dev->pairs : n;
 }
 
 int vnet_dev_set_link(struct vnet_dev *dev, bool up)

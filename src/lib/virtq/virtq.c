@@ -300,10 +300,14 @@ int vnet_virtq_push(struct vnet_virtq *q, const struct vnet_virtq_elem *elem,
 		return -EINVAL;		/* nothing in flight */
 	if (q->in_order && elem->seq != q->push_seq)
 		return -EINVAL;		/* IN_ORDER: "in the same order" */
-	if (q->packed && (!elem->ndescs || elem->ndescs > q->size))
+	/* A batch covers at most the descriptors in flight: a used run is
+	 * never longer than the ring (advance() moves at most a lap). */
+	if (q->packed && (!elem->ndescs ||
+			  q->pending_descs + elem->ndescs > q->inflight_descs))
 		return -EINVAL;		/* not an element of this queue */
 
 	p = &q->pending[q->npending++];
+	q->pending_descs += elem->ndescs;
 	p->id = elem->id;
 	p->len = len;
 	p->ndescs = elem->ndescs;
@@ -328,6 +332,7 @@ int vnet_virtq_flush(struct vnet_virtq *q)
 	else
 		virtq_split_flush(q);
 	q->npending = 0;
+	q->pending_descs = 0;
 	q->stats.flushes++;
 	return (int)n;
 }

@@ -92,10 +92,12 @@ size_t vnet_virtq_inflight_size(bool packed, uint16_t size)
  * struct inflight_head - an in-flight buffer found in the region
  * @counter:	its counter: the order it was fetched in
  * @idx:	its head (split) or head entry (packed)
+ * @num:	packed: descriptors in its list, as checked
  */
 struct inflight_head {
 	uint64_t counter;
 	uint16_t idx;
+	uint16_t num;
 };
 
 static int inflight_head_cmp(const void *a, const void *b)
@@ -139,7 +141,8 @@ static int inflight_resubmit_list(struct vnet_virtq *q,
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++)
-		q->resubmit[i] = heads[i].idx;
+		q->resubmit[i] = (struct vnet_virtq_resubmit){ heads[i].idx,
+							      heads[i].num };
 	q->nresubmit = (uint16_t)n;
 	q->inflight_counter = heads[n - 1].counter + 1;
 	free(heads);
@@ -223,7 +226,8 @@ static int split_collect(struct vnet_virtq *q, struct inflight_split *r,
 			return -EBADMSG;	/* a flag is 0 or 1 */
 		}
 		if (d.inflight)
-			h[k++] = (struct inflight_head){ d.counter, (uint16_t)i };
+			h[k++] = (struct inflight_head){ d.counter, (uint16_t)i,
+							 0 };
 	}
 	*out = h;
 	*n = k;
@@ -552,7 +556,8 @@ static int packed_collect(struct vnet_virtq *q, struct inflight_packed *r,
 			return -EBADMSG;
 		}
 		h[k++] = (struct inflight_head){
-			*(volatile uint64_t *)&r->desc[i].counter, (uint16_t)i };
+			*(volatile uint64_t *)&r->desc[i].counter, (uint16_t)i,
+			num };
 		*descs += num;
 	}
 	*out = h;
@@ -611,34 +616,39 @@ static int packed_setup(struct vnet_virtq *q, struct inflight_packed *r)
 	return 0;
 }
 
-int virtq_inflight_packed_pop(struct vnet_virtq *q,
-			      struct vnet_virtq_elem *elem)
+int virtq_inflight_packed_record(struct vnet_virtq *q,
+				 struct virtq_inflight_rec *rec,
+				 const struct virtq_desc_copy *d)
 {
 	struct inflight_packed *r = q->inflight;
-	uint16_t h = q->if_free_head, e = h, last = h, pos = q->last_avail, k;
+	struct inflight_packed_desc *s;
 
-	for (k = 0; k < elem->ndescs; k++) {
-		struct virtq_desc_copy d;
-		struct inflight_packed_desc *s;
+	if (!r)
+		return 0;
+	if (rec->cur >= q->size)	/* the free list ran out: corrupt */
+		return virtq_bad(q, VNET_VIRTQ_ERR_INFLIGHT_REGION);
+	s = &r->desc[rec->cur];
+	/* "Set desc[free_head].addr, ... .id to d.addr, ... d.id" */
+	s->addr = d->addr;
+	s->len = d->len;
+	s->flags = d->flags;
+	s->id = d->next;
+	rec->last = rec->cur;
+	rec->cur = *(volatile uint16_t *)&s->next;
+	return 0;
+}
 
-		if (e >= q->size)	/* the free list ran out: corrupt */
-			return virtq_bad(q, VNET_VIRTQ_ERR_INFLIGHT_REGION);
-		virtq_copy_desc(q, (uint8_t *)q->desc + DESC_SIZE * (size_t)pos,
-				true, &d);
-		s = &r->desc[e];
-		/* "Set desc[free_head].addr, ... .id to d.addr, ... d.id" */
-		s->addr = d.addr;
-		s->len = d.len;
-		s->flags = d.flags;
-		s->id = d.next;
-		last = e;
-		e = *(volatile uint16_t *)&s->next;
-		pos = (uint16_t)(pos + 1 == q->size ? 0 : pos + 1);
-	}
+int virtq_inflight_packed_pop(struct vnet_virtq *q,
+			      struct vnet_virtq_elem *elem,
+			      const struct virtq_inflight_rec *rec)
+{
+	struct inflight_packed *r = q->inflight;
+	uint16_t h = q->if_free_head, e = rec->cur;
+
 	if (e > q->size)	/* a link past the list end: corrupt */
 		return virtq_bad(q, VNET_VIRTQ_ERR_INFLIGHT_REGION);
 	r->desc[h].num = elem->ndescs;
-	r->desc[h].last = last;
+	r->desc[h].last = rec->last;
 	r->desc[h].counter = q->inflight_counter++;
 	inflight_barrier();
 	r->desc[h].inflight = 1;

@@ -122,9 +122,11 @@ static int next_flags(struct vnet_virtq *q, uint16_t pos, bool wrap,
 	return 0;
 }
 
-/* Gather the list at last_avail, whose first @flags show it available. */
+/* Gather the list at last_avail, whose first @flags show it available;
+ * with an inflight region, each descriptor is recorded as it is read. */
 static int packed_walk(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
-		       uint16_t flags, uint16_t *id)
+		       uint16_t flags, uint16_t *id,
+		       struct virtq_inflight_rec *rec)
 {
 	struct virtq_walk w = { .elem = elem };
 	struct virtq_desc_copy d;
@@ -136,6 +138,9 @@ static int packed_walk(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
 		n++;
 		virtq_copy_desc(q, pdesc(q, pos), true, &d);
 		d.flags = flags;	/* flags as read once, not copied */
+		ret = virtq_inflight_packed_record(q, rec, &d);
+		if (ret)
+			return ret;
 		if (flags & VIRTQ_DESC_F_INDIRECT) {
 			ret = packed_indirect(q, &w, &d, n > 1 ||
 					      (flags & VIRTQ_DESC_F_NEXT));
@@ -159,21 +164,23 @@ static int packed_walk(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
 	return ret;
 }
 
-/* The list of a resubmitted buffer, from its inflight entries: the ring
- * holds used descriptors there by now. */
+/*
+ * The list of a resubmitted buffer, from its inflight entries: the ring
+ * holds used descriptors there by now. The region is the frontend's and
+ * may have changed since setup: the count is setup's (it fixed where the
+ * ring resumes, and a used run is as long as the counts it folds), and
+ * every entry is checked again as it is read.
+ */
 static int packed_walk_inflight(struct vnet_virtq *q,
-				struct vnet_virtq_elem *elem, uint16_t slot,
+				struct vnet_virtq_elem *elem,
+				const struct vnet_virtq_resubmit *r,
 				uint16_t *id)
 {
 	struct virtq_walk w = { .elem = elem };
 	struct virtq_inflight_desc d;
-	uint16_t e = slot, n, k;
+	uint16_t e = r->idx, n = r->ndescs, k;
 	int ret = 0;
 
-	virtq_inflight_packed_entry(q, slot, &d);
-	n = d.num;
-	if (!n || n > q->size)	/* read again: the frontend may write it */
-		return virtq_bad(q, VNET_VIRTQ_ERR_INFLIGHT_REGION);
 	for (k = 0; k < n; k++) {
 		struct virtq_desc_copy c;
 
@@ -201,8 +208,9 @@ static int packed_walk_inflight(struct vnet_virtq *q,
 static int packed_pop_resubmit(struct vnet_virtq *q,
 			       struct vnet_virtq_elem *elem)
 {
-	uint16_t slot = q->resubmit[q->resubmit_pos], id = 0;
-	int ret = packed_walk_inflight(q, elem, slot, &id);
+	const struct vnet_virtq_resubmit *r = &q->resubmit[q->resubmit_pos];
+	uint16_t id = 0;
+	int ret = packed_walk_inflight(q, elem, r, &id);
 
 	if (ret)
 		return ret;
@@ -210,7 +218,7 @@ static int packed_pop_resubmit(struct vnet_virtq *q,
 		return virtq_bad(q, VNET_VIRTQ_ERR_ID);
 	/* Its descriptors were counted in flight at setup. */
 	elem->id = id;
-	elem->slot = slot;
+	elem->slot = r->idx;
 	elem->resubmitted = true;
 	q->resubmit_pos++;
 	return 1;
@@ -218,6 +226,7 @@ static int packed_pop_resubmit(struct vnet_virtq *q,
 
 int virtq_packed_pop(struct vnet_virtq *q, struct vnet_virtq_elem *elem)
 {
+	struct virtq_inflight_rec rec = { q->if_free_head, q->if_free_head };
 	uint16_t flags, id = 0;
 	int ret;
 
@@ -236,14 +245,14 @@ int virtq_packed_pop(struct vnet_virtq *q, struct vnet_virtq_elem *elem)
 		q->avail_ahead = 0;
 		return 0;	/* empty */
 	}
-	ret = packed_walk(q, elem, flags, &id);
+	ret = packed_walk(q, elem, flags, &id, &rec);
 	if (ret)
 		return ret;
 	if (id >= q->size)	/* IDs index the driver's per-buffer state */
 		return virtq_bad(q, VNET_VIRTQ_ERR_ID);
 	if (q->inflight_descs + elem->ndescs > q->size)
 		return virtq_bad(q, VNET_VIRTQ_ERR_INFLIGHT);
-	if (q->inflight && virtq_inflight_packed_pop(q, elem))
+	if (q->inflight && virtq_inflight_packed_pop(q, elem, &rec))
 		return -EIO;
 	advance(q, &q->last_avail, &q->avail_wrap, elem->ndescs);
 	q->avail_ahead = elem->ndescs >= q->avail_ahead ? 0 :
@@ -340,8 +349,8 @@ void virtq_packed_flush(struct vnet_virtq *q)
 	q->used_wrap = wrap;
 	if (q->inflight)
 		virtq_inflight_packed_used(q);
-	q->inflight_descs = descs > q->inflight_descs ? 0 :
-			    (uint16_t)(q->inflight_descs - descs);
+	/* descs <= inflight_descs: vnet_virtq_push() keeps it so */
+	q->inflight_descs = (uint16_t)(q->inflight_descs - descs);
 	q->stats.used_written += k;
 	if (q->used_since_signal <= UINT32_MAX - descs)
 		q->used_since_signal += descs;

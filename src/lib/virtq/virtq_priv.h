@@ -74,6 +74,18 @@ struct vnet_virtq_pending {
 };
 
 /**
+ * struct vnet_virtq_resubmit - a buffer to pop again, as setup checked it
+ * @idx:	head (split) or head entry of its list (packed)
+ * @ndescs:	packed: descriptors in its list, counted at setup; the
+ *		region's count is not read again (the frontend may rewrite
+ *		it, and the ring arithmetic relies on this one)
+ */
+struct vnet_virtq_resubmit {
+	uint16_t idx;
+	uint16_t ndescs;
+};
+
+/**
  * struct virtq_desc_copy - a descriptor copied once out of guest memory
  * @addr:	buffer address
  * @len:	buffer length
@@ -308,8 +320,26 @@ VIRTQ_INTERNAL void virtq_inflight_split_unpop(struct vnet_virtq *q,
 VIRTQ_INTERNAL void virtq_inflight_split_batch(struct vnet_virtq *q);
 VIRTQ_INTERNAL void virtq_inflight_split_used(struct vnet_virtq *q,
 					      uint16_t used_idx);
+
+/**
+ * struct virtq_inflight_rec - a packed list recorded as it is walked
+ * @cur:	the free entry the next descriptor goes to
+ * @last:	the entry the last descriptor went to
+ *
+ * The region gets the walk's own copies: the ring is not read again to
+ * record what was checked (the driver may have rewritten it meanwhile).
+ */
+struct virtq_inflight_rec {
+	uint16_t cur;
+	uint16_t last;
+};
+
+VIRTQ_INTERNAL int virtq_inflight_packed_record(struct vnet_virtq *q,
+						struct virtq_inflight_rec *rec,
+						const struct virtq_desc_copy *d);
 VIRTQ_INTERNAL int virtq_inflight_packed_pop(struct vnet_virtq *q,
-					     struct vnet_virtq_elem *elem);
+					     struct vnet_virtq_elem *elem,
+					     const struct virtq_inflight_rec *rec);
 VIRTQ_INTERNAL void virtq_inflight_packed_unpop(struct vnet_virtq *q,
 						uint16_t slot);
 VIRTQ_INTERNAL void virtq_inflight_packed_batch(struct vnet_virtq *q,

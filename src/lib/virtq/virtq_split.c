@@ -157,7 +157,7 @@ static int split_walk(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
 static int split_pop_resubmit(struct vnet_virtq *q,
 			      struct vnet_virtq_elem *elem)
 {
-	uint16_t head = q->resubmit[q->resubmit_pos];
+	uint16_t head = q->resubmit[q->resubmit_pos].idx;
 	int ret = split_walk(q, elem, head);
 
 	if (ret)

@@ -246,6 +246,30 @@ static void test_queues(void **state)
 	tu_dev_free(d);
 }
 
+/* Receive queues in use: NET-MQ-04 "After initialization of reset, the
+ * device MUST queue packets only on receiveq1"; NET-MQ-05 "MUST NOT queue
+ * packets on receive queues greater than virtqueue_pairs" once
+ * VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET is used; one pair without MQ or RSS. */
+static void test_rx_pairs(void **state)
+{
+	struct vnet_dev *d = tu_dev(TU_ALL_CTRL);
+
+	(void)state;
+	assert_int_equal(vnet_dev_rx_pairs(d), 1);
+	assert_int_equal(tu_ctrl_u16(d, VNET_CTRL_MQ, VNET_CTRL_MQ_VQ_PAIRS_SET,
+				     TU_MAX_PAIRS), VNET_CTRL_OK);
+	assert_int_equal(vnet_dev_rx_pairs(d), TU_MAX_PAIRS);
+	assert_int_equal(tu_ctrl_u16(d, VNET_CTRL_MQ, VNET_CTRL_MQ_VQ_PAIRS_SET,
+				     2), VNET_CTRL_OK);
+	assert_int_equal(vnet_dev_rx_pairs(d), 2);
+	vnet_dev_reset(d);
+	assert_int_equal(vnet_dev_rx_pairs(d), 1);
+	tu_dev_free(d);
+	d = tu_dev("version_1,ctrl_vq");
+	assert_int_equal(vnet_dev_rx_pairs(d), 1);
+	tu_dev_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +280,7 @@ int main(void)
 		cmocka_unit_test(test_link),
 		cmocka_unit_test(test_speed_duplex),
 		cmocka_unit_test(test_queues),
+		cmocka_unit_test(test_rx_pairs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

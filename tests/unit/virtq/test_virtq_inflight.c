@@ -2,12 +2,15 @@
 /* test_virtq_inflight.c - the inflight region: crashes at each step of a batch, unpop, order, a region edited under a running queue */
 
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -29,6 +32,8 @@ struct fix {
 	struct split_drv s;
 	struct packed_drv p;
 	bool packed;
+	bool in_order;		/* VIRTIO_F_IN_ORDER negotiated */
+	uint64_t ring;		/* guest address of the rings */
 	struct vnet_virtq q;
 	uint64_t region[(32 + 32 * QSIZE) / 8];	/* 8-byte aligned */
 	struct iovec out[4][NIOV];
@@ -42,6 +47,7 @@ static int setup(void **state)
 
 	assert_non_null(f);
 	f->g = guest_new();
+	f->ring = G_RING_GPA;
 	vnet_virtq_init(&f->q);
 	for (i = 0; i < 4; i++)
 		vnet_virtq_elem_init(&f->e[i], f->out[i], NIOV, NULL, 0);
@@ -79,6 +85,8 @@ static int start(struct fix *f)
 		packed_config(&f->p, &cfg, VNET_VIRTQ_DIR_OUT);
 	else
 		split_config(&f->s, &cfg, VNET_VIRTQ_DIR_OUT);
+	if (f->in_order)
+		vnet_features_set(&cfg.features, VNET_F_IN_ORDER);
 	cfg.inflight = f->region;
 	cfg.inflight_len = sizeof(f->region);
 	return vnet_virtq_setup(&f->q, &f->g->mem, &cfg);
@@ -93,9 +101,9 @@ static void begin(struct fix *f, bool packed, unsigned int n)
 	f->packed = packed;
 	memset(f->region, 0, sizeof(f->region));
 	if (packed)
-		packed_init(&f->p, f->g, QSIZE, G_RING_GPA);
+		packed_init(&f->p, f->g, QSIZE, f->ring);
 	else
-		split_init(&f->s, f->g, QSIZE, G_RING_GPA);
+		split_init(&f->s, f->g, QSIZE, f->ring);
 	for (k = 0; k < n; k++) {
 		struct buf b = { G_BUF_GPA + 0x100 * k, 10 + k, false };
 
@@ -293,6 +301,189 @@ static void test_region_edited_while_running(void **state)
 	assert_int_equal(vnet_virtq_error(&f->q), VNET_VIRTQ_ERR_INFLIGHT_REGION);
 }
 
+/*
+ * Packed rings at the very end of their guest region (8 bytes after the
+ * device event structure), so that ASan sees any write past the ring.
+ */
+#define RING_AT_END	(G_RING_GPA + G_RING_SIZE - (16 * QSIZE + 16))
+
+/* IN_ORDER, packed: four buffers of one descriptor each left in flight,
+ * and a new backend started on the region (the crash and the restart). */
+static void resubmit_four(struct fix *f, uint16_t *slots)
+{
+	unsigned int i;
+
+	f->in_order = true;
+	f->ring = RING_AT_END;
+	begin(f, true, 4);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(pop(f, i), i);
+		slots[i] = f->e[i].slot;
+	}
+	assert_int_equal(start(f), 0);
+	assert_int_equal(vnet_virtq_resubmit_pending(&f->q), 4);
+}
+
+/* What a daemon does with a transmit queue: pop, push with nothing
+ * written, flush; then the driver adds a buffer, served the same way. */
+static void serve(struct fix *f)
+{
+	struct buf b = { G_BUF_GPA + 0x400, 14, false };
+	unsigned int i;
+
+	for (i = 0; i < 8 && vnet_virtq_pop(&f->q, &f->e[0]) == 1; i++)
+		vnet_virtq_push(&f->q, &f->e[0], 0);
+	vnet_virtq_flush(&f->q);
+	packed_add(&f->p, &b, 1, 4);
+	if (vnet_virtq_pop(&f->q, &f->e[0]) == 1) {
+		vnet_virtq_push(&f->q, &f->e[0], 0);
+		vnet_virtq_flush(&f->q);
+	}
+}
+
+/*
+ * After setup counted the in-flight lists, the frontend makes each of
+ * them five entries long (num, links and NEXT flags consistent, sharing
+ * a tail of free entries). Walked with those counts, four buffers fold
+ * into one used run of 20 descriptors on a ring of 8 and the next used
+ * descriptor lands past the ring (issue 20, item 7). The counts setup
+ * checked are the ones used: the lists no longer match them, so the
+ * queue breaks, and nothing is written outside the ring.
+ */
+static void test_resubmit_list_grown_after_setup(void **state)
+{
+	struct fix *f = *state;
+	uint16_t slots[4], tail[QSIZE], ntail = 0, e;
+	unsigned int i;
+
+	resubmit_four(f, slots);
+	for (e = 0; e < QSIZE; e++)
+		if (e != slots[0] && e != slots[1] && e != slots[2] &&
+		    e != slots[3])
+			tail[ntail++] = e;
+	assert_int_equal(ntail, 4);
+	for (i = 0; i < ntail; i++) {
+		struct desc_packed *d = &pr(f)->desc[tail[i]];
+
+		d->addr = G_BUF_GPA;
+		d->len = 10;
+		d->id = 0;
+		d->flags = i + 1 < ntail ? G_DESC_F_NEXT : 0;
+		d->next = i + 1 < ntail ? tail[i + 1] : QSIZE;
+	}
+	for (i = 0; i < 4; i++) {
+		struct desc_packed *d = &pr(f)->desc[slots[i]];
+
+		d->num = 5;
+		d->flags = G_DESC_F_NEXT;
+		d->next = tail[0];
+		d->last = tail[ntail - 1];
+	}
+	serve(f);
+	assert_int_equal(vnet_virtq_error(&f->q), VNET_VIRTQ_ERR_INFLIGHT_REGION);
+}
+
+/*
+ * The frontend changes only the counts after setup: the lists are still
+ * the ones setup checked, and they come back as they were, in order,
+ * with IN_ORDER's one used descriptor for the four ("the device ...
+ * write out a single used descriptor with the Buffer ID corresponding to
+ * the last descriptor in the batch"), then the new buffer after them.
+ */
+static void test_resubmit_count_changed_after_setup(void **state)
+{
+	struct fix *f = *state;
+	uint16_t slots[4], id, flags;
+	uint32_t len;
+	unsigned int i;
+
+	resubmit_four(f, slots);
+	for (i = 0; i < 4; i++)
+		pr(f)->desc[slots[i]].num = QSIZE;
+	serve(f);
+	assert_int_equal(vnet_virtq_error(&f->q), VNET_VIRTQ_OK);
+	assert_true(packed_get_used(&f->p, &id, &len, &flags));
+	assert_int_equal(id, 3);
+	assert_int_equal(f->q.stats.resubmitted, 4);
+	f->p.next_used = 4;	/* the driver skips the batch: one each */
+	assert_true(packed_get_used(&f->p, &id, &len, &flags));
+	assert_int_equal(id, 4);
+	assert_false(packed_get_used(&f->p, &id, &len, &flags));
+}
+
+/* A driver that keeps rewriting the length of every ring descriptor,
+ * between two lengths its buffers hold. */
+struct flipper {
+	struct packed_drv *p;
+	atomic_bool started;
+	atomic_bool stop;
+};
+
+static void *flip_lens(void *arg)
+{
+	struct flipper *fl = arg;
+	uint32_t len = 0x20;
+
+	atomic_store(&fl->started, true);
+	while (!atomic_load_explicit(&fl->stop, memory_order_relaxed)) {
+		uint16_t pos;
+
+		for (pos = 0; pos < QSIZE; pos++)
+			atomic_store_explicit((_Atomic uint32_t *)(void *)
+					      (packed_desc(fl->p, pos) + 8),
+					      len, memory_order_relaxed);
+		len ^= 0x20 ^ 0x40;
+	}
+	return NULL;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * The driver rewrites a descriptor while the device pops it. The region
+ * records the buffer the device checked and served ("Set
+ * desc[free_head].addr, desc[free_head].len ... to d.addr, d.len"), from
+ * the one read the device made, never a second read of the ring: a
+ * reconnect resubmits what was in flight. Racy by nature: pops for half
+ * a second once the driver's thread runs; the first mismatch fails.
+ */
+static void test_record_what_was_served(void **state)
+{
+	struct fix *f = *state;
+	struct flipper fl = { .p = &f->p };
+	unsigned int i, bad = 0;
+	double end;
+	pthread_t t;
+
+	begin(f, true, 0);
+	assert_int_equal(pthread_create(&t, NULL, flip_lens, &fl), 0);
+	while (!atomic_load(&fl.started))
+		sched_yield();
+	end = now_s() + 0.5;
+	for (i = 0; !bad && (i % 1024 || now_s() < end); i++) {
+		struct buf b = { G_BUF_GPA, 0x20, false };
+		struct vnet_virtq_elem *e = &f->e[0];
+
+		packed_add(&f->p, &b, 1, 0);
+		if (vnet_virtq_pop(&f->q, e) != 1)
+			break;
+		bad = pr(f)->desc[e->slot].len != e->out_len;
+		vnet_virtq_push(&f->q, e, 0);
+		vnet_virtq_flush(&f->q);
+	}
+	atomic_store(&fl.stop, true);
+	pthread_join(t, NULL);
+	assert_int_equal(vnet_virtq_error(&f->q), VNET_VIRTQ_OK);
+	assert_int_equal(bad, 0);
+	assert_true(i > 0);
+}
+
 /* A region too small or misaligned for the queue is refused at setup. */
 static void test_region_size(void **state)
 {
@@ -326,6 +517,13 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_unpop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_region_edited_while_running,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_resubmit_list_grown_after_setup, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_resubmit_count_changed_after_setup, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_record_what_was_served,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_region_size, setup,
 						teardown),

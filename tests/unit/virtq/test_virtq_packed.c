@@ -468,6 +468,28 @@ static void test_in_order(void **state)
 	assert_int_equal(id, 3);
 }
 
+/* A batch holds at most the descriptors in flight: an element claiming
+ * more than were popped is refused, so an IN_ORDER run of skipped
+ * buffers never covers more than the ring. */
+static void test_push_more_than_in_flight(void **state)
+{
+	struct fix *f = *state;
+	struct buf b = { G_BUF_GPA, 8, false };
+	struct vnet_virtq_elem e, forged;
+	struct iovec io[4];
+
+	up(f, VNET_VIRTQ_DIR_OUT, VNET_F_IN_ORDER);
+	packed_add(&f->d, &b, 1, 0);
+	vnet_virtq_elem_init(&e, io, 4, NULL, 0);
+	assert_int_equal(vnet_virtq_pop(&f->q, &e), 1);
+	forged = e;
+	forged.ndescs = 2;
+	assert_int_equal(vnet_virtq_push(&f->q, &forged, 0), -EINVAL);
+	assert_int_equal(vnet_virtq_push(&f->q, &e, 0), 0);
+	assert_int_equal(vnet_virtq_flush(&f->q), 1);
+	assert_int_equal(vnet_virtq_error(&f->q), VNET_VIRTQ_OK);
+}
+
 static void net_rules(struct vnet_virtq_net *n)
 {
 	struct vnet_features feat = { { 0, 0 } };
@@ -902,6 +924,7 @@ int main(void)
 		T(test_driver_event_off_wrap),
 		T(test_device_event_suppression),
 		T(test_in_order),
+		T(test_push_more_than_in_flight),
 		T(test_mergeable_rx),
 		T(test_mergeable_rx_rollback),
 		T(test_base_wrap_bit),
