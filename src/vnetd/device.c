@@ -211,8 +211,10 @@ static void hook_features(void *opaque, const struct vnet_features *acked)
 		vnetd_qp_negotiated(&d->qp[q]);
 	d->ready = true;
 	vnetd_rx_pairs_update(d);
-	vnetd_log(VNETD_LOG_INFO, "features negotiated: header %u bytes, tap "
-		  "offloads 0x%x", d->guest_layout.size, d->tap.offloads);
+	vnetd_log(VNETD_LOG_INFO, "features negotiated: 0x%016llx%016llx, "
+		  "header %u bytes, tap offloads 0x%x",
+		  (unsigned long long)f->w[1], (unsigned long long)f->w[0],
+		  d->guest_layout.size, d->tap.offloads);
 }
 
 static void hook_reset(void *opaque)

@@ -24,7 +24,7 @@ static const unsigned int offload_bits[] = {
 static const unsigned int device_bits[] = {
 	VNET_F_SPEED_DUPLEX, VNET_F_NOTF_COAL, VNET_F_VQ_NOTF_COAL,
 	VNET_F_GUEST_HDRLEN, VNET_F_HASH_TUNNEL, VNET_F_NOTIFICATION_DATA,
-	VNET_F_DEVICE_STATS,
+	VNET_F_DEVICE_STATS, VNET_F_IN_ORDER,
 };
 
 /* Everything else offered by default. */
@@ -80,7 +80,7 @@ static void usage(FILE *out)
 "  --features LIST      the optional device features offered (default:\n"
 "                       all): speed_duplex, notf_coal, vq_notf_coal,\n"
 "                       guest_hdrlen, hash_tunnel, notification_data,\n"
-"                       device_stats\n"
+"                       device_stats, in_order\n"
 "  --speed N            link speed in Mb/s (0..2147483647; default unknown)\n"
 "  --duplex MODE        full, half or unknown (default)\n"
 "  --tap-offloads LIST  the guest's transmit offloads the tap is given as\n"
