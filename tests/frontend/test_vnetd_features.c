@@ -26,20 +26,14 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
-#include <sched.h>
 #include <setjmp.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,6 +42,7 @@
 #include "vnet/hdr.h"
 #include "vnet/vhost_user.h"
 #include "vnetd_peer.h"
+#include "vnetd_run.h"
 #include "vu_front.h"
 
 #define TAP		"vf0"
@@ -67,77 +62,33 @@
 #define REPORT_UDPV4	3		/* VIRTIO_NET_HASH_REPORT_UDPv4 */
 #define TUNNEL_VXLAN	(1u << 4)	/* VIRTIO_NET_HASH_TUNNEL_TYPE_VXLAN */
 
-static const char *vnetd_path;
-static char dir[] = "/tmp/vnetd-feat-XXXXXX";
-static char sock_path[100], log_path[100];
-static pid_t vnetd_pid = -1;
+static struct vnetd_run run;
 static struct peer_inject host;
 static const uint8_t guest_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 
 /* --- the daemon -------------------------------------------------------- */
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
 /* vnetd on the tap with @extra (NULL-terminated); the tap up, addressed. */
 static void vnetd_start(const char *const *extra)
 {
-	const char *argv[24] = { vnetd_path, "--socket-path", sock_path,
-				 "--tap", TAP };
-	struct stat st;
-	int n = 5, i, fd;
+	const char *args[24] = { "--tap", TAP };
+	int n = 2, i;
 
-	for (i = 0; extra && extra[i] && n < 22; i++)
-		argv[n++] = extra[i];
-	unlink(sock_path);
-	vnetd_pid = fork();
-	assert_true(vnetd_pid >= 0);
-	if (vnetd_pid == 0) {
-		fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execv(vnetd_path, (char *const *)argv);
-		_exit(127);
-	}
-	for (i = 0; i < 100 && stat(sock_path, &st); i++)
-		usleep(50000);
-	assert_int_equal(stat(sock_path, &st), 0);
-	assert_int_equal(sh("ip link set " TAP " up && ip addr add 192.0.2.1/24 dev "
-			    TAP " && ip neigh replace 192.0.2.2 lladdr "
-			    "52:54:00:12:34:56 dev " TAP), 0);
+	for (i = 0; extra && extra[i] && n < 23; i++)
+		args[n++] = extra[i];
+	assert_true(run_start(&run, args));
+	assert_int_equal(run_sh("ip link set " TAP " up && ip addr add "
+				"192.0.2.1/24 dev " TAP " && ip neigh replace "
+				"192.0.2.2 lladdr 52:54:00:12:34:56 dev " TAP), 0);
 	assert_int_equal(peer_inject_open(&host, TAP), 0);
 }
 
 static void vnetd_stop(void)
 {
-	int st = 0, i;
-
 	if (host.sock >= 0)
 		close(host.sock);
 	host.sock = -1;
-	if (vnetd_pid <= 0)
-		return;
-	kill(vnetd_pid, SIGTERM);
-	for (i = 0; i < 100 && waitpid(vnetd_pid, &st, WNOHANG) == 0; i++)
-		usleep(50000);
-	if (i == 100) {
-		kill(vnetd_pid, SIGKILL);
-		waitpid(vnetd_pid, &st, 0);
-	}
-	vnetd_pid = -1;
-	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_true(run_stop(&run));
 }
 
 /* The driver: the control queue (with RSS and HASH_REPORT), @feats. */
@@ -153,7 +104,7 @@ static void frontend(struct vuf *f, const unsigned int *feats, size_t n,
 		vnet_features_set(&o.offloads, feats[i]);
 	memset(f, 0, sizeof(*f));
 	/* -ENOTSUP: vnetd does not offer one of them */
-	assert_int_equal(vuf_start(f, sock_path, &o), 0);
+	assert_int_equal(vuf_start(f, run.sock, &o), 0);
 	assert_int_equal(vuf_rx_fill(f, 0) >= 0, 1);
 	usleep(100000);		/* the queues' first kicks are taken */
 }
@@ -849,19 +800,8 @@ static int teardown(void **state)
 	if (host.sock >= 0)
 		close(host.sock);
 	host.sock = -1;
-	if (vnetd_pid > 0) {
-		kill(vnetd_pid, SIGKILL);
-		waitpid(vnetd_pid, NULL, 0);
-		vnetd_pid = -1;
-	}
+	run_kill(&run);
 	return 0;
-}
-
-/* What the test needs is installed and set up by the repo: missing, it fails. */
-static int cannot_run(const char *why)
-{
-	printf("FAIL: %s\n", why);
-	return 1;
 }
 
 int main(int argc, char **argv)
@@ -874,29 +814,18 @@ int main(int argc, char **argv)
 		cmocka_unit_test_teardown(test_notification_data, teardown),
 		cmocka_unit_test_teardown(test_device_stats, teardown),
 	};
-	int rc;
+	const char *why;
 
-	if (argc < 2)
-		return cannot_run("usage: test_vnetd_features PATH/TO/vnetd");
-	vnetd_path = argv[1];
 	host.sock = -1;
-	if (geteuid() != 0)
-		return cannot_run("needs root to make a network namespace and a tap");
-	if (unshare(CLONE_NEWNET))
-		return cannot_run("cannot make a network namespace here");
-	if (sh("command -v ip >/dev/null"))
-		return cannot_run("iproute2 (ip) is not installed");
+	why = argc < 2 ? "usage: test_vnetd_features PATH/TO/vnetd" :
+			 run_setup(&run, argv[1]);
 	/* no IPv6 chatter from the tap: the receive counts are the test's */
-	if (sh("ip link set lo up && sysctl -qw net.ipv6.conf.default.disable_ipv6=1"
-	       " net.ipv6.conf.all.disable_ipv6=1"))
-		return cannot_run("cannot set up the namespace");
-	if (!mkdtemp(dir))
-		return cannot_run("no temporary directory");
-	snprintf(sock_path, sizeof(sock_path), "%s/vu.sock", dir);
-	snprintf(log_path, sizeof(log_path), "%s/vnetd.log", dir);
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	if (rc)
-		sh("cat %s", log_path);
-	sh("rm -rf %s", dir);
-	return rc;
+	if (!why && run_sh("sysctl -qw net.ipv6.conf.default.disable_ipv6=1"
+			   " net.ipv6.conf.all.disable_ipv6=1"))
+		why = "cannot turn IPv6 off in the namespace";
+	if (why) {	/* what it needs is installed by the repo: a failure */
+		printf("FAIL: %s\n", why);
+		return 1;
+	}
+	return run_finish(&run, cmocka_run_group_tests(tests, NULL, NULL));
 }

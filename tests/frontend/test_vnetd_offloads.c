@@ -26,15 +26,11 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <poll.h>
-#include <sched.h>
 #include <setjmp.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -42,15 +38,14 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "vnet/hdr.h"
+#include "vnetd_run.h"
 #include "vu_front.h"
 
 #ifndef UDP_SEGMENT
@@ -73,10 +68,8 @@
 #define TCP_LEN		20
 #define VXLAN_LEN	8
 
-static const char *vnetd_path;
-static char dir[] = "/tmp/vnetd-offl-XXXXXX";
-static char sock_path[100], stats_path[100], log_path[100];
-static pid_t vnetd_pid = -1;
+static struct vnetd_run vr;
+static char stats_path[100];
 
 static const uint8_t guest_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 static const uint8_t inner_mac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
@@ -86,20 +79,7 @@ static const uint8_t vhost4[4] = { 198, 51, 100, 1 };
 static const uint8_t vguest4[4] = { 198, 51, 100, 2 };
 static uint8_t host6[16], guest6[16];
 
-/* --- shell and daemon ------------------------------------------------- */
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
+/* --- the daemon ------------------------------------------------------ */
 
 /* An interface's address (SIOCGIFHWADDR: /sys shows the namespace it was
  * mounted in, not this one). */
@@ -119,31 +99,15 @@ static int read_mac(const char *ifname, uint8_t mac[6])
 /* vnetd with @extra (NULL-terminated), its tap vt0 addressed, vx0 over it. */
 static void vnetd_start(const char *const *extra)
 {
-	const char *argv[24] = { vnetd_path, "--socket-path", sock_path,
-				 "--tap", "vt0", "--stats", stats_path };
-	struct stat st;
-	int n = 7, i, fd;
+	const char *args[24] = { "--tap", "vt0", "--stats", stats_path };
+	int n = 4, i;
 
-	for (i = 0; extra && extra[i] && n < 22; i++)
-		argv[n++] = extra[i];
-	unlink(sock_path);
+	for (i = 0; extra && extra[i] && n < 23; i++)
+		args[n++] = extra[i];
 	unlink(stats_path);
-	vnetd_pid = fork();
-	assert_true(vnetd_pid >= 0);
-	if (vnetd_pid == 0) {
-		fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execv(vnetd_path, (char *const *)argv);
-		_exit(127);
-	}
-	for (i = 0; i < 100 && stat(sock_path, &st); i++)
-		usleep(50000);
-	assert_int_equal(stat(sock_path, &st), 0);
+	assert_true(run_start(&vr, args));
 	assert_int_equal(read_mac("vt0", tap_mac), 0);
-	assert_int_equal(sh("ip link set vt0 up && ip addr add 192.0.2.1/24 dev vt0 &&"
+	assert_int_equal(run_sh("ip link set vt0 up && ip addr add 192.0.2.1/24 dev vt0 &&"
 			    " ip addr add 2001:db8::1/64 dev vt0 nodad &&"
 			    " ip neigh replace 192.0.2.2 lladdr 52:54:00:12:34:56 dev vt0 &&"
 			    " ip neigh replace 2001:db8::2 lladdr 52:54:00:12:34:56 dev vt0 &&"
@@ -156,20 +120,10 @@ static void vnetd_start(const char *const *extra)
 
 static void vnetd_stop(void)
 {
-	int st = 0, i;
+	bool ok = run_stop(&vr);
 
-	if (vnetd_pid <= 0)
-		return;
-	kill(vnetd_pid, SIGTERM);
-	for (i = 0; i < 100 && waitpid(vnetd_pid, &st, WNOHANG) == 0; i++)
-		usleep(50000);
-	if (i == 100) {
-		kill(vnetd_pid, SIGKILL);
-		waitpid(vnetd_pid, &st, 0);
-	}
-	vnetd_pid = -1;
-	sh("ip link del vx0 2>/dev/null");
-	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	run_sh("ip link del vx0 2>/dev/null");
+	assert_true(ok);
 }
 
 /* A total counter from vnetd's stats socket (JSON). */
@@ -899,10 +853,10 @@ static void gro_to_guest(struct vuf *f, struct tcp_conn *t)
 	uint64_t segs = stat_get("rx_coalesced");
 	unsigned int supers = 0, i;
 
-	assert_int_equal(sh("ethtool -K vt0 tx off >/dev/null 2>&1"), 0);
+	assert_int_equal(run_sh("ethtool -K vt0 tx off >/dev/null 2>&1"), 0);
 	for (i = 0; i < 4; i++)
 		supers += tcp_to_guest(f, t, true);
-	assert_int_equal(sh("ethtool -K vt0 tx on tso on >/dev/null 2>&1"), 0);
+	assert_int_equal(run_sh("ethtool -K vt0 tx on tso on >/dev/null 2>&1"), 0);
 	frames = stat_get("rx_gro_frames") - frames;
 	segs = stat_get("rx_coalesced") - segs;
 	print_message("  vnetd coalesced %llu segments into %llu super-frames "
@@ -969,7 +923,7 @@ static void backpressure_to_guest(struct vuf *f, bool complete)
 	int s = udp_sock(4, 6004);
 
 	if (complete)
-		assert_int_equal(sh("ethtool -K vt0 tx off >/dev/null 2>&1"), 0);
+		assert_int_equal(run_sh("ethtool -K vt0 tx off >/dev/null 2>&1"), 0);
 	memcpy(&a.sin_addr, guest4, 4);
 	for (i = 0; i < n; i++) {	/* each longer: none coalesces */
 		put32(data, i);
@@ -988,7 +942,7 @@ static void backpressure_to_guest(struct vuf *f, bool complete)
 	}
 	drops = stat_get("rx_no_buffers") - drops;
 	if (complete)	/* back where the guest's offloads allow it */
-		sh("ethtool -K vt0 tx on >/dev/null 2>&1;"
+		run_sh("ethtool -K vt0 tx on >/dev/null 2>&1;"
 		   " ethtool -K vt0 tso on >/dev/null 2>&1");
 	print_message("  %u of %u datagrams received, %llu dropped by vnetd for "
 		      "want of buffers\n", got, n, (unsigned long long)drops);
@@ -1110,7 +1064,7 @@ static void frontend(struct vuf *f, bool guest_offloads)
 		vnet_features_set(&o.offloads, VNET_F_GUEST_HDRLEN);
 	memset(f, 0, sizeof(*f));
 	/* -ENOTSUP: a feature asked for is not offered */
-	assert_int_equal(vuf_start(f, sock_path, &o), 0);
+	assert_int_equal(vuf_start(f, vr.sock, &o), 0);
 	front = f;
 	assert_int_equal(f->hdr_len, 24);
 	vuf_rx_fill(f, 0);
@@ -1210,20 +1164,9 @@ static int teardown(void **state)
 	(void)state;
 	guest_hdrlen = false;
 	close_socks();
-	if (vnetd_pid > 0) {
-		kill(vnetd_pid, SIGKILL);
-		waitpid(vnetd_pid, NULL, 0);
-		vnetd_pid = -1;
-	}
-	sh("ip link del vx0 2>/dev/null");
+	run_kill(&vr);
+	run_sh("ip link del vx0 2>/dev/null");
 	return 0;
-}
-
-/* What the test needs is installed and set up by the repo: missing, it fails. */
-static int cannot_run(const char *why)
-{
-	printf("FAIL: %s\n", why);
-	return 1;
 }
 
 int main(int argc, char **argv)
@@ -1234,29 +1177,16 @@ int main(int argc, char **argv)
 		cmocka_unit_test_teardown(test_host_only, teardown),
 		cmocka_unit_test_teardown(test_guest_hdrlen, teardown),
 	};
-	int rc;
+	const char *why;
 
-	if (argc < 2)
-		return cannot_run("usage: test_vnetd_offloads PATH/TO/vnetd");
-	vnetd_path = argv[1];
-	if (geteuid() != 0)
-		return cannot_run("needs root to make a network namespace and a tap");
-	if (unshare(CLONE_NEWNET))
-		return cannot_run("cannot make a network namespace here");
-	if (sh("command -v ip >/dev/null"))
-		return cannot_run("iproute2 (ip) is not installed");
-	if (sh("ip link set lo up"))
-		return cannot_run("cannot set up the namespace's loopback");
-	if (!mkdtemp(dir))
-		return cannot_run("no temporary directory");
-	snprintf(sock_path, sizeof(sock_path), "%s/vu.sock", dir);
-	snprintf(stats_path, sizeof(stats_path), "%s/stats.sock", dir);
-	snprintf(log_path, sizeof(log_path), "%s/vnetd.log", dir);
+	why = argc < 2 ? "usage: test_vnetd_offloads PATH/TO/vnetd" :
+			 run_setup(&vr, argv[1]);
+	if (why) {	/* what it needs is installed by the repo: a failure */
+		printf("FAIL: %s\n", why);
+		return 1;
+	}
+	snprintf(stats_path, sizeof(stats_path), "%s/stats.sock", vr.dir);
 	inet_pton(AF_INET6, "2001:db8::1", host6);
 	inet_pton(AF_INET6, "2001:db8::2", guest6);
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	if (rc)
-		sh("cat %s", log_path);
-	sh("rm -rf %s", dir);
-	return rc;
+	return run_finish(&vr, cmocka_run_group_tests(tests, NULL, NULL));
 }
