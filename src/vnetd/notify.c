@@ -65,7 +65,7 @@ static uint64_t queue_timer(struct vnetd *d, unsigned int vq, uint64_t now)
 
 int vnetd_notify_timers(struct vnetd *d, const struct vnetd_qp *qp)
 {
-	uint64_t now = now_us(), next, rx, tx;
+	uint64_t now = now_us(), next, rx, tx, ms;
 
 	if (!d->ready)
 		return -1;
@@ -77,8 +77,8 @@ int vnetd_notify_timers(struct vnetd *d, const struct vnetd_qp *qp)
 	if (next <= now)
 		return 0;
 	/* rounded up: waking early would only find nothing due */
-	return (next - now + 999) / 1000 > 60000 ? 60000 :
-	       (int)((next - now + 999) / 1000);
+	ms = (next - now + 999) / 1000;
+	return ms > 60000 ? 60000 : (int)ms;
 }
 
 void vnetd_notify_recheck(struct vnetd *d)

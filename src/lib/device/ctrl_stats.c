@@ -24,18 +24,16 @@
 #define TX_TYPES	(VNET_STATS_TYPE_TX_BASIC | VNET_STATS_TYPE_TX_CSUM | \
 			 VNET_STATS_TYPE_TX_GSO | VNET_STATS_TYPE_TX_SPEED)
 
-/* Counters of each reply type (its struct less the header). */
+/* Counters of each reply type (its struct less the header), by bit. */
 static unsigned int stats_fields(unsigned int bit)
 {
-	switch (bit) {
-	case 0: case 16: return 6;	/* basic */
-	case 1: case 2: return 4;	/* receive checksum, GSO */
-	case 17: return 2;		/* transmit checksum */
-	case 18: return 6;		/* transmit GSO */
-	case 3: case 19: return 2;	/* speed */
-	case STATS_TYPE_CVQ_BIT: return 2;
-	default: return 0;
-	}
+	static const uint8_t fields[STATS_TYPE_CVQ_BIT + 1] = {
+		[0] = 6, [1] = 4, [2] = 4, [3] = 2,	/* receive */
+		[16] = 6, [17] = 2, [18] = 6, [19] = 2,	/* transmit */
+		[STATS_TYPE_CVQ_BIT] = 2,
+	};
+
+	return bit <= STATS_TYPE_CVQ_BIT ? fields[bit] : 0;
 }
 
 /* The types this device gives now: the owner's and the control queue's,
