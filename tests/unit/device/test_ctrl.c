@@ -1218,7 +1218,7 @@ static void test_stats_query(void **state)
 	tu_dev_free(d);
 }
 
-/* conformance: NET-STATS-04 NET-STATS-05 NET-STATS-07 */
+/* conformance: NET-STATS-04, NET-STATS-05, NET-STATS-07 */
 /* GET: a reply per queue and type, in the order asked, each header with
  * its type, queue and size; the owner's counters as they are (wrapped
  * too); the control queue's counting this command and its success. */
@@ -1262,7 +1262,7 @@ static void test_stats_get(void **state)
 	tu_dev_free(d);
 }
 
-/* conformance: NET-STATS-02 NET-STATS-03 */
+/* conformance: NET-STATS-02, NET-STATS-03 */
 /* One wrong entry fails the whole command, nothing read or written: a
  * queue past the control queue, an unknown type, a type of the other
  * direction or of the control queue, a type whose feature is not
