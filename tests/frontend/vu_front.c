@@ -1043,7 +1043,8 @@ int vuf_ctrl_result(struct vuf *f, uint8_t cls, uint8_t cmd, const void *data,
 	p = vuf_gp(f, base, VUF_SLOT_SIZE);
 	p[0] = cls;
 	p[1] = cmd;
-	memcpy(p + 2, data, len);
+	if (len)	/* a command without data may come with NULL */
+		memcpy(p + 2, data, len);
 	memset(p + VUF_CTRL_RESULT_OFF, 0, room);
 	p[VUF_SLOT_SIZE - 1] = 0xff;
 	b[0] = (struct buf){ base, (uint32_t)(2 + len), false };
