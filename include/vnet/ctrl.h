@@ -44,6 +44,9 @@ VNET_API_BEGIN
 #define  VNET_CTRL_NOTF_COAL_VQ_GET	3
 #define VNET_CTRL_HASH_TUNNEL		7
 #define  VNET_CTRL_HASH_TUNNEL_SET	0
+#define VNET_CTRL_STATS			8
+#define  VNET_CTRL_STATS_QUERY		0
+#define  VNET_CTRL_STATS_GET		1
 
 /**
  * vnet_ctrl_exec() - execute one control command
@@ -53,10 +56,11 @@ VNET_API_BEGIN
  *		MAC_TABLE_SET concatenates to the same bytes)
  * @len:	its length
  * @result:	room for the command-specific-result (may be NULL if
- *		@result_len is 0); only NOTF_COAL_VQ_GET writes one
+ *		@result_len is 0); NOTF_COAL_VQ_GET, STATS_QUERY and
+ *		STATS_GET write one
  * @result_len:	its size
- * @result_used: bytes of result written (0 unless VQ_GET succeeds); may
- *		be NULL
+ * @result_used: bytes of result written (0 unless a command that has a
+ *		result succeeds); may be NULL
  *
  * Every command is checked whole before anything changes: a command of a
  * class whose feature was not negotiated, a malformed one (short, long,

@@ -22,8 +22,9 @@ VNET_API_BEGIN
  * alike: create it from parameters, negotiate, pass control commands to
  * vnet_ctrl_exec() (ctrl.h), ask vnet_dev_rx() (dev_rx.h) where a frame
  * goes, read the configuration space through config.h. The library never
- * calls out: every function returns what the caller must do (notify the
- * driver of a configuration change, send a used buffer notification).
+ * calls out (but to read the owner's counters for STATS_GET): every
+ * function returns what the caller must do (notify the driver of a
+ * configuration change, send a used buffer notification).
  */
 
 /* status bits, "Device configuration layout" */
@@ -40,6 +41,36 @@ VNET_API_BEGIN
 #define VNET_VLAN_IDS		4096
 #define VNET_RSS_KEY_MIN	40	/* rss_max_key_size floor */
 #define VNET_RSS_INDIR_MIN	128	/* rss_max_indirection_table_length floor */
+
+/* DEVICE_STATS types, "Device Statistics": a bit per type in
+ * supported_stats_types and types_bitmap; the type of a reply is the
+ * bit's number (VIRTIO_NET_STATS_TYPE_REPLY_*). */
+#define VNET_STATS_TYPE_RX_BASIC	(1ULL << 0)
+#define VNET_STATS_TYPE_RX_CSUM		(1ULL << 1)
+#define VNET_STATS_TYPE_RX_GSO		(1ULL << 2)
+#define VNET_STATS_TYPE_RX_SPEED	(1ULL << 3)
+#define VNET_STATS_TYPE_TX_BASIC	(1ULL << 16)
+#define VNET_STATS_TYPE_TX_CSUM		(1ULL << 17)
+#define VNET_STATS_TYPE_TX_GSO		(1ULL << 18)
+#define VNET_STATS_TYPE_TX_SPEED	(1ULL << 19)
+#define VNET_STATS_TYPE_CVQ		(1ULL << 32)
+#define VNET_STATS_FIELDS_MAX		6	/* counters of the longest reply */
+
+/**
+ * typedef vnet_stats_read_fn - the owner's counters of one data queue
+ * @opaque:	vnet_dev_params.stats_opaque
+ * @vq:		virtqueue index (2n: receiveq n+1, 2n+1: transmitq n+1)
+ * @type:	reply type (0..3 receive, 16..19 transmit), one the owner
+ *		named in vnet_dev_params.stats_types
+ * @fields:	the reply's counters, in the order of the spec's struct
+ *		(struct virtio_net_stats_rx_basic and so on), host order
+ * @n:		how many: 6 basic, 4 receive checksum and GSO, 2 transmit
+ *		checksum, 6 transmit GSO, 2 speed
+ *
+ * Counters wrap around to zero on overflow, as the spec asks (u64).
+ */
+typedef void vnet_stats_read_fn(void *opaque, uint16_t vq, uint8_t type,
+				uint64_t *fields, unsigned int n);
 
 /**
  * struct vnet_dev_params - what the device owner decides
@@ -63,6 +94,12 @@ VNET_API_BEGIN
  *			turns on all-unicast or all-multicast instead
  * @steer_slots:	flows the automatic steering table keeps (a power
  *			of two; 0 for the default 4096)
+ * @stats_types:	DEVICE_STATS: the data queue types (VNET_STATS_TYPE_*
+ *			but CVQ, which the library counts itself) that
+ *			@stats_read fills
+ * @stats_read:		the owner's counters, read during STATS_GET (the one
+ *			call the library makes out); NULL: none
+ * @stats_opaque:	passed to @stats_read
  */
 struct vnet_dev_params {
 	struct vnet_features offer;
@@ -79,6 +116,9 @@ struct vnet_dev_params {
 	uint32_t tunnel_types;
 	uint32_t mac_table_max;
 	uint32_t steer_slots;
+	uint64_t stats_types;
+	vnet_stats_read_fn *stats_read;
+	void *stats_opaque;
 };
 
 /**
@@ -152,6 +192,7 @@ struct vnet_hash_cfg {
  * rx_drop_*: vnet_dev_rx() dropped a frame by the receive filter.
  */
 struct vnet_dev_stats {
+	uint64_t ctrl_commands;		/* commands received (DEVICE_STATS) */
 	uint64_t ctrl_ok;
 	uint64_t ctrl_err_no_ctrl_vq;	/* CTRL_VQ not negotiated */
 	uint64_t ctrl_err_truncated;	/* no class and command bytes */
@@ -171,6 +212,7 @@ struct vnet_dev_stats {
 	uint64_t ctrl_err_vq;		/* not an enabled data queue */
 	uint64_t ctrl_err_tunnel_types;	/* tunnel type not supported */
 	uint64_t ctrl_err_result;	/* no room for the command's result */
+	uint64_t ctrl_err_stats;	/* STATS_GET: queue or type refused */
 	uint64_t mac_uni_overflow;	/* tables too long: all-unicast */
 	uint64_t mac_multi_overflow;	/* tables too long: all-multicast */
 	uint64_t rx_drop_runt;		/* shorter than its L2 header */

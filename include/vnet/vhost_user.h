@@ -321,7 +321,14 @@ int vnet_vu_kick_fd(const struct vnet_vu *vu, unsigned int idx);
  * @vu:		the backend
  * @idx:	queue index
  *
- * Return: 0, or -ENODEV if the queue has no kick fd
+ * The eventfd sums what each kick wrote: 1 per kick, so the value read
+ * counts them. With NOTIFICATION_DATA a frontend may write the
+ * notification's data instead (a doorbell's payload); a sum of those
+ * tells neither how many kicks came nor where the driver stands, so the
+ * value is then never read as data, and the read counts as one kick.
+ *
+ * Return: the kicks read (0 if none waited, at most INT_MAX), or -ENODEV
+ * if the queue has no kick fd
  */
 int vnet_vu_kick_drain(struct vnet_vu *vu, unsigned int idx);
 

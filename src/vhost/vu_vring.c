@@ -3,6 +3,7 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <string.h>
 #include <unistd.h>
@@ -283,9 +284,11 @@ int vnet_vu_kick_drain(struct vnet_vu *vu, unsigned int idx)
 
 	if (idx >= vu->nqueues || vu->vr[idx].kick_fd < 0)
 		return -ENODEV;
-	if (read(vu->vr[idx].kick_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-		return -errno;
-	return 0;
+	if (read(vu->vr[idx].kick_fd, &v, sizeof(v)) != sizeof(v))
+		return errno == EAGAIN ? 0 : -errno;
+	if (vnet_features_has(&vu->features, VNET_F_NOTIFICATION_DATA))
+		return 1;
+	return v > INT_MAX ? INT_MAX : (int)v;
 }
 
 int vnet_vu_notify(struct vnet_vu *vu, unsigned int idx)

@@ -154,6 +154,7 @@ struct vnetd_qp {
  *		frame)
  * @stop_fd:	an eventfd every worker watches: set, they all return
  * @ctrl_buf:	one control command
+ * @ctrl_result: its command-specific-result
  * @stats:	counters, for the stats socket
  * @pcap:	capture of the frames crossing the device, or NULL
  * @ovl_cfg:	the overlay port's configuration, completed (the underlay
@@ -177,6 +178,7 @@ struct vnetd {
 	pthread_rwlock_t lock;
 	int stop_fd;
 	uint8_t *ctrl_buf;
+	uint8_t *ctrl_result;
 	struct vnetd_stats stats;
 	struct pcap_out *pcap;
 	struct vnet_overlay_config ovl_cfg;
@@ -211,20 +213,6 @@ int vnetd_poll_add(struct vnetd *d, int fd, enum vnetd_event ev,
 void vnetd_poll_del(struct vnetd *d, int fd, enum vnetd_event ev,
 		    unsigned int idx);
 
-/**
- * vnetd_notify() - signal a queue's call eventfd if it asks, counting a
- *		    write the frontend's fd did not take
- * @d:		the daemon
- * @vq:		the queue, just flushed
- */
-static inline void vnetd_notify(struct vnetd *d, unsigned int vq)
-{
-	int rc = vnet_vu_notify(d->vu, vq);
-
-	if (rc < 0 && rc != -ENODEV)
-		vnetd_stats_count(&d->stats, VNETD_NOTIFY_FAILED);
-}
-
 /* datapath.c */
 void vnetd_kick(struct vnetd *d, unsigned int vq);
 void vnetd_tx_process(struct vnetd *d, unsigned int vq);
@@ -239,6 +227,15 @@ void vnetd_qp_fini(struct vnetd_qp *qp);
 void vnetd_qp_negotiated(struct vnetd_qp *qp);
 void vnetd_tap_write(struct vnetd_qp *qp, const struct vnet_hdr *h,
 		     const struct iovec *iov, unsigned int n);
+
+/* dev_stats.c */
+void vnetd_dev_stats_read(void *opaque, uint16_t vq, uint8_t type,
+			  uint64_t *fields, unsigned int n);
+
+/* notify.c */
+void vnetd_notify(struct vnetd *d, unsigned int vq, unsigned int packets);
+int vnetd_notify_timers(struct vnetd *d, const struct vnetd_qp *qp);
+void vnetd_notify_recheck(struct vnetd *d);
 
 /* null_rx.c */
 void vnetd_null_frame_init(uint8_t *f, unsigned int len, const uint8_t *mac);

@@ -55,8 +55,10 @@ int vnetd_qp_init(struct vnetd_qp *qp)
 	o->segs = calloc(GSO_SEG_MAX, sizeof(*o->segs));
 	if (!qp->d->ctrl_buf)
 		qp->d->ctrl_buf = malloc(CTRL_MAX);
+	if (!qp->d->ctrl_result)
+		qp->d->ctrl_result = malloc(CTRL_MAX);
 	if (!qp->tap_buf || !qp->flat || !o->buf || !o->iov || !o->segs ||
-	    !qp->d->ctrl_buf)
+	    !qp->d->ctrl_buf || !qp->d->ctrl_result)
 		return -ENOMEM;
 	/* once: popping resets an element's counts, not its arrays */
 	for (i = 0; i < VNETD_RX_BUFS_MAX; i++)
@@ -80,8 +82,10 @@ void vnetd_qp_fini(struct vnetd_qp *qp)
 	free(qp->gso_out.iov);
 	free(qp->gso_out.segs);
 	vnetd_steer_fini(qp);
-	if (qp->index == 0)
+	if (qp->index == 0) {
 		free(qp->d->ctrl_buf);
+		free(qp->d->ctrl_result);
+	}
 }
 
 /* The HOST_* offloads the tap takes on write: what may pass untouched
@@ -176,18 +180,40 @@ void vnetd_tap_write(struct vnetd_qp *qp, const struct vnet_hdr *h,
 	rc = vnet_tap_write(&d->tap, vnetd_tap_tx_queue(d, qp->index), v,
 			    (int)n + 1);
 	if (rc < 0)
-		drop(qp, VNETD_DROP_TAP_FULL);
+		return drop(qp, VNETD_DROP_TAP_FULL);
+	vnetd_stats_add(qp->stats, VNETD_TX_SENT, 1);
+	vnetd_stats_add(qp->stats, VNETD_TX_SENT_BYTES,
+			(uint64_t)rc > d->tap_layout.size ?
+			(uint64_t)rc - d->tap_layout.size : 0);
 }
 
-static void tx_segments(struct vnetd_qp *qp, const struct vnet_gso_out *o)
+static uint64_t iov_bytes(const struct iovec *iov, unsigned int n)
+{
+	uint64_t len = 0;
+
+	while (n--)
+		len += iov[n].iov_len;
+	return len;
+}
+
+/* The segments of one guest frame (@gso: it had a GSO type). */
+static void tx_segments(struct vnetd_qp *qp, const struct vnet_gso_out *o,
+			bool gso)
 {
 	struct vnet_hdr none;
+	uint64_t bytes = 0;
 	unsigned int i;
 
 	memset(&none, 0, sizeof(none));
-	for (i = 0; i < o->nseg; i++)
+	for (i = 0; i < o->nseg; i++) {
 		vnetd_tap_write(qp, &none, o->segs[i].iov, o->segs[i].iovcnt);
+		bytes += iov_bytes(o->segs[i].iov, o->segs[i].iovcnt);
+	}
 	vnetd_stats_add(qp->stats, VNETD_TX_SEGMENTS, o->nseg);
+	if (gso) {
+		vnetd_stats_add(qp->stats, VNETD_TX_GSO_SEGS, o->nseg);
+		vnetd_stats_add(qp->stats, VNETD_TX_GSO_SEGS_BYTES, bytes);
+	}
 	if (o->nseg && o->hdr.flags == 0)
 		vnetd_stats_add(qp->stats, VNETD_TX_CSUM_COMPLETED, 1);
 }
@@ -223,8 +249,16 @@ static void tx_one(struct vnetd_qp *qp, const struct vnet_virtq_elem *e)
 				      qp->index, vnet_tx_reason_name(qp->gso_out.reason));
 		return drop(qp, VNETD_DROP_TX_INVALID);
 	}
+	if (h.gso_type) {
+		bool whole = qp->gso_out.passthrough;
+
+		vnetd_stats_add(qp->stats, whole ? VNETD_TX_GSO_NOSEG :
+				VNETD_TX_GSO_SEGMENTED, 1);
+		vnetd_stats_add(qp->stats, whole ? VNETD_TX_GSO_NOSEG_BYTES :
+				VNETD_TX_GSO_SEGMENTED_BYTES, vnet_pkt_len(&pkt));
+	}
 	if (!qp->gso_out.passthrough)
-		return tx_segments(qp, &qp->gso_out);
+		return tx_segments(qp, &qp->gso_out, h.gso_type);
 	vnetd_tap_write(qp, &qp->gso_out.hdr, frame, (unsigned int)n);
 	vnetd_stats_add(qp->stats, VNETD_TX_PASSTHROUGH, 1);
 }
@@ -244,6 +278,7 @@ void vnetd_tx_process(struct vnetd *d, unsigned int vq)
 	struct iovec out[TX_SEGS_MAX] TX_NOINIT, in[4];
 	struct vnet_virtq_elem e;
 	struct vnetd_qp *qp;
+	unsigned int n;
 
 	if (vnetd_vq_role(d, vq, NULL) != VNET_VQ_TX)
 		return;		/* not a transmit queue of this layout */
@@ -253,9 +288,10 @@ void vnetd_tx_process(struct vnetd *d, unsigned int vq)
 		return;
 	qp->now = vnetd_now_ns();
 	vnet_virtq_elem_init(&e, out, TX_SEGS_MAX, in, 4);
-	if (vnet_virtq_serve(q, &e, VNETD_BURST, tx_serve_one, qp,
-			     &qp->tx_more)) {
-		vnetd_notify(d, vq);
+	n = vnet_virtq_serve(q, &e, VNETD_BURST, tx_serve_one, qp,
+			     &qp->tx_more);
+	if (n) {
+		vnetd_notify(d, vq, n);
 		vnetd_overlay_count(qp);
 	}
 }
@@ -302,10 +338,16 @@ static int emit_guest(void *opaque, const struct vnet_hdr *h,
 	hh.hash_report = qp->steer.hash.report;
 	vnet_virtq_net_rx_push(qp->rxq, &d->net, qp->rx_elems,
 			       (unsigned int)nb, &hh, frame, len);
-	if (hh.gso_type)
+	if (hh.gso_type) {
 		vnetd_stats_add(qp->stats, VNETD_RX_GSO, 1);
+		vnetd_stats_add(qp->stats, VNETD_RX_GSO_BYTES, len);
+	}
 	if (hh.flags & VNET_HDR_F_NEEDS_CSUM)
 		vnetd_stats_add(qp->stats, VNETD_RX_NEEDS_CSUM, 1);
+	else if (hh.flags & VNET_HDR_F_DATA_VALID)
+		vnetd_stats_add(qp->stats, VNETD_RX_DATA_VALID, 1);
+	else
+		vnetd_stats_add(qp->stats, VNETD_RX_CSUM_NONE, 1);
 	qp->rx_burst_frames++;
 	qp->rx_burst_bytes += len;
 	return 0;
@@ -332,6 +374,8 @@ static int gro_emit(void *opaque, const struct vnet_rx_frame *f)
 		drop(qp, VNETD_DROP_RX_INVALID);
 	if (f->segs > 1) {
 		vnetd_stats_add(qp->stats, VNETD_RX_GRO_FRAMES, 1);
+		vnetd_stats_add(qp->stats, VNETD_RX_GRO_BYTES,
+				vnet_pkt_len(&f->pkt));
 		vnetd_stats_add(qp->stats, VNETD_RX_COALESCED, f->segs);
 	}
 	if (f->csum_ok)
@@ -522,7 +566,8 @@ void vnetd_rx_ready(struct vnetd *d, unsigned int pair)
 	vnetd_overlay_count(qp);
 	if (qp->rx_burst_frames || qp->pending_done) {
 		vnet_virtq_flush(q);
-		vnetd_notify(d, pair * 2);
+		vnetd_notify(d, pair * 2, qp->rx_burst_frames ?
+			     (unsigned int)qp->rx_burst_frames : 1);
 	}
 	rx_burst_count(qp, reads, empty);
 	vnetd_steer_wake(qp, qp->rx_waiting);
@@ -538,29 +583,35 @@ void vnetd_rx_kick(struct vnetd *d, unsigned int vq)
 		vnetd_rx_ready(d, vq / 2);
 }
 
-/* One control command: read whole, executed, answered with its ack. */
+/* One control command: read whole, executed, answered with its result
+ * from the start of what the driver made writable and its ack in the
+ * last byte there (the driver sizes the result for what it asked: Linux
+ * gives it a descriptor of its own before the ack's). */
 static void ctrl_one(struct vnetd *d, struct vnet_virtq *q,
 		     const struct vnet_virtq_elem *e)
 {
-	uint8_t result[256], ack = VNET_CTRL_ERR;
+	uint8_t *result = d->ctrl_result, ack = VNET_CTRL_ERR;
 	struct vnet_pkt in, out;
-	size_t used = 0;
+	size_t used = 0, room;
 
 	vnet_pkt_init(&in, e->out, e->out_num);
 	vnet_pkt_init_rw(&out, e->in, e->in_num);
+	room = vnet_pkt_len(&out) ? vnet_pkt_len(&out) - 1 : 0;
+	if (room > CTRL_MAX)
+		room = CTRL_MAX;
 	if (!e->truncated && vnet_pkt_len(&in) <= CTRL_MAX &&
 	    !vnet_pkt_read(&in, 0, d->ctrl_buf, vnet_pkt_len(&in)))
 		ack = (uint8_t)vnet_ctrl_exec(&d->dev, d->ctrl_buf,
 					      vnet_pkt_len(&in), result,
-					      sizeof(result), &used);
+					      room, &used);
 	else
 		vnetd_stats_drop(&d->stats.queues[0], VNETD_DROP_CTRL_BAD);
-	if (used + 1 > vnet_pkt_len(&out)) {
+	if (!vnet_pkt_len(&out)) {	/* no room for the ack */
 		vnetd_stats_drop(&d->stats.queues[0], VNETD_DROP_CTRL_BAD);
 		used = 0;
 	} else {
 		vnet_pkt_write(&out, 0, result, used);
-		vnet_pkt_write(&out, used, &ack, 1);
+		vnet_pkt_write(&out, vnet_pkt_len(&out) - 1, &ack, 1);
 		used++;
 	}
 	vnet_virtq_push(q, e, (uint32_t)used);
@@ -610,23 +661,39 @@ static void ctrl_process(struct vnetd *d, unsigned int vq)
 	if (!n)
 		return;
 	vnet_virtq_flush(q);
-	vnetd_notify(d, vq);
+	vnetd_notify(d, vq, n);	/* the control queue: not coalesced */
 	ctrl_follow(d);
+	/* new coalescing parameters already met notify at once */
+	vnetd_notify_recheck(d);
+}
+
+/* The driver notifications of a data queue, as its kick eventfd held them
+ * (a negative count: nothing read). */
+static void vnetd_kicks_count(struct vnetd *d, unsigned int vq,
+			      unsigned int pair, int kicks)
+{
+	if (kicks > 0 && pair < d->cfg->queues)
+		vnetd_stats_add(d->qp[pair].stats, vq % 2 ? VNETD_TX_KICKS :
+				VNETD_RX_KICKS, (uint64_t)kicks);
 }
 
 /* A kick, on the main thread under the device's write lock: each queue
  * served by its role (vq_roles.c). */
 void vnetd_kick(struct vnetd *d, unsigned int vq)
 {
-	vnet_vu_kick_drain(d->vu, vq);
-	switch (vnetd_vq_role(d, vq, NULL)) {
+	int kicks = vnet_vu_kick_drain(d->vu, vq);
+	unsigned int pair;
+
+	switch (vnetd_vq_role(d, vq, &pair)) {
 	case VNET_VQ_CTRL:
 		ctrl_process(d, vq);
 		break;
 	case VNET_VQ_TX:
+		vnetd_kicks_count(d, vq, pair, kicks);
 		vnetd_tx_process(d, vq);
 		break;
 	case VNET_VQ_RX:
+		vnetd_kicks_count(d, vq, pair, kicks);
 		vnetd_rx_kick(d, vq);
 		break;
 	default:
@@ -647,7 +714,7 @@ void vnetd_kick_pair(struct vnetd_qp *qp, unsigned int vq)
 
 	if ((r != VNET_VQ_RX && r != VNET_VQ_TX) || pair != qp->index)
 		return;
-	vnet_vu_kick_drain(d->vu, vq);
+	vnetd_kicks_count(d, vq, pair, vnet_vu_kick_drain(d->vu, vq));
 	if (r == VNET_VQ_TX)
 		vnetd_tx_process(d, vq);
 	else

@@ -12,6 +12,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "vnet/config.h"
+#include "vnet/rss.h"
 
 /* A data queue's events go to its pair's worker, the rest (the control
  * queue's kicks) to the main loop. */
@@ -101,6 +102,11 @@ static void hook_queue_state(void *opaque, unsigned int idx, bool running)
 	if (idx >= VNET_VU_QUEUES_MAX)
 		return;
 	kick_watch(d, idx, running);
+	/* re-enabled, a data queue takes the TX_SET / RX_SET coalescing
+	 * parameters again (NET-COAL-05, NET-COAL-06) */
+	if (d->ready && (vnetd_vq_role(d, idx, NULL) == VNET_VQ_RX ||
+			 vnetd_vq_role(d, idx, NULL) == VNET_VQ_TX))
+		vnet_dev_queue_enable(&d->dev, (uint16_t)idx, running);
 	vnetd_log(VNETD_LOG_DEBUG, "queue %u %s", idx,
 		  running ? "running" : "stopped");
 	vnetd_rx_pairs_update(d);
@@ -164,7 +170,7 @@ static void drop_ctrl_features(struct vnet_features *f)
 		VNET_F_GUEST_ANNOUNCE, VNET_F_MQ, VNET_F_CTRL_MAC_ADDR,
 		VNET_F_NOTF_COAL, VNET_F_VQ_NOTF_COAL, VNET_F_RSS,
 		VNET_F_HASH_TUNNEL, VNET_F_RSS_CONTEXT,
-		VNET_F_CTRL_GUEST_OFFLOADS,
+		VNET_F_CTRL_GUEST_OFFLOADS, VNET_F_DEVICE_STATS,
 	};
 	size_t i;
 
@@ -205,8 +211,10 @@ static void hook_features(void *opaque, const struct vnet_features *acked)
 		vnetd_qp_negotiated(&d->qp[q]);
 	d->ready = true;
 	vnetd_rx_pairs_update(d);
-	vnetd_log(VNETD_LOG_INFO, "features negotiated: header %u bytes, tap "
-		  "offloads 0x%x", d->guest_layout.size, d->tap.offloads);
+	vnetd_log(VNETD_LOG_INFO, "features negotiated: 0x%016llx%016llx, "
+		  "header %u bytes, tap offloads 0x%x",
+		  (unsigned long long)f->w[1], (unsigned long long)f->w[0],
+		  d->guest_layout.size, d->tap.offloads);
 }
 
 static void hook_reset(void *opaque)
@@ -243,6 +251,16 @@ static int start_model(struct vnetd *d, const struct vnetd_config *cfg)
 	p.rss_max_key_size = VNET_RSS_KEY_MIN;
 	p.rss_max_indir_len = VNET_RSS_INDIR_MIN;
 	p.hash_types = VNET_HASH_TYPE_ALL;
+	p.tunnel_types = VNET_HASH_TUNNEL_ALL;	/* HASH_TUNNEL: every one */
+	p.speed = cfg->speed;
+	p.duplex = cfg->duplex;
+	/* DEVICE_STATS: every type vnetd keeps counters for (no speed
+	 * allowance is enforced, so the speed types are not given) */
+	p.stats_types = VNET_STATS_TYPE_RX_BASIC | VNET_STATS_TYPE_RX_CSUM |
+		VNET_STATS_TYPE_RX_GSO | VNET_STATS_TYPE_TX_BASIC |
+		VNET_STATS_TYPE_TX_CSUM | VNET_STATS_TYPE_TX_GSO;
+	p.stats_read = vnetd_dev_stats_read;
+	p.stats_opaque = d;
 	return vnet_dev_init(&d->dev, &p);
 }
 

@@ -22,7 +22,8 @@ static void print_capabilities(void)
 	printf("{\n  \"type\": \"net\",\n  \"features\": [\n"
 	       "    \"tap\", \"queues\", \"mac\", \"mtu\", \"offloads\",\n"
 	       "    \"packed\", \"busy-poll\", \"pcap\", \"stats\", \"no-gro\",\n"
-	       "    \"vxlan\", \"geneve\", \"tap-offloads\"\n  ]\n}\n");
+	       "    \"vxlan\", \"geneve\", \"tap-offloads\", \"features\",\n"
+	       "    \"speed\", \"duplex\"\n  ]\n}\n");
 }
 
 /* SIGTERM and SIGINT arrive on an fd, so the loop ends cleanly. No

@@ -95,7 +95,7 @@ void vnetd_null_rx(struct vnetd *d, unsigned int pair)
 	if (!frames)
 		return;
 	vnet_virtq_flush(q);
-	vnetd_notify(d, pair * 2);
+	vnetd_notify(d, pair * 2, frames);
 	vnetd_stats_add(qp->stats, VNETD_RX_FRAMES, frames);
 	vnetd_stats_add(qp->stats, VNETD_RX_BYTES, frames * len);
 }

@@ -19,6 +19,14 @@ static const unsigned int offload_bits[] = {
 	VNET_F_HOST_UDP_TUNNEL_GSO_CSUM, VNET_F_RSC_EXT,
 };
 
+/* The device features --features decides (each is offered by default):
+ * what the library implements beyond the offloads and the base set. */
+static const unsigned int device_bits[] = {
+	VNET_F_SPEED_DUPLEX, VNET_F_NOTF_COAL, VNET_F_VQ_NOTF_COAL,
+	VNET_F_GUEST_HDRLEN, VNET_F_HASH_TUNNEL, VNET_F_NOTIFICATION_DATA,
+	VNET_F_DEVICE_STATS, VNET_F_IN_ORDER,
+};
+
 /* Everything else offered by default. */
 static const unsigned int base_bits[] = {
 	VNET_F_VERSION_1, VNET_F_INDIRECT_DESC, VNET_F_EVENT_IDX,
@@ -48,6 +56,7 @@ void vnetd_default_offer(struct vnet_features *offer)
 	memset(offer, 0, sizeof(*offer));
 	set_bits(offer, base_bits, ARRAY_SIZE(base_bits), true);
 	set_bits(offer, offload_bits, ARRAY_SIZE(offload_bits), true);
+	set_bits(offer, device_bits, ARRAY_SIZE(device_bits), true);
 }
 
 static void usage(FILE *out)
@@ -68,6 +77,12 @@ static void usage(FILE *out)
 "  --offloads LIST      the offload features offered (feature names, as\n"
 "                       'vnet features' lists them)\n"
 "  --no-offloads        offer no checksum or segmentation offload\n"
+"  --features LIST      the optional device features offered (default:\n"
+"                       all): speed_duplex, notf_coal, vq_notf_coal,\n"
+"                       guest_hdrlen, hash_tunnel, notification_data,\n"
+"                       device_stats, in_order\n"
+"  --speed N            link speed in Mb/s (0..2147483647; default unknown)\n"
+"  --duplex MODE        full, half or unknown (default)\n"
 "  --tap-offloads LIST  the guest's transmit offloads the tap is given as\n"
 "                       they are (csum, host_tso4, host_tso6, host_ecn,\n"
 "                       host_ufo, host_uso, host_udp_tunnel_gso,\n"
@@ -124,33 +139,46 @@ static int parse_uint(const char *s, unsigned int min, unsigned int max,
 	return 0;
 }
 
-/* --offloads LIST: the offered offload bits become exactly LIST's. */
-static int parse_offloads(const char *list, struct vnet_features *offer)
+/* @list as features, each one of @allowed; -1 after saying which is not
+ * (@not_what: "an offload", ...). */
+static int parse_bit_list(const char *list, const char *opt,
+			  const char *not_what, const unsigned int *allowed,
+			  size_t n, struct vnet_features *f)
 {
-	struct vnet_features f;
 	const char *bad = NULL;
-	size_t bad_len = 0, i;
+	size_t bad_len = 0, i, j;
 
-	if (vnet_features_parse(list, VNET_PROFILE_STANDARD, &f, &bad,
+	if (vnet_features_parse(list, VNET_PROFILE_STANDARD, f, &bad,
 				&bad_len)) {
-		fprintf(stderr, "vnetd: unknown feature '%.*s' in --offloads\n",
-			(int)bad_len, bad ? bad : list);
+		fprintf(stderr, "vnetd: unknown feature '%.*s' in --%s\n",
+			(int)bad_len, bad ? bad : list, opt);
 		return -1;
 	}
 	for (i = 0; i < VNET_FEATURE_BITS; i++) {
-		bool is_offload = false;
-		size_t j;
+		bool ok = false;
 
-		for (j = 0; j < ARRAY_SIZE(offload_bits); j++)
-			is_offload |= offload_bits[j] == i;
-		if (vnet_features_has(&f, (unsigned int)i) && !is_offload) {
-			fprintf(stderr, "vnetd: '%s' is not an offload\n",
+		for (j = 0; j < n; j++)
+			ok |= allowed[j] == i;
+		if (vnet_features_has(f, (unsigned int)i) && !ok) {
+			fprintf(stderr, "vnetd: '%s' is not %s\n",
 				vnet_feature_name((unsigned int)i,
-						  VNET_PROFILE_STANDARD));
+						  VNET_PROFILE_STANDARD), not_what);
 			return -1;
 		}
 	}
-	set_bits(offer, offload_bits, ARRAY_SIZE(offload_bits), false);
+	return 0;
+}
+
+/* --offloads / --features LIST: the offered bits of @bits become LIST's. */
+static int parse_offer(const char *list, const char *opt,
+		       const char *not_what, const unsigned int *bits,
+		       size_t n, struct vnet_features *offer)
+{
+	struct vnet_features f;
+
+	if (parse_bit_list(list, opt, not_what, bits, n, &f))
+		return -1;
+	set_bits(offer, bits, n, false);
 	offer->w[0] |= f.w[0];
 	offer->w[1] |= f.w[1];
 	return 0;
@@ -166,30 +194,25 @@ static const unsigned int tap_tx_bits[] = {
 /* --tap-offloads LIST: only these pass through to the tap. */
 static int parse_tap_offloads(const char *list, struct vnetd_config *cfg)
 {
-	struct vnet_features f;
-	const char *bad = NULL;
-	size_t bad_len = 0, i, j;
-
-	if (vnet_features_parse(list, VNET_PROFILE_STANDARD, &f, &bad,
-				&bad_len)) {
-		fprintf(stderr, "vnetd: unknown feature '%.*s' in --tap-offloads\n",
-			(int)bad_len, bad ? bad : list);
+	if (parse_bit_list(list, "tap-offloads",
+			   "a transmit offload of the tap", tap_tx_bits,
+			   ARRAY_SIZE(tap_tx_bits), &cfg->tap_tx))
 		return -1;
-	}
-	for (i = 0; i < VNET_FEATURE_BITS; i++) {
-		bool ok = false;
-
-		for (j = 0; j < ARRAY_SIZE(tap_tx_bits); j++)
-			ok |= tap_tx_bits[j] == i;
-		if (vnet_features_has(&f, (unsigned int)i) && !ok) {
-			fprintf(stderr, "vnetd: '%s' is not a transmit offload "
-				"of the tap\n", vnet_feature_name((unsigned int)i,
-							      VNET_PROFILE_STANDARD));
-			return -1;
-		}
-	}
-	cfg->tap_tx = f;
 	cfg->has_tap_tx = true;
+	return 0;
+}
+
+/* --duplex MODE: the config space's values, as Linux and QEMU read them. */
+static int parse_duplex(const char *s, uint8_t *duplex)
+{
+	if (!strcmp(s, "full"))
+		*duplex = VNET_DUPLEX_FULL;
+	else if (!strcmp(s, "half"))
+		*duplex = VNET_DUPLEX_HALF;
+	else if (!strcmp(s, "unknown"))
+		*duplex = VNET_DUPLEX_UNKNOWN;
+	else
+		return -1;
 	return 0;
 }
 
@@ -197,7 +220,8 @@ enum {
 	OPT_SOCKET = 256, OPT_FD, OPT_CLIENT, OPT_TAP, OPT_QUEUES, OPT_MAC,
 	OPT_MTU, OPT_OFFLOADS, OPT_NO_OFFLOADS, OPT_PACKED, OPT_BUSY_POLL,
 	OPT_PCAP, OPT_STATS, OPT_LOG_LEVEL, OPT_CAPS, OPT_NULL_RX,
-	OPT_VXLAN, OPT_GENEVE, OPT_NO_GRO, OPT_TAP_OFFLOADS,
+	OPT_VXLAN, OPT_GENEVE, OPT_NO_GRO, OPT_TAP_OFFLOADS, OPT_FEATURES,
+	OPT_SPEED, OPT_DUPLEX,
 };
 
 static const struct option long_opts[] = {
@@ -222,6 +246,9 @@ static const struct option long_opts[] = {
 	{ "geneve", required_argument, NULL, OPT_GENEVE },
 	{ "no-gro", no_argument, NULL, OPT_NO_GRO },
 	{ "tap-offloads", required_argument, NULL, OPT_TAP_OFFLOADS },
+	{ "features", required_argument, NULL, OPT_FEATURES },
+	{ "speed", required_argument, NULL, OPT_SPEED },
+	{ "duplex", required_argument, NULL, OPT_DUPLEX },
 	{ 0 },
 };
 
@@ -266,7 +293,13 @@ static int apply_option(int c, const char *arg, struct vnetd_config *cfg)
 		set_bits(&cfg->offer, offload_bits, ARRAY_SIZE(offload_bits),
 			 false);
 		return 0;
-	case OPT_OFFLOADS: return parse_offloads(arg, &cfg->offer);
+	case OPT_OFFLOADS:
+		return parse_offer(arg, "offloads", "an offload", offload_bits,
+				   ARRAY_SIZE(offload_bits), &cfg->offer);
+	case OPT_FEATURES:
+		return parse_offer(arg, "features",
+				   "an optional device feature", device_bits,
+				   ARRAY_SIZE(device_bits), &cfg->offer);
 	case OPT_TAP_OFFLOADS: return parse_tap_offloads(arg, cfg);
 	case OPT_FD:
 		if (parse_uint(arg, 0, 65535, &v))
@@ -283,6 +316,14 @@ static int apply_option(int c, const char *arg, struct vnetd_config *cfg)
 		return 0;
 	case OPT_MTU:
 		if (parse_uint(arg, 68, 65535, &cfg->mtu))
+			break;
+		return 0;
+	case OPT_SPEED:
+		if (parse_uint(arg, 0, 0x7fffffff, &cfg->speed))
+			break;
+		return 0;
+	case OPT_DUPLEX:
+		if (parse_duplex(arg, &cfg->duplex))
 			break;
 		return 0;
 	case OPT_MAC:
@@ -377,6 +418,8 @@ int vnetd_options_parse(int argc, char **argv, struct vnetd_config *cfg)
 	cfg->socket_fd = -1;
 	cfg->queues = 1;
 	cfg->log_level = VNETD_LOG_INFO;
+	cfg->speed = VNET_SPEED_UNKNOWN;
+	cfg->duplex = VNET_DUPLEX_UNKNOWN;
 	memcpy(cfg->mac, default_mac, 6);
 	vnetd_default_offer(&cfg->offer);
 	optind = 1;

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vnet/dev.h"
 #include "vnet/features.h"
 #include "vnet/overlay.h"
 #include "log.h"
@@ -36,6 +37,8 @@
  *			tap as they are, when @has_tap_tx (--tap-offloads);
  *			the others are done by the transmit engine
  * @has_tap_tx:	--tap-offloads was given
+ * @speed:		link speed in Mb/s (--speed), or VNET_SPEED_UNKNOWN
+ * @duplex:		VNET_DUPLEX_* (--duplex)
  */
 struct vnetd_config {
 	const char *socket_path;
@@ -58,6 +61,8 @@ struct vnetd_config {
 	bool no_gro;
 	struct vnet_features tap_tx;
 	bool has_tap_tx;
+	unsigned int speed;
+	uint8_t duplex;
 };
 
 /**

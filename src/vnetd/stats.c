@@ -36,6 +36,22 @@ static const char *const counter_names[VNETD_COUNTER__COUNT] = {
 	[VNETD_TX_NEEDS_CSUM] = "tx_needs_csum",
 	[VNETD_RX_GSO] = "rx_gso",
 	[VNETD_RX_NEEDS_CSUM] = "rx_needs_csum",
+	[VNETD_RX_KICKS] = "rx_kicks",
+	[VNETD_TX_KICKS] = "tx_kicks",
+	[VNETD_RX_INTERRUPTS] = "rx_interrupts",
+	[VNETD_TX_INTERRUPTS] = "tx_interrupts",
+	[VNETD_RX_DATA_VALID] = "rx_data_valid",
+	[VNETD_RX_CSUM_NONE] = "rx_csum_none",
+	[VNETD_RX_GSO_BYTES] = "rx_gso_bytes",
+	[VNETD_RX_GRO_BYTES] = "rx_gro_bytes",
+	[VNETD_TX_SENT] = "tx_sent",
+	[VNETD_TX_SENT_BYTES] = "tx_sent_bytes",
+	[VNETD_TX_GSO_NOSEG] = "tx_gso_noseg",
+	[VNETD_TX_GSO_NOSEG_BYTES] = "tx_gso_noseg_bytes",
+	[VNETD_TX_GSO_SEGMENTED] = "tx_gso_segmented",
+	[VNETD_TX_GSO_SEGMENTED_BYTES] = "tx_gso_segmented_bytes",
+	[VNETD_TX_GSO_SEGS] = "tx_gso_segs",
+	[VNETD_TX_GSO_SEGS_BYTES] = "tx_gso_segs_bytes",
 };
 
 static const char *const daemon_names[VNETD_DAEMON__COUNT] = {

@@ -40,6 +40,22 @@ enum vnetd_counter {
 	VNETD_TX_NEEDS_CSUM,	/* guest frames with NEEDS_CSUM */
 	VNETD_RX_GSO,		/* super-frames given to the guest as such */
 	VNETD_RX_NEEDS_CSUM,	/* frames given with NEEDS_CSUM */
+	VNETD_RX_KICKS,		/* driver notifications of the receive queue */
+	VNETD_TX_KICKS,		/* of the transmit queue */
+	VNETD_RX_INTERRUPTS,	/* used buffer notifications sent, receive */
+	VNETD_TX_INTERRUPTS,	/* transmit */
+	VNETD_RX_DATA_VALID,	/* frames given with DATA_VALID */
+	VNETD_RX_CSUM_NONE,	/* frames given with neither checksum flag */
+	VNETD_RX_GSO_BYTES,	/* bytes of the super-frames given as such */
+	VNETD_RX_GRO_BYTES,	/* bytes of the super-frames coalesced */
+	VNETD_TX_SENT,		/* frames written to the tap (or underlay) */
+	VNETD_TX_SENT_BYTES,	/* their bytes, without the header */
+	VNETD_TX_GSO_NOSEG,	/* GSO frames passed on whole */
+	VNETD_TX_GSO_NOSEG_BYTES,
+	VNETD_TX_GSO_SEGMENTED,	/* GSO frames segmented in software */
+	VNETD_TX_GSO_SEGMENTED_BYTES,
+	VNETD_TX_GSO_SEGS,	/* the segments they made */
+	VNETD_TX_GSO_SEGS_BYTES,
 	VNETD_COUNTER__COUNT,
 };
 

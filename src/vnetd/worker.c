@@ -65,10 +65,11 @@ static void *worker_main(void *arg)
 	struct vnetd *d = qp->d;
 	struct epoll_event ev[16];
 	bool go = true, more = d->cfg->busy_poll || d->cfg->null_rx;
-	int n;
+	int n, timer = -1;
 
 	while (go) {
-		n = epoll_wait(qp->epfd, ev, 16, more ? 0 : -1);
+		/* no event: the earliest coalesced notification still wakes us */
+		n = epoll_wait(qp->epfd, ev, 16, more ? 0 : timer);
 		if (n < 0 && errno != EINTR)
 			break;
 		pthread_rwlock_rdlock(&d->lock);
@@ -76,6 +77,7 @@ static void *worker_main(void *arg)
 		/* read under the lock: the main thread may serve this pair's
 		 * receive queue too (a queue that starts takes the tap's) */
 		more = busy(d, qp);
+		timer = vnetd_notify_timers(d, qp);
 		pthread_rwlock_unlock(&d->lock);
 	}
 	return NULL;

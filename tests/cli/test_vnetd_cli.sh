@@ -1,6 +1,6 @@
 #!/bin/sh
 # test_vnetd_cli.sh - vnetd's command line: the overlay options (issue 9),
-# --tap-offloads (issue 8)
+# --tap-offloads (issue 8), --features, --speed and --duplex (issue 16)
 # and the capabilities; each bad combination exits 2 with its reason,
 # before anything is opened.
 # Usage: test_vnetd_cli.sh PATH/TO/vnetd
@@ -43,5 +43,14 @@ expect "--tap-offloads with an unknown name" 2 "*" \
 expect "--tap-offloads with a receive offload" 2 "*" \
 	"vnetd: 'guest_tso4' is not a transmit offload of the tap" -- \
 	$S --tap t0 --tap-offloads guest_tso4
+# --features names only the optional device features; --speed, --duplex
+# take what the config space holds (NET-CFG-10: speed 0..0x7fffffff)
+expect "--features with an offload" 2 "*" \
+	"vnetd: 'csum' is not an optional device feature" -- \
+	$S --features speed_duplex,csum
+expect "--speed past 0x7fffffff" 2 "*" \
+	"vnetd: bad value '2147483648' for --speed" -- $S --speed 2147483648
+expect "--duplex that is no mode" 2 "*" \
+	"vnetd: bad value 'fulll' for --duplex" -- $S --duplex fulll
 
 summary

@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "vnet/hdr.h"
+#include "vnetd_peer.h"
 #include "vu_front.h"
 
 #define FLOWS		384
@@ -55,12 +56,6 @@
 #define CTRL_MQ		4
 #define CTRL_MQ_RSS	1
 
-static const uint8_t ms_key[40] = {
-	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67,
-	0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb,
-	0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30,
-	0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
-};
 static const uint8_t dev_mac[6] = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 };
 
 enum kind { K_TCP4, K_UDP4, K_ICMP4, K_TCP6, K_UDP6, K_OTHER, K__COUNT };
@@ -77,35 +72,6 @@ struct expect {
 static struct expect want[FRAMES];
 static uint16_t indir[INDIR_LEN];
 static unsigned int pairs, unclassified;
-
-/* Toeplitz, as "Hash calculation for incoming packets" defines it: for
- * every set bit of the input, the 32 key bits starting there. */
-static uint32_t toeplitz(const uint8_t *in, size_t len)
-{
-	uint32_t h = 0;
-	size_t i;
-
-	for (i = 0; i < len * 8; i++) {
-		uint32_t win = 0;
-		size_t k;
-
-		if (!(in[i / 8] & (0x80 >> (i % 8))))
-			continue;
-		for (k = 0; k < 32; k++)
-			win = win << 1 | ((ms_key[(i + k) / 8] >> (7 - (i + k) % 8)) & 1);
-		h ^= win;
-	}
-	return h;
-}
-
-/* Microsoft's first vector: 66.9.149.187:2794 -> 161.142.100.80:1766. */
-static int toeplitz_self_check(void)
-{
-	const uint8_t in[12] = { 66, 9, 149, 187, 161, 142, 100, 80,
-				 2794 >> 8, 2794 & 0xff, 1766 >> 8, 1766 & 0xff };
-
-	return toeplitz(in, 8) == 0x323e8fc2 && toeplitz(in, 12) == 0x51ccc178;
-}
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -202,7 +168,7 @@ static size_t make_frame(unsigned int flow, unsigned int seq, uint8_t *f,
  * shuffled by @round so a second configuration moves flows. */
 static int configure(struct vuf *f, unsigned int round)
 {
-	uint8_t cmd[8 + 2 * INDIR_LEN + 3 + sizeof(ms_key)], *p = cmd;
+	uint8_t cmd[8 + 2 * INDIR_LEN + 3 + sizeof(peer_ms_key)], *p = cmd;
 	unsigned int i;
 
 	unclassified = (pairs - 1 + round) % pairs;
@@ -221,36 +187,9 @@ static int configure(struct vuf *f, unsigned int round)
 	}
 	p[0] = (uint8_t)pairs;		/* le16 max_tx_vq */
 	p[1] = 0;
-	p[2] = sizeof(ms_key);		/* hash_key_length */
-	memcpy(p + 3, ms_key, sizeof(ms_key));
+	p[2] = sizeof(peer_ms_key);		/* hash_key_length */
+	memcpy(p + 3, peer_ms_key, sizeof(peer_ms_key));
 	return vuf_ctrl(f, CTRL_MQ, CTRL_MQ_RSS, cmd, sizeof(cmd));
-}
-
-static int ifindex;
-
-static int open_inject(const char *ifname)
-{
-	int s = socket(AF_PACKET, SOCK_RAW, 0);
-
-	ifindex = (int)if_nametoindex(ifname);
-	if (s >= 0 && !ifindex) {
-		close(s);
-		return -1;
-	}
-	return s;
-}
-
-/* Out of the tap's host side, with the frame's own protocol: the kernel's
- * flow hash then spreads the flows over the tap's queues. */
-static int inject(int sock, const uint8_t *fr, size_t n)
-{
-	struct sockaddr_ll a = { .sll_family = AF_PACKET,
-				 .sll_ifindex = ifindex, .sll_halen = 6 };
-
-	memcpy(&a.sll_protocol, fr + 12, 2);
-	memcpy(a.sll_addr, fr, 6);
-	return sendto(sock, fr, n, 0, (struct sockaddr *)&a, sizeof(a)) ==
-	       (ssize_t)n ? 0 : -1;
 }
 
 static double now(void)
@@ -327,7 +266,7 @@ static unsigned int poll_rx(struct vuf *f, unsigned int *per_q,
  * device waits for them, rings and the tap's queue fill, what does not fit
  * is dropped): what arrives must still be right, and nothing stays stuck
  * (the rounds after see none of it). */
-static int run_round(struct vuf *f, int sock, unsigned int round, bool burst)
+static int run_round(struct vuf *f, const struct peer_inject *pi, unsigned int round, bool burst)
 {
 	unsigned int per_q[MAX_PAIRS] = { 0 }, sent = 0, got = 0, bad = 0, i;
 	unsigned int cap = burst ? FRAMES : 32;
@@ -345,7 +284,7 @@ static int run_round(struct vuf *f, int sock, unsigned int round, bool burst)
 		make_frame(flow, i, fr, in, &in_len);
 		want[i].seen = false;
 		want[i].report = kind_report[flow % K__COUNT];
-		want[i].hash = in_len ? toeplitz(in, in_len) : 0;
+		want[i].hash = in_len ? peer_toeplitz(in, in_len) : 0;
 		want[i].queue = in_len ? indir[want[i].hash % INDIR_LEN] :
 					 (uint16_t)unclassified;
 	}
@@ -357,7 +296,7 @@ static int run_round(struct vuf *f, int sock, unsigned int round, bool burst)
 			unsigned int flow = (sent * 7) % FLOWS;
 			size_t n = make_frame(flow, sent, fr, in, &in_len);
 
-			if (inject(sock, fr, n)) {
+			if (peer_inject(pi, fr, n)) {
 				perror("send");
 				return 1;
 			}
@@ -387,21 +326,21 @@ int main(int argc, char **argv)
 {
 	struct vuf_opts o = { .pairs = 0, .qsize = 256, .rss = true };
 	struct vuf f;
-	int sock, rc;
+	struct peer_inject pi;
+	int rc;
 
 	if (argc != 4 && argc != 5) {
 		fprintf(stderr, "usage: vnetd_rss_check SOCKET PAIRS TAP [packed]\n");
 		return 2;
 	}
 	pairs = (unsigned int)atoi(argv[2]);
-	if (pairs < 2 || pairs > MAX_PAIRS || !toeplitz_self_check()) {
+	if (pairs < 2 || pairs > MAX_PAIRS || !peer_toeplitz_self_check()) {
 		fprintf(stderr, "bad pairs, or the reference Toeplitz is wrong\n");
 		return 1;
 	}
 	o.pairs = pairs;
 	o.packed = argc == 5 && !strcmp(argv[4], "packed");
-	sock = open_inject(argv[3]);
-	if (sock < 0) {
+	if (peer_inject_open(&pi, argv[3])) {
 		printf("SKIP: no AF_PACKET socket on %s\n", argv[3]);
 		return 77;
 	}
@@ -410,14 +349,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vhost-user start-up failed: %d\n", rc);
 		return 1;
 	}
-	rc = run_round(&f, sock, 0, false);
+	rc = run_round(&f, &pi, 0, false);
 	if (!rc)	/* a new table moves the flows */
-		rc = run_round(&f, sock, 1, false);
+		rc = run_round(&f, &pi, 1, false);
 	if (!rc)
-		rc = run_round(&f, sock, 2, true);
+		rc = run_round(&f, &pi, 2, true);
 	if (!rc)
-		rc = run_round(&f, sock, 3, false);
+		rc = run_round(&f, &pi, 3, false);
 	vuf_close(&f);
-	close(sock);
+	close(pi.sock);
 	return rc ? 1 : 0;
 }

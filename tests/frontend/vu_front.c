@@ -476,6 +476,8 @@ static void vuf_want(const struct vuf_opts *o, struct vnet_features *w)
 		vnet_features_set(w, VNET_F_RSS);
 		vnet_features_set(w, VNET_F_HASH_REPORT);
 	}
+	if (o->notif_data)
+		vnet_features_set(w, VNET_F_NOTIFICATION_DATA);
 	w->w[0] |= o->offloads.w[0];
 	w->w[1] |= o->offloads.w[1];
 }
@@ -707,12 +709,35 @@ int vuf_reconnect(struct vuf *f, const char *path)
 	return ret;
 }
 
+/*
+ * With NOTIFICATION_DATA the kick carries what a doorbell would: vqn,
+ * next_off and next_wrap ("Driver Notifications"), in the eventfd value's
+ * low 32 bits; bit 32 is set so that data 0 (queue 0 at offset 0, wrap
+ * 0) still wakes the device: an eventfd write of 0 wakes no one. The
+ * device sees the sum of the kicks it has not read yet.
+ */
+static uint64_t vuf_kick_value(const struct vuf *f, unsigned int idx)
+{
+	const struct vuf_queue *q = &f->q[idx];
+	uint32_t data;
+
+	if (!f->o.notif_data)
+		return 1;
+	if (f->o.packed)
+		data = (uint32_t)q->p.avail_wrap << 31 |
+		       (uint32_t)(q->p.next_avail & 0x7fff) << 16 | idx;
+	else
+		data = (uint32_t)q->s.avail_idx << 16 | idx;
+	return 1ULL << 32 | data;
+}
+
 void vuf_kick(struct vuf *f, unsigned int idx)
 {
-	uint64_t one = 1;
+	uint64_t v = vuf_kick_value(f, idx);
 
-	if (write(f->q[idx].kick, &one, sizeof(one)) < 0)
+	if (write(f->q[idx].kick, &v, sizeof(v)) < 0)
 		abort();
+	f->q[idx].kicks++;
 }
 
 /* Split: chain @n descriptors from the free list; returns the head. */
@@ -1083,7 +1108,8 @@ int vuf_ctrl_post(struct vuf *f, uint8_t cls, uint8_t cmd, const void *data,
 	p = vuf_gp(f, base, VUF_SLOT_SIZE);
 	p[0] = cls;
 	p[1] = cmd;
-	memcpy(p + 2, data, len);
+	if (len)	/* a command without data may come with NULL */
+		memcpy(p + 2, data, len);
 	p[VUF_SLOT_SIZE - 1] = 0xff;
 	b[0] = (struct buf){ base, (uint32_t)(2 + len), false };
 	b[1] = (struct buf){ base + VUF_SLOT_SIZE - 1, 1, true };
@@ -1220,4 +1246,73 @@ int vuf_vring_log(struct vuf *f, unsigned int idx, bool on)
 
 	vuf_vring_addr(f, idx, on, &a);
 	return vuf_set(f, VNET_VU_SET_VRING_ADDR, &a, sizeof(a), NULL, 0);
+}
+
+/* The command's result: room in the slot's second half, then the ack in
+ * its last byte, each a descriptor of its own (as Linux lays them out). */
+#define VUF_CTRL_RESULT_OFF	(VUF_SLOT_SIZE / 2)
+
+int vuf_ctrl_result(struct vuf *f, uint8_t cls, uint8_t cmd, const void *data,
+		    size_t len, void *res, size_t room, size_t *got)
+{
+	unsigned int idx = f->nq - 1, n = 1;
+	struct vuf_queue *q = &f->q[idx];
+	uint64_t base;
+	struct buf b[3];
+	uint32_t used;
+	uint16_t mem;
+	uint8_t *p;
+	int m, spins = 0, ret;
+
+	if (!(f->o.rss || f->o.ctrl) || len > VUF_CTRL_RESULT_OFF - 2 ||
+	    !q->nids || room > VUF_SLOT_SIZE - VUF_CTRL_RESULT_OFF - 1)
+		return -EINVAL;
+	mem = q->ids[q->nids - 1];
+	base = vuf_slot_gpa(idx, mem);
+	p = vuf_gp(f, base, VUF_SLOT_SIZE);
+	p[0] = cls;
+	p[1] = cmd;
+	if (len)	/* a command without data may come with NULL */
+		memcpy(p + 2, data, len);
+	memset(p + VUF_CTRL_RESULT_OFF, 0, room);
+	p[VUF_SLOT_SIZE - 1] = 0xff;
+	b[0] = (struct buf){ base, (uint32_t)(2 + len), false };
+	if (room)
+		b[n++] = (struct buf){ base + VUF_CTRL_RESULT_OFF,
+				       (uint32_t)room, true };
+	b[n++] = (struct buf){ base + VUF_SLOT_SIZE - 1, 1, true };
+	ret = vuf_add(f, idx, b, n, mem);
+	if (ret)
+		return ret;
+	q->nids--;
+	vuf_kick(f, idx);
+	while ((m = vuf_used(f, idx, &used)) == -EAGAIN && spins++ < 200000)
+		usleep(10);
+	if (m < 0)
+		return m == -EAGAIN ? -ETIMEDOUT : m;
+	if (used < 1 || used > room + 1)
+		return -EPROTO;
+	if (res)
+		memcpy(res, p + VUF_CTRL_RESULT_OFF, room);
+	if (got)
+		*got = used - 1;
+	return p[VUF_SLOT_SIZE - 1];
+}
+
+int vuf_get_config(struct vuf *f, uint32_t off, void *buf, uint32_t len)
+{
+	struct { uint32_t off, size, flags; uint8_t d[VNET_VU_CONFIG_MAX]; }
+		__attribute__((packed)) c = { off, len, 0, { 0 } };
+	int ret;
+
+	if (len > VNET_VU_CONFIG_MAX)
+		return -EINVAL;
+	ret = vuf_send_msg(f, VNET_VU_GET_CONFIG, 0, &c, 12 + len, NULL, 0);
+	if (ret)
+		return ret;
+	ret = vuf_recv_msg(f, NULL, &c, 12 + len);
+	if (ret != (int)(12 + len))
+		return ret < 0 ? ret : -EPROTO;
+	memcpy(buf, c.d, len);
+	return 0;
 }

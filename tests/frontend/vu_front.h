@@ -46,6 +46,8 @@
  *		makes the header 24 bytes
  * @rss:	RSS and HASH_REPORT with CTRL_VQ and MQ, and the control
  *		queue set up after the data queues (vuf_ctrl())
+ * @notif_data:	NOTIFICATION_DATA: each kick writes the notification's
+ *		data to the eventfd (vuf_kick())
  * @ctrl:	CTRL_VQ (MQ only with @pairs > 1), the control queue set
  *		up after the data queues (vuf_ctrl())
  * @no_mq:	MQ not asked, even with @pairs > 1 or @rss: RSS alone makes
@@ -75,6 +77,7 @@ struct vuf_opts {
 	bool inflight;
 	struct vnet_features offloads;
 	bool rss;
+	bool notif_data;
 	bool ctrl;
 	bool no_mq;
 	bool unsealable;
@@ -112,6 +115,7 @@ struct vuf_queue {
 	uint64_t returned;
 	uint64_t bad_returns;	/* unknown ID, or returned twice */
 	uint64_t bad_len;	/* used length larger than the buffer */
+	uint64_t kicks;		/* driver notifications sent */
 };
 
 /**
@@ -194,6 +198,11 @@ unsigned int vuf_used_count(struct vuf *f, unsigned int idx);
 int vuf_log_base(struct vuf *f, int fd, uint64_t size, uint64_t offset);
 int vuf_log_all(struct vuf *f, bool on);
 int vuf_vring_log(struct vuf *f, unsigned int idx, bool on);
+/* The same with room for a command-specific-result: the ack, or -errno;
+ * @got: result bytes the device wrote (its used length less the ack). */
+int vuf_ctrl_result(struct vuf *f, uint8_t cls, uint8_t cmd, const void *data,
+		    size_t len, void *res, size_t room, size_t *got);
+int vuf_get_config(struct vuf *f, uint32_t off, void *buf, uint32_t len);
 void vuf_kick(struct vuf *f, unsigned int idx);
 uint64_t vuf_outstanding(const struct vuf *f, unsigned int idx);
 

@@ -63,6 +63,10 @@ static const struct ctrl_cmd ctrl_cmds[] = {
 	  4, ctrl_coal_vq_get },
 	{ VNET_CTRL_HASH_TUNNEL, VNET_CTRL_HASH_TUNNEL_SET, VNET_F_HASH_TUNNEL,
 	  4, ctrl_hash_tunnel_set },
+	{ VNET_CTRL_STATS, VNET_CTRL_STATS_QUERY, VNET_F_DEVICE_STATS, 0,
+	  ctrl_stats_query },
+	{ VNET_CTRL_STATS, VNET_CTRL_STATS_GET, VNET_F_DEVICE_STATS,
+	  CTRL_LEN_VAR, ctrl_stats_get },
 };
 
 static const struct ctrl_cmd *ctrl_lookup(uint8_t class, uint8_t cmd)
@@ -114,6 +118,7 @@ int vnet_ctrl_exec(struct vnet_dev *dev, const void *cmd, size_t len,
 
 	if (result_used)
 		*result_used = 0;
+	dev->stats.ctrl_commands++;
 	if (!vnet_dev_has(dev, VNET_F_CTRL_VQ))
 		return ctrl_fail(&dev->stats.ctrl_err_no_ctrl_vq);
 	if (len < 2)

@@ -58,4 +58,8 @@ int ctrl_coal_rx_set(struct vnet_dev *dev, struct ctrl_req *r);
 int ctrl_coal_vq_set(struct vnet_dev *dev, struct ctrl_req *r);
 int ctrl_coal_vq_get(struct vnet_dev *dev, struct ctrl_req *r);
 
+/* ctrl_stats.c: device statistics */
+int ctrl_stats_query(struct vnet_dev *dev, struct ctrl_req *r);
+int ctrl_stats_get(struct vnet_dev *dev, struct ctrl_req *r);
+
 #endif /* VNET_CTRL_INT_H */

@@ -79,4 +79,18 @@ static inline void dev_st32(const struct vnet_dev *dev, uint8_t *p, uint32_t v)
 	dev_st16(dev, p + 2, (uint16_t)(big ? v : v >> 16));
 }
 
+/**
+ * dev_st64() - store a 64-bit field, guest order
+ * @dev:	the device
+ * @p:		eight bytes
+ * @v:		host-order value
+ */
+static inline void dev_st64(const struct vnet_dev *dev, uint8_t *p, uint64_t v)
+{
+	int big = vnet_dev_endian(dev) == VNET_ENDIAN_BIG;
+
+	dev_st32(dev, p, (uint32_t)(big ? v >> 32 : v));
+	dev_st32(dev, p + 4, (uint32_t)(big ? v : v >> 32));
+}
+
 #endif /* VNET_DEV_INT_H */

@@ -1088,6 +1088,215 @@ static void test_legacy_big_endian_hash(void **state)
 	tu_dev_free(d);
 }
 
+/* ---- device statistics (DEVICE_STATS) ---- */
+
+#define STATS_ACCEPT TU_ALL_CTRL ",device_stats"
+#define STATS_DATA_TYPES (VNET_STATS_TYPE_RX_BASIC | VNET_STATS_TYPE_RX_CSUM | \
+	VNET_STATS_TYPE_RX_GSO | VNET_STATS_TYPE_TX_BASIC | \
+	VNET_STATS_TYPE_TX_CSUM | VNET_STATS_TYPE_TX_GSO)
+
+static unsigned int stats_reads;
+
+/* The owner's counters: a value that names the queue, type and field. */
+static void fake_stats(void *opaque, uint16_t vq, uint8_t type,
+		       uint64_t *fields, unsigned int n)
+{
+	unsigned int i;
+
+	(void)opaque;
+	stats_reads++;
+	for (i = 0; i < n; i++)
+		fields[i] = (uint64_t)vq * 1000 + type * 10u + i;
+	if (vq == 5 && type == 16)
+		fields[0] = UINT64_MAX;		/* the owner's counter wrapped */
+}
+
+/* A device with DEVICE_STATS whose driver accepted @accept. */
+static struct vnet_dev *stats_dev(const char *accept)
+{
+	struct vnet_dev_params p = tu_params(STATS_ACCEPT ",csum,host_tso4");
+
+	p.stats_types = STATS_DATA_TYPES;
+	p.stats_read = fake_stats;
+	return tu_dev_params(&p, accept);
+}
+
+static void stats_entry(struct tu_cmd *c, uint16_t vq, uint64_t types)
+{
+	tu_le(c, vq, 2);
+	tu_le(c, 0, 6);			/* reserved */
+	tu_le(c, types, 8);
+}
+
+static uint64_t ld64le(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* One reply at @p: its header says @type, @vq and the size of @n counters. */
+static const uint8_t *check_reply(const uint8_t *p, uint8_t type, uint16_t vq,
+				  unsigned int n)
+{
+	assert_int_equal(p[0], type);
+	assert_int_equal(p[2] | p[3] << 8, vq);
+	assert_int_equal(p[6] | p[7] << 8, 8 + 8 * n);
+	return p + 8;
+}
+
+/* conformance: NET-STATS-01 */
+/* QUERY answers supported_stats_types: the control queue's, and the
+ * owner's whose feature is negotiated (no CSUM, no HOST_TSO here). */
+static void test_stats_query(void **state)
+{
+	struct vnet_dev *d = stats_dev(STATS_ACCEPT);
+	struct tu_cmd c = { .big = 0 };
+	uint8_t res[16];
+	size_t used;
+
+	(void)state;
+	tu_cmd_start(&c, VNET_CTRL_STATS, VNET_CTRL_STATS_QUERY);
+	assert_int_equal(vnet_ctrl_exec(d, c.b, c.len, res, sizeof(res), &used),
+			 VNET_CTRL_OK);
+	assert_int_equal(used, 8);
+	assert_true(ld64le(res) == (VNET_STATS_TYPE_CVQ |
+				    VNET_STATS_TYPE_RX_BASIC |
+				    VNET_STATS_TYPE_RX_CSUM |
+				    VNET_STATS_TYPE_RX_GSO |
+				    VNET_STATS_TYPE_TX_BASIC));
+	tu_dev_free(d);
+	d = stats_dev(STATS_ACCEPT ",csum,host_tso4");
+	assert_int_equal(vnet_ctrl_exec(d, c.b, c.len, res, sizeof(res), &used),
+			 VNET_CTRL_OK);
+	assert_true(ld64le(res) == (VNET_STATS_TYPE_CVQ | STATS_DATA_TYPES));
+	/* no room for the answer; without the feature, no command */
+	assert_int_equal(vnet_ctrl_exec(d, c.b, c.len, res, 7, &used),
+			 VNET_CTRL_ERR);
+	tu_dev_free(d);
+	d = tu_dev(TU_ALL_CTRL);
+	assert_refused(d, &c, ctrl_err_feature);
+	tu_dev_free(d);
+}
+
+/* conformance: NET-STATS-04, NET-STATS-05, NET-STATS-07 */
+/* GET: a reply per queue and type, in the order asked, each header with
+ * its type, queue and size; the owner's counters as they are (wrapped
+ * too); the control queue's counting this command and its success. */
+static void test_stats_get(void **state)
+{
+	struct vnet_dev *d = stats_dev(STATS_ACCEPT);
+	struct tu_cmd c = { .big = 0 };
+	uint8_t res[512];
+	const uint8_t *p = res;
+	uint64_t cmds;
+	size_t used;
+	unsigned int i;
+
+	(void)state;
+	tu_cmd_start(&c, VNET_CTRL_STATS, VNET_CTRL_STATS_GET);
+	stats_entry(&c, 0, VNET_STATS_TYPE_RX_BASIC | VNET_STATS_TYPE_RX_CSUM);
+	stats_entry(&c, 2 * TU_MAX_PAIRS, VNET_STATS_TYPE_CVQ);
+	stats_entry(&c, 5, VNET_STATS_TYPE_TX_BASIC);
+	stats_entry(&c, 2, 0);		/* nothing asked: no reply */
+	cmds = d->stats.ctrl_commands;
+	d->stats.ctrl_ok = UINT64_MAX - 1;
+	assert_int_equal(vnet_ctrl_exec(d, c.b, c.len, res, sizeof(res), &used),
+			 VNET_CTRL_OK);
+	assert_int_equal(used, 56 + 40 + 24 + 56);
+	p = check_reply(p, 0, 0, 6);
+	for (i = 0; i < 6; i++, p += 8)
+		assert_true(ld64le(p) == i);
+	p = check_reply(p, 1, 0, 4);
+	for (i = 0; i < 4; i++, p += 8)
+		assert_true(ld64le(p) == 10 + i);
+	p = check_reply(p, 32, 2 * TU_MAX_PAIRS, 2);
+	assert_true(ld64le(p) == cmds + 1);	/* command_num, this one too */
+	assert_true(ld64le(p + 8) == UINT64_MAX);	/* ok_num, this one too */
+	p = check_reply(p + 16, 16, 5, 6);
+	assert_true(ld64le(p) == UINT64_MAX);
+	assert_true(ld64le(p + 8) == 5161);
+	/* the next command wraps ok_num around to zero */
+	assert_int_equal(vnet_ctrl_exec(d, c.b, c.len, res, sizeof(res), &used),
+			 VNET_CTRL_OK);
+	assert_true(ld64le(res + 56 + 40 + 16) == 0);
+	tu_dev_free(d);
+}
+
+/* conformance: NET-STATS-02, NET-STATS-03 */
+/* One wrong entry fails the whole command, nothing read or written: a
+ * queue past the control queue, an unknown type, a type of the other
+ * direction or of the control queue, a type whose feature is not
+ * negotiated (TX_CSUM without CSUM); a length that is not whole entries. */
+static void test_stats_get_bad(void **state)
+{
+	static const struct { uint16_t vq; uint64_t types; } bad[] = {
+		{ 2 * TU_MAX_PAIRS + 1, VNET_STATS_TYPE_CVQ },
+		{ 0xffff, VNET_STATS_TYPE_RX_BASIC },
+		{ 0, 1ULL << 5 },
+		{ 0, VNET_STATS_TYPE_TX_BASIC },
+		{ 1, VNET_STATS_TYPE_RX_BASIC },
+		{ 1, VNET_STATS_TYPE_CVQ },
+		{ 2 * TU_MAX_PAIRS, VNET_STATS_TYPE_RX_BASIC },
+		{ 1, VNET_STATS_TYPE_TX_CSUM },
+		{ 0, VNET_STATS_TYPE_RX_SPEED },	/* not the owner's */
+	};
+	struct vnet_dev *d = stats_dev(STATS_ACCEPT);
+	struct tu_cmd c = { .big = 0 };
+	uint8_t res[512];
+	size_t i, used = 1;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		tu_cmd_start(&c, VNET_CTRL_STATS, VNET_CTRL_STATS_GET);
+		stats_entry(&c, 0, VNET_STATS_TYPE_RX_BASIC);	/* good */
+		stats_entry(&c, bad[i].vq, bad[i].types);
+		stats_reads = 0;
+		memset(res, 0xa5, sizeof(res));
+		assert_refused(d, &c, ctrl_err_stats);
+		assert_int_equal(vnet_ctrl_exec(d, c.b, c.len, res,
+						 sizeof(res), &used),
+				 VNET_CTRL_ERR);
+		assert_int_equal(used, 0);
+		assert_int_equal(stats_reads, 0);
+		assert_int_equal(res[0], 0xa5);
+	}
+	tu_cmd_start(&c, VNET_CTRL_STATS, VNET_CTRL_STATS_GET);
+	assert_refused(d, &c, ctrl_err_len);		/* no entry */
+	stats_entry(&c, 0, VNET_STATS_TYPE_RX_BASIC);
+	c.len--;
+	assert_refused(d, &c, ctrl_err_len);		/* a partial entry */
+	tu_dev_free(d);
+}
+
+/* conformance: NET-STATS-06 */
+/* A result buffer shorter than the replies takes the whole ones that fit,
+ * nothing past its end. */
+static void test_stats_get_room(void **state)
+{
+	struct vnet_dev *d = stats_dev(STATS_ACCEPT);
+	struct tu_cmd c = { .big = 0 };
+	uint8_t res[128];
+	size_t used;
+
+	(void)state;
+	tu_cmd_start(&c, VNET_CTRL_STATS, VNET_CTRL_STATS_GET);
+	stats_entry(&c, 0, VNET_STATS_TYPE_RX_BASIC | VNET_STATS_TYPE_RX_GSO);
+	stats_entry(&c, 1, VNET_STATS_TYPE_TX_BASIC);
+	memset(res, 0xa5, sizeof(res));
+	assert_int_equal(vnet_ctrl_exec(d, c.b, c.len, res, 100, &used),
+			 VNET_CTRL_OK);
+	assert_int_equal(used, 56 + 40);	/* TX_BASIC's 56 do not fit */
+	assert_int_equal(res[96], 0xa5);
+	assert_int_equal(vnet_ctrl_exec(d, c.b, c.len, res, 55, &used),
+			 VNET_CTRL_OK);
+	assert_int_equal(used, 0);
+	tu_dev_free(d);
+}
+
 /* A little-endian legacy guest reads like a modern one. */
 static void test_legacy_little_endian(void **state)
 {
@@ -1132,6 +1341,10 @@ int main(void)
 		cmocka_unit_test(test_coal_spec_example),
 		cmocka_unit_test(test_coal_vq_bad_and_reenable),
 		cmocka_unit_test(test_coal_feature_gates),
+		cmocka_unit_test(test_stats_query),
+		cmocka_unit_test(test_stats_get),
+		cmocka_unit_test(test_stats_get_bad),
+		cmocka_unit_test(test_stats_get_room),
 		cmocka_unit_test(test_legacy_big_endian),
 		cmocka_unit_test(test_legacy_big_endian_hash),
 		cmocka_unit_test(test_legacy_little_endian),
