@@ -6,9 +6,12 @@
 # DPDK's virtio-user (testpmd, io forwarding: every frame it receives goes
 # back out) on its socket: 2000 frames from its datagram port to the guest
 # and back, byte for byte, split and packed rings. (The examples that run
-# alone are run by tests/api/test_install.sh.)
+# alone are run by tests/api/test_install.sh.) CC (default cc) is the
+# build's compiler with its sanitizer flags: an example linked against an
+# instrumented library must be instrumented too (ASan's runtime first).
+#   test_examples.sh BUILD_DIR [CC [FLAGS]]
 set -u
-build=$1
+build=$1 cc=${2:-cc}
 here=$(cd "$(dirname "$0")" && pwd)
 py=/usr/bin/python3
 pmd=$(command -v dpdk-testpmd) ||
@@ -32,8 +35,8 @@ pcdir=$(find "$tmp/root" -name libvnet.pc -printf '%h\n' | head -n 1)
 export PKG_CONFIG_PATH="$pcdir" PKG_CONFIG_SYSROOT_DIR="$tmp/root"
 example=$(find "$tmp/root" -path '*/doc/vnetd/examples/vhost_dgram.c' | head -n 1)
 [ -n "$example" ] || fail "examples/vhost_dgram.c is not installed"
-# shellcheck disable=SC2046 # the flags are words
-cc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$tmp/vhost_dgram" "$example" \
+# shellcheck disable=SC2046,SC2086 # CC and the flags are words
+$cc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$tmp/vhost_dgram" "$example" \
 	$(pkg-config --cflags --libs libvnet-vhost) ||
 	fail "vhost_dgram does not build against the installed tree"
 echo "built vhost_dgram with $(pkg-config --cflags --libs libvnet-vhost)"
@@ -49,15 +52,17 @@ dgram() { # NAME VDEV-OPTIONS
 	i=0
 	while [ ! -S "$d/vu.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	[ -S "$d/vu.sock" ] || { cat "$d/ex.log"; fail "$1: vhost_dgram did not start"; }
-	timeout -s INT 60 "$pmd" --no-huge -m 512 --no-pci -l 0-1 \
+	timeout -s INT 120 "$pmd" --no-huge -m 512 --no-pci -l 0-1 \
 		--file-prefix="vnetex$$$1" \
 		--vdev "net_virtio_user0,path=$d/vu.sock,queues=1$2" -- \
 		--total-num-mbufs=4096 --forward-mode=io --stats-period 5 \
 		>"$d/pmd.log" 2>&1 &
 	pmd_pid=$!
-	i=0	# forwarding starts once the device is up
-	until grep -q "Press enter to exit\|Port 0: .*link" "$d/pmd.log" 2>/dev/null ||
-	      [ $i -ge 100 ]; do sleep 0.2; i=$((i + 1)); done
+	i=0	# testpmd says so once it forwards (slow on a loaded machine)
+	until grep -q "packet forwarding - ports" "$d/pmd.log" 2>/dev/null ||
+	      [ $i -ge 300 ]; do sleep 0.2; i=$((i + 1)); done
+	grep -q "packet forwarding - ports" "$d/pmd.log" ||
+		{ tail -n 20 "$d/pmd.log"; fail "$1: testpmd did not start forwarding in 60 s"; }
 	sleep 1
 	$py "$here/dgram_peer.py" "$d/port" "$d/peer" 2000; rc=$?
 	kill -INT "$pmd_pid"; wait "$pmd_pid"; pmd_pid=""
