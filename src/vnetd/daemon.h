@@ -196,6 +196,9 @@ int vnetd_poll_add(struct vnetd *d, int fd, enum vnetd_event ev,
 void vnetd_poll_del(struct vnetd *d, int fd, enum vnetd_event ev,
 		    unsigned int idx);
 
+/* announce.c */
+int vnetd_announce(struct vnetd *d, const uint8_t mac[6]);
+
 /* datapath.c */
 void vnetd_kick(struct vnetd *d, unsigned int vq);
 void vnetd_tx_process(struct vnetd *d, unsigned int vq);

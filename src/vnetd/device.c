@@ -186,11 +186,17 @@ static void hook_reset(void *opaque)
 	vnet_dev_reset(&d->dev);
 }
 
+static int hook_send_rarp(void *opaque, const uint8_t mac[6])
+{
+	return vnetd_announce(opaque, mac);
+}
+
 static const struct vnet_vu_ops vu_ops = {
 	.get_config = hook_get_config,
 	.set_config = hook_set_config,
 	.queue_state = hook_queue_state,
 	.features = hook_features,
+	.send_rarp = hook_send_rarp,
 	.reset = hook_reset,
 };
 

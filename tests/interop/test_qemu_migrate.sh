@@ -1,0 +1,306 @@
+#!/bin/sh
+# test_qemu_migrate.sh - a guest's network survives live migration (issue 15).
+#
+# In a network namespace: a Linux bridge holding the host end (192.0.2.1)
+# and two taps, each its own vnetd's (A on tapa, B on tapb). The test guest
+# (scripts/guest/, Debian's kernel under QEMU TCG, 1 vCPU) boots on a QEMU
+# on vnetd A and runs two TCP streams at once with the host end: random
+# bytes each way, the host sending continuously. While they run, the guest
+# is live-migrated three times, A -> B -> A -> B, each time to a new QEMU
+# started with -incoming on the other vnetd (guest memory in a shared
+# memfd, as vhost-user needs). After each migration:
+#   - QEMU's reported total time and downtime are printed (query-migrate);
+#   - the destination runs, the source is quit;
+#   - the guest's MAC was announced from the destination at once: a RARP
+#     from it left the destination's tap (captured there; vhost-user.rst,
+#     VHOST_USER_SEND_RARP: the back-end broadcasts a fake RARP "to notify
+#     the migration is terminated", for a guest without GUEST_ANNOUNCE), and
+#     the bridge's forwarding table (bridge fdb) points at that tap;
+#   - the host pings the guest.
+# Then the host ends its stream, the guest ends its own, and each stream's
+# sha256 and length must be the same at both ends (at least BYTES each way):
+# a receive buffer the device wrote during a migration but did not mark
+# dirty reaches the destination stale, and the host-to-guest sum differs.
+#
+# Usage: test_qemu_migrate.sh PATH/TO/vnetd [VNETD_ARGS...]
+# Environment: VNETD_MIGRATE_QUEUES=N (N queue pairs), VNETD_MIGRATE_PACKED=1
+# (packed rings), VNETD_MIGRATE_BYTES (each stream's least length, default
+# 32 MiB), VNETD_MIGRATE_GUEST_ANNOUNCE=1 (the guest may negotiate
+# GUEST_ANNOUNCE: QEMU then asks it to announce itself and sends no
+# SEND_RARP; the RARP capture is not checked), VNETD_GUEST_KEEP=1 (keep the
+# logs), VNETD_GUEST_DIR (the guest's cache).
+# Exit: 0 pass, 1 fail, 77 skip (no root or namespaces, no QEMU, no kernel
+# package), saying why.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/netns.sh"
+. "$here/qemu_guest.sh"
+
+[ $# -ge 1 ] || fail "usage: $0 PATH/TO/vnetd [VNETD_ARGS...]"
+vnetd=$1
+shift
+vnetd_args="$*"
+[ -x "$vnetd" ] || fail "$vnetd is not an executable"
+
+MEM=256
+PORT=5201
+HOST_IP=192.0.2.1
+GUEST_IP=192.0.2.10
+MAC=52:54:00:12:34:56
+BYTES=${VNETD_MIGRATE_BYTES:-33554432}
+QUEUES=${VNETD_MIGRATE_QUEUES:-1}
+PACKED=${VNETD_MIGRATE_PACKED:-0}
+ANNOUNCE=${VNETD_MIGRATE_GUEST_ANNOUNCE:-0}
+BUDGET=420		# seconds for the whole run; every wait is bounded
+MIGRATE_TIMEOUT=90	# one migration
+
+case $QUEUES in
+''|*[!0-9]*|0) fail "VNETD_MIGRATE_QUEUES=$QUEUES: a number of queue pairs" ;;
+esac
+device_opts='' netdev_opts=''
+if [ "$QUEUES" -gt 1 ]; then
+	device_opts="$device_opts,mq=on"
+	netdev_opts="$netdev_opts,queues=$QUEUES"
+	vnetd_args="$vnetd_args --queues $QUEUES"
+fi
+if [ "$PACKED" = 1 ]; then
+	device_opts="$device_opts,packed=on"
+	vnetd_args="$vnetd_args --packed"
+fi
+[ "$ANNOUNCE" = 1 ] || device_opts="$device_opts,guest_announce=off"
+
+ns_require_root_and_netns
+qemu=$(command -v qemu-system-x86_64) ||
+	skip "qemu-system-x86_64 is missing (scripts/install-deps.sh guest)"
+py=/usr/bin/python3
+[ -x $py ] || skip "/usr/bin/python3 is not installed"
+command -v tcpdump >/dev/null || fail "tcpdump is missing (scripts/install-deps.sh)"
+command -v bridge >/dev/null || fail "bridge (iproute2) is missing"
+
+tmp=$(mktemp -d)
+ns="vnetd-mig-$$"
+pids=''		# every process started, killed at exit
+cleanup() {
+	for p in $pids; do
+		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
+	ip netns del "$ns" 2>/dev/null
+	if [ "${VNETD_GUEST_KEEP:-0}" = 1 ]; then
+		echo "kept $tmp"
+	else
+		rm -rf "$tmp"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+t_start=$(date +%s)
+
+show() {
+	for f in "$tmp"/console-*.log; do
+		[ -f "$f" ] || continue
+		echo "--- $(basename "$f") (last lines)"
+		tr -d '\r' <"$f" | tail -n 15
+	done
+	echo "--- host peer"
+	cat "$tmp/peer.out" "$tmp/peer.err" 2>/dev/null
+	tail -n 2 "$tmp/progress" 2>/dev/null
+	for s in a b; do
+		echo "--- vnetd $s"
+		tail -n 15 "$tmp/vnetd-$s.log"
+	done
+}
+bad() { show; fail "$*"; }
+# left: seconds of the budget left (at least 1)
+left() {
+	l=$((BUDGET - ($(date +%s) - t_start)))
+	[ $l -gt 0 ] && echo $l || echo 1
+}
+
+guest_build "$tmp"
+
+# The namespace: br0 with the host end, IPv6 off (a quiet wire), frames
+# bridged without iptables, ports forwarding at once (no STP).
+ip netns add "$ns" || skip "cannot create a network namespace"
+ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+	net.ipv6.conf.default.disable_ipv6=1 2>/dev/null
+ip netns exec "$ns" sysctl -qw net.bridge.bridge-nf-call-iptables=0 2>/dev/null
+ip -n "$ns" link set lo up
+ip -n "$ns" link add br0 type bridge forward_delay 0 stp_state 0 ||
+	skip "cannot create a bridge"
+ip -n "$ns" addr add "$HOST_IP/24" dev br0
+ip -n "$ns" link set br0 up
+
+# vnetd A and B, each creating its tap, which then joins the bridge.
+for s in a b; do
+	ip netns exec "$ns" "$vnetd" --socket-path "$tmp/$s.sock" --tap tap$s \
+		$vnetd_args >"$tmp/vnetd-$s.log" 2>&1 &
+	pids="$pids $!"
+	eval "vnetd_$s=$!"
+done
+for s in a b; do
+	i=0
+	until [ -S "$tmp/$s.sock" ]; do
+		i=$((i + 1))
+		[ $i -gt 50 ] && bad "vnetd $s did not listen"
+		sleep 0.1
+	done
+	ip -n "$ns" link set tap$s master br0 && ip -n "$ns" link set tap$s up ||
+		bad "tap$s cannot join the bridge"
+done
+
+# The host end: both streams, its own sending until $tmp/stop exists.
+ip netns exec "$ns" $py "$here/guest_peer.py" "$HOST_IP" $PORT "$BYTES" \
+	$BUDGET "$tmp/stop" "$tmp/progress" >"$tmp/peer.out" 2>"$tmp/peer.err" &
+peer=$!
+pids="$pids $peer"
+i=0
+until grep -q listening "$tmp/peer.out" 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -gt 50 ] && bad "the host end did not start"
+	sleep 0.1
+done
+
+append="console=ttyS0 quiet panic=-1 vnet.ip=$GUEST_IP/24 vnet.peer=$HOST_IP"
+append="$append vnet.port=$PORT vnet.test=both vnet.queues=$QUEUES"
+append="$append vnet.timeout=$((BUDGET - 20))"
+
+# start_qemu N SIDE [ARGS...]: QEMU number N on vnetd SIDE (a or b), its
+# console in console-N.log, QMP on qmp-N.sock; its pid in qemu_N
+start_qemu() {
+	n=$1 side=$2
+	shift 2
+	timeout "$(left)" ip netns exec "$ns" "$qemu" $(guest_qemu_args $MEM) \
+		-append "$append" \
+		$(guest_vhost_user "$tmp/$side.sock" $MEM "$netdev_opts") \
+		$(guest_device $MAC "$device_opts") \
+		-qmp "unix:$tmp/qmp-$n.sock,server=on,wait=off" "$@" \
+		</dev/null >"$tmp/console-$n.log" 2>&1 &
+	eval "qemu_$n=$!"
+	pids="$pids $!"
+	$py "$here/qmp.py" "$tmp/qmp-$n.sock" wait 30 ||
+		bad "QEMU $n did not start"
+}
+
+# progress: the host's latest "TIME RECEIVED SENT"
+progress() { tail -n 1 "$tmp/progress" 2>/dev/null; }
+
+# streams_moving SECONDS: both streams grow within SECONDS
+streams_moving() {
+	set -- "$1" $(progress) 0 0 0
+	r0=$3 s0=$4
+	i=0
+	while [ $i -lt $(($1 * 10)) ]; do
+		set -- "$1" $(progress) 0 0 0
+		[ "$3" -gt "$r0" ] && [ "$4" -gt "$s0" ] && return 0
+		i=$((i + 1))
+		sleep 0.1
+	done
+	return 1
+}
+
+start_qemu 1 a
+i=0
+until grep -q 'VNETD-GUEST: ping ok' "$tmp/console-1.log" 2>/dev/null; do
+	i=$((i + 1))
+	grep -q 'VNETD-GUEST: ping fail' "$tmp/console-1.log" &&
+		bad "the guest could not ping the host"
+	[ $i -gt 1200 ] && bad "the guest did not come up in 120 s"
+	sleep 0.1
+done
+streams_moving 30 || bad "the streams did not start"
+echo "guest up, streams running: $(progress | cut -d' ' -f2-3) bytes (received, sent)"
+
+src=1 from=a
+downtimes=''
+for m in 1 2 3; do
+	to=$([ $from = a ] && echo b || echo a)
+	dst=$((src + 1))
+	sleep 2		# the streams run between migrations too
+	start_qemu $dst $to -incoming "unix:$tmp/mig-$m.sock"
+	timeout 60 ip netns exec "$ns" tcpdump -i tap$to -nn -e -c 1 -l \
+		"ether proto 0x8035 and ether src $MAC" \
+		>"$tmp/rarp-$m.txt" 2>"$tmp/rarp-$m.err" &
+	dump=$!
+	pids="$pids $dump"
+	i=0
+	until grep -qs 'listening on' "$tmp/rarp-$m.err"; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && bad "tcpdump did not start: $(cat "$tmp/rarp-$m.err")"
+		sleep 0.1
+	done
+	res=$($py "$here/qmp.py" "$tmp/qmp-$src.sock" migrate \
+		"unix:$tmp/mig-$m.sock" $MIGRATE_TIMEOUT) ||
+		bad "migration $m ($from -> $to): $res"
+	set -- $res
+	echo "migration $m: $from -> $to: total $4 ms, downtime $6 ms, setup $8 ms, ${10} bytes"
+	downtimes="$downtimes $6"
+	i=0
+	until [ "$($py "$here/qmp.py" "$tmp/qmp-$dst.sock" status)" = running ]; do
+		i=$((i + 1))
+		[ $i -gt 50 ] && bad "the destination QEMU $dst does not run"
+		sleep 0.1
+	done
+	$py "$here/qmp.py" "$tmp/qmp-$src.sock" run quit >/dev/null
+	eval "wait \$qemu_$src"
+	# the announcement: a RARP from the guest's MAC out of the new tap
+	if [ "$ANNOUNCE" != 1 ]; then
+		i=0
+		while kill -0 $dump 2>/dev/null && [ $i -lt 50 ]; do
+			i=$((i + 1))
+			sleep 0.1
+		done
+		grep -qi "$MAC" "$tmp/rarp-$m.txt" ||
+			bad "migration $m: no RARP from $MAC left tap$to"
+		echo "migration $m: RARP from tap$to: $(head -n 1 "$tmp/rarp-$m.txt" | cut -c1-100)"
+	fi
+	kill $dump 2>/dev/null
+	fdb=$(bridge -n "$ns" fdb show br br0 | grep -i "^$MAC ")
+	echo "$fdb" | grep -q " dev tap$to " ||
+		bad "migration $m: the bridge sends $MAC elsewhere: $fdb"
+	ip netns exec "$ns" ping -c 3 -w 20 -q "$GUEST_IP" >"$tmp/ping-$m" 2>&1 ||
+		bad "migration $m: the host cannot ping the guest: $(cat "$tmp/ping-$m")"
+	echo "migration $m: ping $(grep -o '[0-9]* received' "$tmp/ping-$m"), fdb: $fdb"
+	streams_moving 30 || bad "migration $m: the streams stopped"
+	src=$dst from=$to
+done
+
+# Both streams to at least BYTES, then the host ends its own.
+i=0
+while :; do
+	set -- $(progress) 0 0 0
+	[ "$2" -ge "$BYTES" ] && [ "$3" -ge "$BYTES" ] && break
+	i=$((i + 1))
+	[ $i -gt 1200 ] && bad "the streams did not reach $BYTES bytes in 120 s"
+	sleep 0.1
+done
+touch "$tmp/stop"
+eval "last=\$qemu_$src"
+i=0
+while kill -0 "$last" 2>/dev/null && [ $i -lt 600 ]; do
+	i=$((i + 1))
+	sleep 0.1
+done
+kill -0 "$last" 2>/dev/null && bad "the guest did not finish its streams in 60 s"
+i=0
+while kill -0 $peer 2>/dev/null && [ $i -lt 50 ]; do
+	i=$((i + 1))
+	sleep 0.1
+done
+
+guest_lines "$tmp/guest" "$tmp"/console-1.log "$tmp"/console-2.log \
+	"$tmp"/console-3.log "$tmp"/console-4.log
+g() { awk -v k="$1" '$1 == k' "$tmp/guest"; }
+grep -q '^done' "$tmp/guest" || bad "the guest did not finish its test"
+g result | grep -q . && bad "guest: $(g result)"
+feat=$(g features | cut -d' ' -f2)
+[ "$PACKED" = 1 ] && [ "$(echo "$feat" | cut -c35)" != 1 ] &&
+	bad "RING_PACKED was not negotiated"
+[ "$QUEUES" -gt 1 ] && [ "$(g channels | cut -d' ' -f2)" != "$QUEUES" ] &&
+	bad "the guest has $(g channels | cut -d' ' -f2) channels, not $QUEUES"
+if [ "$ANNOUNCE" != 1 ] && [ "$(echo "$feat" | cut -c22)" = 1 ]; then
+	bad "GUEST_ANNOUNCE was negotiated: SEND_RARP was not what announced"
+fi
+echo "guest: $(g time | cut -d' ' -f2-) of streams"
+guest_streams_check "$tmp/guest" "$tmp/peer.out" "$BYTES"
+echo "downtimes (ms):$downtimes"
+echo "PASS: 3 migrations (queue pairs $QUEUES, packed $PACKED, guest announce $ANNOUNCE) in $(($(date +%s) - t_start)) s"
