@@ -145,6 +145,24 @@ void *vnet_mem_ptr(const struct vnet_mem *mem, uint64_t gpa, uint64_t len);
 void *vnet_mem_uva_ptr(const struct vnet_mem *mem, uint64_t uva, uint64_t len);
 
 /**
+ * vnet_mem_hva_to_gpa() - guest physical address of a host range
+ * @mem:	the table
+ * @hint:	as for vnet_mem_find_hint(): the caller's, updated
+ * @hva:	host address of the first byte, inside a region's mapping
+ * @len:	bytes from @hva that must lie in the same region
+ * @gpa:	the address found
+ *
+ * The reverse of vnet_mem_translate(), for the dirty log: what the device
+ * wrote through host segments is logged by guest physical page. Each
+ * region has a mapping of its own, so a host range lies in one region
+ * at most.
+ *
+ * Return: true if a region holds the whole range
+ */
+bool vnet_mem_hva_to_gpa(const struct vnet_mem *mem, unsigned int *hint,
+			 const void *hva, uint64_t len, uint64_t *gpa);
+
+/**
  * vnet_mem_translate() - host segments for a guest range
  * @mem:	the table
  * @gpa:	guest physical address of the first byte

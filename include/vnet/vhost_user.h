@@ -278,8 +278,8 @@ int vnet_vu_kick_drain(struct vnet_vu *vu, unsigned int idx);
  * @vu:		the backend
  * @idx:	queue index, just flushed
  *
- * Consults vnet_virtq_should_notify(); also marks the used ring dirty
- * when dirty logging is on.
+ * Consults vnet_virtq_should_notify(). (With dirty logging on, the
+ * queue itself marked what it wrote: vnet_virtq_set_log().)
  *
  * Return: 1 if signalled, 0 if not needed or no call fd, -ENODEV
  */
@@ -310,7 +310,9 @@ const struct vnet_mem *vnet_vu_mem(const struct vnet_vu *vu);
  * @len:	bytes written from the first segment on
  *
  * Does nothing unless the frontend turned logging on (LOG_ALL and a log
- * base). A segment outside every region is ignored.
+ * base). A segment outside every region is ignored. Not needed for what
+ * a queue writes and pushes (the queue marks it: vnet_virtq_set_log());
+ * for writes into guest memory the owner makes otherwise.
  *
  * Return: pages marked
  */

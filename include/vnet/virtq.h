@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
+#include "vnet/dirty_log.h"
 #include "vnet/features.h"
 #include "vnet/mem.h"
 
@@ -124,6 +125,13 @@ struct vnet_virtq;
  *			pops and pushes there; a region found in use resubmits
  *			its in-flight buffers (see vnet_virtq_setup())
  * @inflight_len:	bytes at @inflight
+ * @log:		optional: the dirty log to mark from the start (live
+ *			migration), copied; NULL for none. See
+ *			vnet_virtq_set_log()
+ * @has_log_addr:	@log_addr is given
+ * @log_addr:		where the device area is marked in the log, when it is
+ *			not where the memory table puts it (vhost-user's
+ *			log_guest_addr, sent with VHOST_VRING_F_LOG)
  */
 struct vnet_virtq_config {
 	uint16_t size;
@@ -140,6 +148,9 @@ struct vnet_virtq_config {
 	void *opaque;
 	void *inflight;
 	size_t inflight_len;
+	const struct vnet_dirty_log *log;
+	bool has_log_addr;
+	uint64_t log_addr;
 };
 
 /**
@@ -266,6 +277,10 @@ struct vnet_virtq {
 	uint16_t if_free_head;
 	uint64_t inflight_counter;
 	unsigned int mem_hint;
+	struct vnet_dirty_log log;
+	bool has_log_addr;
+	uint64_t log_addr;
+	unsigned int log_hint;
 	struct vnet_virtq_stats stats;
 };
 
@@ -405,6 +420,10 @@ int vnet_virtq_unpop(struct vnet_virtq *q, const struct vnet_virtq_elem *elem);
  * Nothing is visible to the driver before vnet_virtq_flush(). With
  * IN_ORDER, buffers must be pushed in the order they were popped.
  *
+ * With a dirty log attached, the pages of the first @len writable bytes
+ * are marked here, the device's writes into the buffer being done: write
+ * nothing past @len, and nothing after the push.
+ *
  * Return: 0; -EINVAL if @len exceeds @elem->in_len, nothing is in flight,
  * or (IN_ORDER) @elem is out of order; -EIO if broken; -ENODEV
  */
@@ -497,6 +516,40 @@ uint32_t vnet_virtq_get_base(const struct vnet_virtq *q);
  * -ENODEV if not set up
  */
 int vnet_virtq_set_base(struct vnet_virtq *q, uint32_t base);
+
+/**
+ * vnet_virtq_set_log() - attach, replace or detach the dirty log
+ * @q:		a set-up queue
+ * @log:	the log, copied; NULL to stop logging
+ *
+ * While a log is attached the queue marks every guest page it writes:
+ * what vnet_virtq_push() says was written into a buffer (the received
+ * header and frame, in each buffer of a mergeable chain; a control
+ * queue's ack), the used ring entries and index, used descriptors
+ * (packed), and the event suppression fields (avail_event, used flags,
+ * the device area of a packed ring). Pages are marked by guest physical
+ * address, after each write. With no log the cost is one predictable
+ * branch per ring store and per pushed buffer.
+ *
+ * Call it from the thread that drives the queue, or while that thread
+ * is kept out of it (the caller's lock): a write and its mark are never
+ * split across two logs, so replacing the log misses no page, and
+ * nothing is marked in a log once this returns with another one.
+ */
+void vnet_virtq_set_log(struct vnet_virtq *q, const struct vnet_dirty_log *log);
+
+/**
+ * vnet_virtq_set_log_addr() - where the device area is marked in the log
+ * @q:		a set-up queue
+ * @has_addr:	false: where the memory table puts the device area
+ * @gpa:	else: the guest address to mark for its first byte
+ *
+ * vhost-user's log_guest_addr (SET_VRING_ADDR with VHOST_VRING_F_LOG),
+ * which may change on a running ring. Same threading rule as
+ * vnet_virtq_set_log().
+ */
+void vnet_virtq_set_log_addr(struct vnet_virtq *q, bool has_addr,
+			     uint64_t gpa);
 
 /**
  * vnet_virtq_fail() - mark a queue broken

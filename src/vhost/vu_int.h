@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vnet/dirty_log.h"
 #include "vnet/features.h"
 #include "vnet/mem.h"
 #include "vnet/vhost_user.h"
@@ -184,6 +185,7 @@ struct vnet_vu {
 	void *log_base;
 	size_t log_len;
 	uint64_t log_size;
+	struct vnet_dirty_log log;
 	void *inflight_base;
 	size_t inflight_len;
 	uint64_t inflight_off;
@@ -222,7 +224,9 @@ int vu_vring_remap(struct vnet_vu *vu);
 /* vu_log.c */
 int vu_log_set_base(struct vnet_vu *vu, struct vu_msg *m);
 void vu_log_clear(struct vnet_vu *vu);
-void vu_log_used(struct vnet_vu *vu, unsigned int idx);
+void vu_log_queue(const struct vnet_vu *vu, unsigned int idx,
+		  struct vnet_virtq_config *c);
+void vu_log_attach(struct vnet_vu *vu);
 
 /* vu_inflight.c */
 int vu_inflight_get(struct vnet_vu *vu, struct vu_msg *m, struct vu_msg *r);

@@ -89,7 +89,7 @@ static int vu_set_features_128(struct vnet_vu *vu, uint64_t lo, uint64_t hi)
 	const uint64_t transport = (1ULL << VNET_VU_F_PROTOCOL_FEATURES) |
 				   (1ULL << VNET_VU_F_LOG_ALL);
 	struct vnet_features acked = { { lo & ~transport, hi } }, out;
-	bool own_cvq = false;
+	bool own_cvq = false, running;
 	unsigned int i;
 
 	/*
@@ -109,15 +109,22 @@ static int vu_set_features_128(struct vnet_vu *vu, uint64_t lo, uint64_t hi)
 	}
 	if (own_cvq)
 		vnet_features_clear(&out, VNET_F_CTRL_VQ);
-	if (vu_rings_started(vu) && memcmp(&out, &vu->features, sizeof(out))) {
+	running = vu_rings_started(vu) && vu->features_set;
+	if (running && memcmp(&out, &vu->features, sizeof(out))) {
 		vu->stats.bad_state++;	/* only LOG_ALL may change now */
 		return -EBUSY;
 	}
 	vu->features = out;
 	vu->transport_features = lo & transport;
 	vu->features_set = true;
+	vu_log_attach(vu);	/* LOG_ALL on or off, for the running queues */
 	for (i = 0; i < vu->nqueues; i++)
 		vu_vring_update(vu, i);
+	/* Rings running: the same features with LOG_ALL toggled (migration
+	 * starts or ends). The device keeps its state: telling the owner
+	 * would renegotiate it, resetting what the guest configured. */
+	if (running)
+		return 0;
 	if (vu->cfg.ops && vu->cfg.ops->features)
 		vu->cfg.ops->features(vu->cfg.opaque, &vu->features);
 	return 0;
@@ -211,6 +218,7 @@ static int vu_set_vring_addr(struct vnet_vu *vu, struct vu_msg *m)
 	}
 	v->addr = m->p.addr;
 	v->have_addr = true;
+	vu_log_attach(vu);	/* the log flag and address may have changed */
 	return 0;
 }
 

@@ -157,6 +157,7 @@ int vu_vring_start(struct vnet_vu *vu, unsigned int idx)
 	c.broken = vu_vring_broken;
 	c.opaque = vu;
 	c.inflight = vu_inflight_queue(vu, idx, &c.inflight_len);
+	vu_log_queue(vu, idx, &c);	/* setup's own ring stores are logged */
 	ret = vnet_virtq_setup(&v->q, &vu->mem, &c);
 	if (ret) {
 		vnet_virtq_reset(&v->q);
@@ -275,7 +276,6 @@ int vnet_vu_notify(struct vnet_vu *vu, unsigned int idx)
 	if (idx >= vu->nqueues || !vu->vr[idx].started)
 		return -ENODEV;
 	v = &vu->vr[idx];
-	vu_log_used(vu, idx);
 	if (!vnet_virtq_should_notify(&v->q) || v->call_fd < 0)
 		return 0;
 	if (write(v->call_fd, &one, sizeof(one)) < 0)

@@ -170,6 +170,34 @@ void *vnet_mem_uva_ptr(const struct vnet_mem *mem, uint64_t uva, uint64_t len)
 	return NULL;
 }
 
+/* Does @r's mapping hold [@a, @a + @len)? */
+static bool region_maps(const struct vnet_mem_region *r, uintptr_t a,
+			uint64_t len)
+{
+	uintptr_t h = (uintptr_t)r->hva;
+
+	return a >= h && a - h < r->size && len <= r->size - (a - h);
+}
+
+bool vnet_mem_hva_to_gpa(const struct vnet_mem *mem, unsigned int *hint,
+			 const void *hva, uint64_t len, uint64_t *gpa)
+{
+	uintptr_t a = (uintptr_t)hva;
+	unsigned int i;
+
+	if (*hint >= mem->nregions || !region_maps(&mem->regions[*hint], a, len)) {
+		for (i = 0; i < mem->nregions; i++)
+			if (region_maps(&mem->regions[i], a, len))
+				break;
+		if (i == mem->nregions)
+			return false;
+		*hint = i;
+	}
+	*gpa = mem->regions[*hint].gpa +
+	       (a - (uintptr_t)mem->regions[*hint].hva);
+	return true;
+}
+
 int vnet_mem_translate(const struct vnet_mem *mem, uint64_t gpa, uint64_t len,
 		       struct iovec *iov, unsigned int iov_max)
 {

@@ -102,6 +102,9 @@ static void setup_fields(struct vnet_virtq *q, const struct vnet_mem *mem,
 	q->broken_fn = cfg->broken;
 	q->opaque = cfg->opaque;
 	q->notify_enabled = true;
+	/* before the rings are touched: setup's own stores are logged */
+	vnet_virtq_set_log(q, cfg->log);
+	vnet_virtq_set_log_addr(q, cfg->has_log_addr, cfg->log_addr);
 }
 
 int vnet_virtq_setup(struct vnet_virtq *q, const struct vnet_mem *mem,
@@ -140,6 +143,63 @@ int vnet_virtq_setup(struct vnet_virtq *q, const struct vnet_mem *mem,
 	}
 	q->ready = true;
 	return 0;
+}
+
+void vnet_virtq_set_log(struct vnet_virtq *q, const struct vnet_dirty_log *log)
+{
+	if (log && log->bitmap)
+		q->log = *log;
+	else
+		q->log = (struct vnet_dirty_log){ NULL, 0 };
+}
+
+void vnet_virtq_set_log_addr(struct vnet_virtq *q, bool has_addr,
+			     uint64_t gpa)
+{
+	q->has_log_addr = has_addr;
+	q->log_addr = has_addr ? gpa : 0;
+}
+
+/* Bytes of the device area: the used ring (split), the device event
+ * suppression structure (packed). */
+static size_t device_area_len(const struct vnet_virtq *q)
+{
+	return q->packed ? EVENT_SIZE :
+	       USED_OFF_RING + USED_ELEM_SIZE * (size_t)q->size + 2;
+}
+
+void virtq_log_ring(struct vnet_virtq *q, const void *p, size_t len)
+{
+	uintptr_t a = (uintptr_t)p, dev = (uintptr_t)q->device;
+	uint64_t gpa;
+
+	/* vhost-user's log_guest_addr stands for the device area's first
+	 * byte ("the write to first byte of the used ring is logged at
+	 * this offset") */
+	if (q->has_log_addr && a >= dev && a - dev < device_area_len(q)) {
+		vnet_dirty_log_mark(&q->log, q->log_addr + (a - dev), len);
+		return;
+	}
+	if (vnet_mem_hva_to_gpa(q->mem, &q->log_hint, p, len, &gpa))
+		vnet_dirty_log_mark(&q->log, gpa, len);
+}
+
+/* The first @len writable bytes of @elem, written by the device. */
+static void log_written(struct vnet_virtq *q, const struct vnet_virtq_elem *e,
+			uint32_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < e->in_num && len; i++) {
+		size_t c = e->in[i].iov_len < len ? e->in[i].iov_len : len;
+		uint64_t gpa;
+
+		/* each segment lies in one region (vnet_mem_translate) */
+		if (c && vnet_mem_hva_to_gpa(q->mem, &q->log_hint,
+					     e->in[i].iov_base, c, &gpa))
+			vnet_dirty_log_mark(&q->log, gpa, c);
+		len -= (uint32_t)c;
+	}
 }
 
 void *virtq_ring_ptr(const struct vnet_virtq *q,
@@ -294,6 +354,9 @@ int vnet_virtq_push(struct vnet_virtq *q, const struct vnet_virtq_elem *elem,
 
 	if (ret)
 		return ret;
+	/* first, so a write is logged even if the push is refused */
+	if (__builtin_expect(q->log.bitmap != NULL, 0))
+		log_written(q, elem, len);
 	if (len > elem->in_len)
 		return -EINVAL;		/* more than the buffer holds */
 	if (q->pop_seq == q->push_seq || q->npending >= q->size)

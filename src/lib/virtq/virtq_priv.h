@@ -6,6 +6,7 @@
 #include <endian.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -130,25 +131,47 @@ static inline uint16_t virtq_load16_acquire(const struct vnet_virtq *q, void *p)
 						    memory_order_acquire));
 }
 
-static inline void virtq_store16(const struct vnet_virtq *q, void *p,
-				 uint16_t v)
+/**
+ * virtq_log_ring() - mark a ring store in the dirty log
+ * @q:		the queue, with a log attached
+ * @p:		host address of the bytes stored, in a ring of @q
+ * @len:	bytes stored
+ */
+VIRTQ_INTERNAL void virtq_log_ring(struct vnet_virtq *q, const void *p,
+				   size_t len);
+
+/*
+ * Every store into a ring goes through these: with a dirty log attached
+ * it is marked right after (migration must copy the page again); without,
+ * it costs one predictable branch.
+ */
+static inline void virtq_logged(struct vnet_virtq *q, const void *p,
+				size_t len)
+{
+	if (__builtin_expect(q->log.bitmap != NULL, 0))
+		virtq_log_ring(q, p, len);
+}
+
+static inline void virtq_store16(struct vnet_virtq *q, void *p, uint16_t v)
 {
 	atomic_store_explicit((_Atomic uint16_t *)p, virtq_to16(q, v),
 			      memory_order_relaxed);
+	virtq_logged(q, p, sizeof(v));
 }
 
-static inline void virtq_store16_release(const struct vnet_virtq *q, void *p,
+static inline void virtq_store16_release(struct vnet_virtq *q, void *p,
 					 uint16_t v)
 {
 	atomic_store_explicit((_Atomic uint16_t *)p, virtq_to16(q, v),
 			      memory_order_release);
+	virtq_logged(q, p, sizeof(v));
 }
 
-static inline void virtq_store32(const struct vnet_virtq *q, void *p,
-				 uint32_t v)
+static inline void virtq_store32(struct vnet_virtq *q, void *p, uint32_t v)
 {
 	atomic_store_explicit((_Atomic uint32_t *)p, virtq_to32(q, v),
 			      memory_order_relaxed);
+	virtq_logged(q, p, sizeof(v));
 }
 
 /*
