@@ -30,6 +30,7 @@
  * @nqueues:	queues open
  * @hdr_len:	virtio-net header size the tap reads and writes (0: none)
  * @offloads:	VNET_TUN_F_* the kernel accepted
+ * @created:	vnet_tap_open() made the interface (it did not exist)
  */
 struct vnet_tap {
 	char name[16];
@@ -37,6 +38,7 @@ struct vnet_tap {
 	unsigned int nqueues;
 	int hdr_len;
 	unsigned int offloads;
+	bool created;
 };
 
 /**
@@ -54,10 +56,23 @@ struct vnet_tap {
 int vnet_tap_open(struct vnet_tap *t, const char *name, unsigned int nqueues);
 
 /**
- * vnet_tap_close() - close every fd (a created tap goes away with them)
+ * vnet_tap_close() - close every fd (a created tap goes away with them,
+ *		      unless made persistent)
  * @t:		the port
  */
 void vnet_tap_close(struct vnet_tap *t);
+
+/**
+ * vnet_tap_set_persist() - TUNSETPERSIST: whether the interface outlives
+ *			    its last fd
+ * @t:		the port, open
+ * @on:		true: it stays, with its addresses, bridge port, MTU and
+ *		offloads, for the next process that attaches by name (until
+ *		`ip link delete`); false: it goes with the last fd
+ *
+ * Return: 0, or -errno
+ */
+int vnet_tap_set_persist(struct vnet_tap *t, bool on);
 
 /**
  * vnet_tap_set_hdr_len() - TUNSETVNETHDRSZ on every queue

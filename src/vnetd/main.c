@@ -105,17 +105,19 @@ static void log_totals(const struct vnetd_stats *s)
 	free(text);
 }
 
-/* The main loop, until SIGTERM: vhost-user, the control queue, stats.
- * The queue pairs have workers of their own (worker.c). */
+/* The main loop, until SIGTERM: vhost-user, the control queue, stats,
+ * and in --client mode dialling a frontend that went away. The queue
+ * pairs have workers of their own (worker.c). */
 static void run(struct vnetd *d, int stats_fd)
 {
 	struct epoll_event ev[32];
 	int n, i;
 
 	for (;;) {
-		n = epoll_wait(d->epfd, ev, 32, -1);
+		n = epoll_wait(d->epfd, ev, 32, vnetd_device_redial_wait(d));
 		if (n < 0 && errno != EINTR)
 			return;
+		vnetd_device_redial(d);
 		for (i = 0; i < n; i++) {
 			if (ev[i].data.u64 >> 32 == VNETD_EV_SIGNAL)
 				return;
