@@ -73,3 +73,103 @@ guest_streams_check() {
 	echo "guest to host: $_gsent_n bytes, sha256 $_gsent on both ends"
 	echo "host to guest: $_hsent_n bytes, sha256 $_hsent on both ends"
 }
+
+# The streams tests (migration, restart): the guest runs vnet.test=both
+# against guest_peer.py, which sends until $tmp/stop exists and logs its
+# counters to $tmp/progress. They use $tmp, $ns, $py, $here and pids (the
+# processes to kill at exit).
+
+# guest_ns_bridge IP: namespace $ns with br0 holding IP/24 (the host end),
+# IPv6 off (a quiet wire), frames bridged without iptables, ports
+# forwarding at once (no STP)
+guest_ns_bridge() {
+	ip netns add "$ns" || skip "cannot create a network namespace"
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 2>/dev/null
+	ip netns exec "$ns" sysctl -qw net.bridge.bridge-nf-call-iptables=0 2>/dev/null
+	ip -n "$ns" link set lo up
+	ip -n "$ns" link add br0 type bridge forward_delay 0 stp_state 0 ||
+		skip "cannot create a bridge"
+	ip -n "$ns" addr add "$1/24" dev br0
+	ip -n "$ns" link set br0 up
+}
+
+# guest_peer_start IP PORT BYTES SECONDS: the host end, in $peer
+guest_peer_start() {
+	ip netns exec "$ns" $py "$here/guest_peer.py" "$1" "$2" "$3" "$4" \
+		"$tmp/stop" "$tmp/progress" >"$tmp/peer.out" 2>"$tmp/peer.err" &
+	peer=$!
+	pids="$pids $peer"
+	_i=0
+	until grep -q listening "$tmp/peer.out" 2>/dev/null; do
+		_i=$((_i + 1))
+		[ $_i -gt 50 ] && bad "the host end did not start"
+		sleep 0.1
+	done
+}
+
+# guest_progress: the host end's latest "TIME RECEIVED SENT"
+guest_progress() { tail -n 1 "$tmp/progress" 2>/dev/null; }
+
+# guest_streams_moving SECONDS: both streams grow within SECONDS
+guest_streams_moving() {
+	set -- "$1" $(guest_progress) 0 0 0
+	_r0=$3 _s0=$4
+	_i=0
+	while [ $_i -lt $(($1 * 10)) ]; do
+		set -- "$1" $(guest_progress) 0 0 0
+		[ "$3" -gt "$_r0" ] && [ "$4" -gt "$_s0" ] && return 0
+		_i=$((_i + 1))
+		sleep 0.1
+	done
+	return 1
+}
+
+# guest_wait_up CONSOLE: the guest pinged the host, its streams run
+guest_wait_up() {
+	_i=0
+	until grep -q 'VNETD-GUEST: ping ok' "$1" 2>/dev/null; do
+		_i=$((_i + 1))
+		grep -q 'VNETD-GUEST: ping fail' "$1" &&
+			bad "the guest could not ping the host"
+		[ $_i -gt 1200 ] && bad "the guest did not come up in 120 s"
+		sleep 0.1
+	done
+	guest_streams_moving 30 || bad "the streams did not start"
+	echo "guest up, streams running: $(guest_progress | cut -d' ' -f2-3) bytes (received, sent)"
+}
+
+# guest_streams_end BYTES QEMU_PID CONSOLE...: both streams past BYTES,
+# the host ends its own, the guest ends the other and powers off; then
+# every check of what it printed (guest_streams_check)
+guest_streams_end() {
+	_min=$1 _qemu=$2
+	shift 2
+	_i=0
+	while :; do
+		# the fewer of the bytes received and sent so far
+		_least=$(guest_progress | awk '{ print ($2 < $3 ? $2 : $3) + 0 }')
+		[ "${_least:-0}" -ge "$_min" ] && break
+		_i=$((_i + 1))
+		[ $_i -gt 1200 ] && bad "the streams did not reach $_min bytes in 120 s"
+		sleep 0.1
+	done
+	touch "$tmp/stop"
+	_i=0
+	while kill -0 "$_qemu" 2>/dev/null && [ $_i -lt 600 ]; do
+		_i=$((_i + 1))
+		sleep 0.1
+	done
+	kill -0 "$_qemu" 2>/dev/null && bad "the guest did not finish its streams in 60 s"
+	_i=0
+	while kill -0 "$peer" 2>/dev/null && [ $_i -lt 50 ]; do
+		_i=$((_i + 1))
+		sleep 0.1
+	done
+	guest_lines "$tmp/guest" "$@"
+	grep -q '^done' "$tmp/guest" || bad "the guest did not finish its test"
+	awk '$1 == "result"' "$tmp/guest" | grep -q . &&
+		bad "guest: $(awk '$1 == "result"' "$tmp/guest")"
+	echo "guest: $(awk '$1 == "time"' "$tmp/guest" | cut -d' ' -f2-) of streams"
+	guest_streams_check "$tmp/guest" "$tmp/peer.out" "$_min"
+}
