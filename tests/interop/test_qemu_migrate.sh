@@ -23,12 +23,18 @@
 # dirty reaches the destination stale, and the host-to-guest sum differs.
 #
 # Usage: test_qemu_migrate.sh PATH/TO/vnetd [VNETD_ARGS...]
+#        test_qemu_migrate.sh tap
+#            QEMU's own tap backend (-netdev tap, vhost=off) on the same
+#            two taps, the same checks: the harness proved, and the
+#            reference for bench/migrate_bench.sh.
 # Environment: VNETD_MIGRATE_QUEUES=N (N queue pairs), VNETD_MIGRATE_PACKED=1
 # (packed rings), VNETD_MIGRATE_BYTES (each stream's least length, default
 # 32 MiB), VNETD_MIGRATE_GUEST_ANNOUNCE=1 (the guest may negotiate
 # GUEST_ANNOUNCE: QEMU then asks it to announce itself and sends no
-# SEND_RARP; the RARP capture is not checked), VNETD_GUEST_KEEP=1 (keep the
-# logs), VNETD_GUEST_DIR (the guest's cache).
+# SEND_RARP; the RARP capture is not checked), VNETD_MIGRATE_ROUNDS=N
+# (migrations, default 3), VNETD_MIGRATE_IDLE=1 (no streams: the guest
+# idles, answering pings), VNETD_GUEST_KEEP=1 (keep the logs),
+# VNETD_GUEST_DIR (the guest's cache).
 # Exit: 0 pass, 1 fail, 77 skip (no root or namespaces, no QEMU, no kernel
 # package), saying why.
 set -u
@@ -36,11 +42,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/netns.sh"
 . "$here/qemu_guest.sh"
 
-[ $# -ge 1 ] || fail "usage: $0 PATH/TO/vnetd [VNETD_ARGS...]"
+[ $# -ge 1 ] || fail "usage: $0 PATH/TO/vnetd [VNETD_ARGS...] | tap"
 vnetd=$1
 shift
 vnetd_args="$*"
-[ -x "$vnetd" ] || fail "$vnetd is not an executable"
+[ "$vnetd" = tap ] || [ -x "$vnetd" ] || fail "$vnetd is not an executable"
 
 MEM=256
 PORT=5201
@@ -51,6 +57,8 @@ BYTES=${VNETD_MIGRATE_BYTES:-33554432}
 QUEUES=${VNETD_MIGRATE_QUEUES:-1}
 PACKED=${VNETD_MIGRATE_PACKED:-0}
 ANNOUNCE=${VNETD_MIGRATE_GUEST_ANNOUNCE:-0}
+ROUNDS=${VNETD_MIGRATE_ROUNDS:-3}
+IDLE=${VNETD_MIGRATE_IDLE:-0}
 BUDGET=420		# seconds for the whole run; every wait is bounded
 MIGRATE_TIMEOUT=90	# one migration
 
@@ -68,6 +76,9 @@ if [ "$PACKED" = 1 ]; then
 	vnetd_args="$vnetd_args --packed"
 fi
 [ "$ANNOUNCE" = 1 ] || device_opts="$device_opts,guest_announce=off"
+if [ "$vnetd" = tap ] && { [ "$QUEUES" != 1 ] || [ "$PACKED" != 0 ]; }; then
+	fail "VNETD_MIGRATE_QUEUES and VNETD_MIGRATE_PACKED are for vnetd"
+fi
 
 ns_require_root_and_netns
 qemu=$(command -v qemu-system-x86_64) ||
@@ -105,6 +116,7 @@ show() {
 	cat "$tmp/peer.out" "$tmp/peer.err" 2>/dev/null
 	tail -n 2 "$tmp/progress" 2>/dev/null
 	for s in a b; do
+		[ -f "$tmp/vnetd-$s.log" ] || continue
 		echo "--- vnetd $s"
 		tail -n 15 "$tmp/vnetd-$s.log"
 	done
@@ -120,16 +132,18 @@ guest_build "$tmp"
 
 guest_ns_bridge "$HOST_IP"
 
-# vnetd A and B, each creating its tap, which then joins the bridge.
+# vnetd A and B, each creating its tap, which then joins the bridge (or
+# the two taps for QEMU's own backend).
 for s in a b; do
+	[ "$vnetd" = tap ] && continue
 	ip netns exec "$ns" "$vnetd" --socket-path "$tmp/$s.sock" --tap tap$s \
 		$vnetd_args >"$tmp/vnetd-$s.log" 2>&1 &
 	pids="$pids $!"
-	eval "vnetd_$s=$!"
 done
 for s in a b; do
+	[ "$vnetd" = tap ] && ip -n "$ns" tuntap add dev tap$s mode tap
 	i=0
-	until [ -S "$tmp/$s.sock" ]; do
+	until [ "$vnetd" = tap ] || [ -S "$tmp/$s.sock" ]; do
 		i=$((i + 1))
 		[ $i -gt 50 ] && bad "vnetd $s did not listen"
 		sleep 0.1
@@ -139,20 +153,35 @@ for s in a b; do
 done
 
 # The host end: both streams, its own sending until $tmp/stop exists.
-guest_peer_start "$HOST_IP" $PORT "$BYTES" $BUDGET
+guest_test=both
+if [ "$IDLE" = 1 ]; then
+	guest_test="serve vnet.serve=$BUDGET"
+else
+	guest_peer_start "$HOST_IP" $PORT "$BYTES" $BUDGET
+fi
 
 append="console=ttyS0 quiet panic=-1 vnet.ip=$GUEST_IP/24 vnet.peer=$HOST_IP"
-append="$append vnet.port=$PORT vnet.test=both vnet.queues=$QUEUES"
+append="$append vnet.port=$PORT vnet.test=$guest_test vnet.queues=$QUEUES"
 append="$append vnet.timeout=$((BUDGET - 20))"
 
-# start_qemu N SIDE [ARGS...]: QEMU number N on vnetd SIDE (a or b), its
+# netdev SIDE: the device's backend on side a or b
+netdev() {
+	if [ "$vnetd" = tap ]; then
+		echo "-netdev tap,id=n0,ifname=tap$1,script=no,downscript=no,vhost=off" \
+			"-object memory-backend-memfd,id=mem,size=${MEM}M,share=on" \
+			"-numa node,memdev=mem"
+	else
+		guest_vhost_user "$tmp/$1.sock" $MEM "$netdev_opts"
+	fi
+}
+
+# start_qemu N SIDE [ARGS...]: QEMU number N on side SIDE (a or b), its
 # console in console-N.log, QMP on qmp-N.sock; its pid in qemu_N
 start_qemu() {
 	n=$1 side=$2
 	shift 2
 	timeout "$(left)" ip netns exec "$ns" "$qemu" $(guest_qemu_args $MEM) \
-		-append "$append" \
-		$(guest_vhost_user "$tmp/$side.sock" $MEM "$netdev_opts") \
+		-append "$append" $(netdev $side) \
 		$(guest_device $MAC "$device_opts") \
 		-qmp "unix:$tmp/qmp-$n.sock,server=on,wait=off" "$@" \
 		</dev/null >"$tmp/console-$n.log" 2>&1 &
@@ -163,11 +192,23 @@ start_qemu() {
 }
 
 start_qemu 1 a
-guest_wait_up "$tmp/console-1.log"
+if [ "$IDLE" = 1 ]; then
+	i=0
+	until grep -q 'VNETD-GUEST: serving' "$tmp/console-1.log" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt 1200 ] && bad "the guest did not come up in 120 s"
+		sleep 0.1
+	done
+	echo "guest up, idle"
+else
+	guest_wait_up "$tmp/console-1.log"
+fi
 
 src=1 from=a
 downtimes=''
-for m in 1 2 3; do
+m=0
+while [ $m -lt "$ROUNDS" ]; do
+	m=$((m + 1))
 	to=$([ $from = a ] && echo b || echo a)
 	dst=$((src + 1))
 	sleep 2		# the streams run between migrations too
@@ -215,15 +256,23 @@ for m in 1 2 3; do
 	ip netns exec "$ns" ping -c 3 -w 20 -q "$GUEST_IP" >"$tmp/ping-$m" 2>&1 ||
 		bad "migration $m: the host cannot ping the guest: $(cat "$tmp/ping-$m")"
 	echo "migration $m: ping $(grep -o '[0-9]* received' "$tmp/ping-$m"), fdb: $fdb"
-	guest_streams_moving 30 || bad "migration $m: the streams stopped"
+	[ "$IDLE" = 1 ] || guest_streams_moving 30 ||
+		bad "migration $m: the streams stopped"
 	src=$dst from=$to
 done
 
+eval "last=\$qemu_$src"
+if [ "$IDLE" = 1 ]; then
+	$py "$here/qmp.py" "$tmp/qmp-$src.sock" run quit >/dev/null
+	wait "$last"
+	echo "downtimes (ms):$downtimes"
+	echo "PASS: $ROUNDS migrations, idle ($(basename "$vnetd")) in $(($(date +%s) - t_start)) s"
+	exit 0
+fi
 # Both streams to at least BYTES, then the host ends its own, the guest
 # its own, and the sums are compared.
-eval "last=\$qemu_$src"
-guest_streams_end "$BYTES" "$last" "$tmp"/console-1.log "$tmp"/console-2.log \
-	"$tmp"/console-3.log "$tmp"/console-4.log
+guest_streams_end "$BYTES" "$last" $(i=1; while [ $i -le $((ROUNDS + 1)) ]; do
+	echo "$tmp/console-$i.log"; i=$((i + 1)); done)
 g() { awk -v k="$1" '$1 == k' "$tmp/guest"; }
 feat=$(g features | cut -d' ' -f2)
 [ "$PACKED" = 1 ] && [ "$(echo "$feat" | cut -c35)" != 1 ] &&
@@ -234,4 +283,4 @@ if [ "$ANNOUNCE" != 1 ] && [ "$(echo "$feat" | cut -c22)" = 1 ]; then
 	bad "GUEST_ANNOUNCE was negotiated: SEND_RARP was not what announced"
 fi
 echo "downtimes (ms):$downtimes"
-echo "PASS: 3 migrations (queue pairs $QUEUES, packed $PACKED, guest announce $ANNOUNCE) in $(($(date +%s) - t_start)) s"
+echo "PASS: $ROUNDS migrations ($(basename "$vnetd"), queue pairs $QUEUES, packed $PACKED, guest announce $ANNOUNCE) in $(($(date +%s) - t_start)) s"
