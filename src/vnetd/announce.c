@@ -7,13 +7,13 @@
  * source's port until they see the MAC again. A guest that negotiated
  * GUEST_ANNOUNCE sends gratuitous ARPs itself when asked; for one that did
  * not, QEMU sends SEND_RARP to the backend, which is to announce the MAC
- * itself (vhost-user.rst, "VHOST_USER_SEND_RARP": "the back-end [...]
- * broadcast a fake RARP to notify the migration is terminated"). The frame
+ * itself (vhost-user.rst, VHOST_USER_SEND_RARP: "Ask vhost user backend to
+ * broadcast a fake RARP to notify the migration is terminated for guest
+ * that does not support GUEST_ANNOUNCE"). The frame
  * is the one QEMU's own announce sends (net/announce.c): a broadcast
  * reverse-ARP request naming the MAC as sender and target.
  */
 
-#include <errno.h>
 #include <string.h>
 #include <sys/uio.h>
 
@@ -50,6 +50,10 @@ static void vnetd_rarp_frame(const uint8_t mac[6], uint8_t f[RARP_FRAME_LEN])
 	memcpy(p + 10, mac, 6);			/* target: the guest, IP 0 */
 }
 
+/*
+ * Return: 0; what cannot be announced is logged (an error here would drop
+ * the frontend, for a frame that only speeds up what learning does anyway).
+ */
 int vnetd_announce(struct vnetd *d, const uint8_t mac[6])
 {
 	uint8_t hdr[VNET_HDR_LEN_MAX], frame[RARP_FRAME_LEN];
@@ -63,8 +67,11 @@ int vnetd_announce(struct vnetd *d, const uint8_t mac[6])
 			  "segment, nothing announced");
 		return 0;
 	}
-	if (mac[0] & 1)
-		return -EINVAL;		/* a group address is no station's */
+	if (mac[0] & 1) {		/* a group address is no station's */
+		vnetd_log(VNETD_LOG_WARN, "SEND_RARP: a group address: "
+			  "nothing announced");
+		return 0;
+	}
 	vnetd_rarp_frame(mac, frame);
 	/* a zero header: no offload, the same in every layout */
 	memset(hdr, 0, sizeof(hdr));
@@ -74,9 +81,10 @@ int vnetd_announce(struct vnetd *d, const uint8_t mac[6])
 	v[1].iov_len = sizeof(frame);
 	n = vnet_tap_write(&d->tap, 0, v, 2);
 	if (n < 0) {
+		/* QEMU sends it again (five rounds): not worth the frontend */
 		vnetd_log(VNETD_LOG_WARN, "SEND_RARP: tap write: %s",
 			  strerror((int)-n));
-		return (int)n;
+		return 0;
 	}
 	vnetd_log(VNETD_LOG_INFO, "announced %02x:%02x:%02x:%02x:%02x:%02x "
 		  "(RARP)", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);

@@ -13,8 +13,9 @@
 #   - the destination runs, the source is quit;
 #   - the guest's MAC was announced from the destination at once: a RARP
 #     from it left the destination's tap (captured there; vhost-user.rst,
-#     VHOST_USER_SEND_RARP: the back-end broadcasts a fake RARP "to notify
-#     the migration is terminated", for a guest without GUEST_ANNOUNCE), and
+#     VHOST_USER_SEND_RARP: "Ask vhost user backend to broadcast a fake
+#     RARP to notify the migration is terminated for guest that does not
+#     support GUEST_ANNOUNCE"), and
 #     the bridge's forwarding table (bridge fdb) points at that tap;
 #   - the host pings the guest.
 # Then the host ends its stream, the guest ends its own, and each stream's
