@@ -26,6 +26,9 @@ struct pcap_out;
 #define VNETD_FRAME_MAX		(65536 + 64)
 /* Buffers a received frame may take (mergeable buffers of 1500 bytes). */
 #define VNETD_RX_BUFS_MAX	64
+/* Segments of one receive buffer: Linux's "big packets" (no MRG_RXBUF,
+ * GUEST_TSO) chain MAX_SKB_FRAGS + 2 descriptors, header included. */
+#define VNETD_RX_SEGS		20
 /* Frames a queue handles per wake-up before the others get their turn. */
 #define VNETD_BURST		64
 /* --client: the first wait before dialling a frontend that went away,
@@ -119,7 +122,7 @@ struct vnetd_qp {
 	struct vnet_overlay_rx ovl_rx;
 	uint64_t now;
 	struct vnet_virtq_elem rx_elems[VNETD_RX_BUFS_MAX];
-	struct iovec rx_iov[VNETD_RX_BUFS_MAX][8];
+	struct iovec rx_iov[VNETD_RX_BUFS_MAX][VNETD_RX_SEGS];
 	struct vnetd_queue_stats *stats;
 	struct vnetd_steer steer;
 };

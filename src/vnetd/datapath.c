@@ -44,7 +44,8 @@ int vnetd_qp_init(struct vnetd_qp *qp)
 		return -ENOMEM;
 	/* once: popping resets an element's counts, not its arrays */
 	for (i = 0; i < VNETD_RX_BUFS_MAX; i++)
-		vnet_virtq_elem_init(&qp->rx_elems[i], NULL, 0, qp->rx_iov[i], 8);
+		vnet_virtq_elem_init(&qp->rx_elems[i], NULL, 0, qp->rx_iov[i],
+				     VNETD_RX_SEGS);
 	if (qp->d->cfg->null_rx)
 		vnetd_null_frame_init(qp->flat, qp->d->cfg->null_rx, qp->d->cfg->mac);
 	return vnetd_steer_init(qp);

@@ -343,7 +343,19 @@ static void watch_vu_fd(struct vnetd *d)
 	d->vu_fd = fd >= 0 && !vnetd_poll_add(d, fd, VNETD_EV_VU, 0) ? fd : -1;
 }
 
-/* vhost-user messages change guest memory and queues: the workers wait. */
+/*
+ * vhost-user messages change guest memory and queues: the workers wait.
+ * The dirty log too (live migration): LOG_ALL in SET_FEATURES, a log
+ * replaced by SET_LOG_BASE, a ring's log flag are given to the queues
+ * inside the dispatch (vu_log_attach()), under this lock taken for
+ * writing, while each worker holds it for reading around a whole burst
+ * (worker.c; the control queue is served under it for writing too). So
+ * no queue writes guest memory during the switch: a burst before it
+ * marked its pages in the old log, a burst after it marks them in the
+ * new one, and the old log is unmapped only once no queue holds it. The
+ * reply, which the frontend waits for before it reads the old log a last
+ * time and frees it, is sent after the switch.
+ */
 void vnetd_device_vu_event(struct vnetd *d)
 {
 	int err;

@@ -307,6 +307,12 @@ static uint64_t vuf_slot_gpa(unsigned int idx, uint16_t mem)
 	return VUF_BUF_GPA + ((uint64_t)idx * VUF_SLOTS_MAX + mem) * VUF_SLOT_SIZE;
 }
 
+/* Does @q take big receive buffers? */
+static bool vuf_big_rx(const struct vuf *f, const struct vuf_queue *q)
+{
+	return f->o.big && !f->o.mrg && q->rx && q != &f->q[f->nq - 1];
+}
+
 /* Driver state of queue @idx, rings zeroed, all slots and descs free. */
 static void vuf_queue_init(struct vuf *f, unsigned int idx)
 {
@@ -324,6 +330,11 @@ static void vuf_queue_init(struct vuf *f, unsigned int idx)
 		q->ids[i] = (uint16_t)(q->size - 1 - i);
 	}
 	q->nfree = q->nids = q->size;
+	if (vuf_big_rx(f, q)) {	/* a buffer's slots in a row: every 17th */
+		q->nids = q->size / VUF_BIG_SLOTS;
+		for (i = 0; i < q->nids; i++)
+			q->ids[i] = (uint16_t)((q->nids - 1 - i) * VUF_BIG_SLOTS);
+	}
 	q->last_used = 0;
 	memset(q->slot, 0, sizeof(q->slot));
 }
@@ -357,12 +368,41 @@ static int vuf_vring_resume(struct vuf *f, unsigned int idx)
 	return vuf_vring_send(f, idx, split_used_idx(&q->s));
 }
 
+struct vuf_vring_addr {
+	uint32_t index, flags;
+	uint64_t desc, used, avail, log;
+} __attribute__((packed));
+
+/* SET_VRING_ADDR's payload for queue @idx: frontend addresses, and as
+ * the log address the device area's guest address, as QEMU gives it
+ * (used_phys: the used ring, or a packed ring's device event area). */
+static void vuf_vring_addr(const struct vuf *f, unsigned int idx, bool log,
+			   struct vuf_vring_addr *a)
+{
+	const struct vuf_queue *q = &f->q[idx];
+
+	a->index = idx;
+	a->flags = log ? 1 : 0;		/* VHOST_VRING_F_LOG */
+	if (f->o.packed) {
+		a->desc = q->p.desc;
+		a->avail = q->p.drv_evt;
+		a->used = q->p.dev_evt;
+	} else {
+		a->desc = q->s.desc;
+		a->avail = q->s.avail;
+		a->used = q->s.used;
+	}
+	a->log = a->used;
+	a->desc += VUF_UVA_BIAS;
+	a->avail += VUF_UVA_BIAS;
+	a->used += VUF_UVA_BIAS;
+}
+
 static int vuf_vring_send(struct vuf *f, unsigned int idx, uint32_t base)
 {
 	struct vuf_queue *q = &f->q[idx];
 	struct { uint32_t index, num; } st = { idx, f->o.qsize };
-	struct { uint32_t index, flags; uint64_t desc, used, avail, log; }
-		__attribute__((packed)) a = { idx, 0, 0, 0, 0, 0 };
+	struct vuf_vring_addr a;
 	uint64_t u = idx;
 	int ret;
 
@@ -372,18 +412,7 @@ static int vuf_vring_send(struct vuf *f, unsigned int idx, uint32_t base)
 		q->call = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (q->err < 0)
 		q->err = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (f->o.packed) {
-		a.desc = q->p.desc;
-		a.avail = q->p.drv_evt;
-		a.used = q->p.dev_evt;
-	} else {
-		a.desc = q->s.desc;
-		a.avail = q->s.avail;
-		a.used = q->s.used;
-	}
-	a.desc += VUF_UVA_BIAS;
-	a.avail += VUF_UVA_BIAS;
-	a.used += VUF_UVA_BIAS;
+	vuf_vring_addr(f, idx, f->o.log_all, &a);
 	ret = vuf_set(f, VNET_VU_SET_VRING_NUM, &st, sizeof(st), NULL, 0);
 	st.num = base;
 	if (!ret)
@@ -670,10 +699,10 @@ void vuf_kick(struct vuf *f, unsigned int idx)
 static int vuf_split_chain(struct vuf_queue *q, const struct buf *b,
 			   unsigned int n, uint16_t extra, struct vuf_slot *s)
 {
-	uint16_t idx[16];
+	uint16_t idx[VUF_CHAIN_MAX];
 	unsigned int i;
 
-	if (n > 16 || q->nfree < n)
+	if (n > VUF_CHAIN_MAX || q->nfree < n)
 		return -EAGAIN;
 	for (i = 0; i < n; i++)
 		idx[i] = q->free[--q->nfree];
@@ -694,7 +723,7 @@ static int vuf_split_chain(struct vuf_queue *q, const struct buf *b,
  * @f:		frontend
  * @idx:	queue
  * @b:		its elements
- * @n:		how many (at most 16)
+ * @n:		how many (at most VUF_CHAIN_MAX; 16 through a table)
  * @mem:	memory slot it uses (the table goes at offset 3072 there)
  *
  * Return: 0, or -EAGAIN when the ring has no room
@@ -703,7 +732,8 @@ static int vuf_add(struct vuf *f, unsigned int idx, const struct buf *b,
 		   unsigned int n, uint16_t mem)
 {
 	struct vuf_queue *q = &f->q[idx];
-	bool ind = f->o.indirect && n > 1;
+	/* a big receive buffer is direct: its data covers offset 3072 */
+	bool ind = f->o.indirect && n > 1 && n <= 16 && !vuf_big_rx(f, q);
 	uint64_t table = vuf_slot_gpa(idx, mem) + 3072;
 	struct buf tb = { table, 16 * n, false };
 	struct vuf_slot s = { .out = true, .mem = mem };
@@ -871,7 +901,28 @@ int vuf_tx_add_hdr(struct vuf *f, unsigned int pair, const void *hdr,
 /* Receive buffer size: small with MRG_RXBUF so frames span buffers. */
 static uint32_t vuf_rx_buf(const struct vuf *f)
 {
+	if (f->o.big && !f->o.mrg)
+		return VUF_BIG_SLOTS * VUF_SLOT_SIZE;
 	return f->o.mrg ? 1024 : 3072;
+}
+
+/*
+ * A big receive buffer at @base, as Linux's virtio_net lays out "big
+ * packets" (add_recvbuf_big): the header alone, the rest of its page,
+ * then a page per descriptor.
+ */
+static unsigned int vuf_big_buf(const struct vuf *f, uint64_t base,
+				struct buf *b)
+{
+	unsigned int n = 0, k;
+
+	b[n++] = (struct buf){ base, f->hdr_len, true };
+	b[n++] = (struct buf){ base + f->hdr_len, VUF_SLOT_SIZE - f->hdr_len,
+			       true };
+	for (k = 1; k < VUF_BIG_SLOTS; k++)
+		b[n++] = (struct buf){ base + (uint64_t)k * VUF_SLOT_SIZE,
+				       VUF_SLOT_SIZE, true };
+	return n;
 }
 
 int vuf_rx_fill(struct vuf *f, unsigned int pair)
@@ -883,12 +934,16 @@ int vuf_rx_fill(struct vuf *f, unsigned int pair)
 	while (q->nids) {
 		uint16_t mem = q->ids[q->nids - 1];
 		uint64_t base = vuf_slot_gpa(idx, mem);
-		struct buf b[2] = { { base, 64, true },
-				    { base + 64, vuf_rx_buf(f) - 64, true } };
+		struct buf b[VUF_CHAIN_MAX] = {
+			{ base, 64, true },
+			{ base + 64, vuf_rx_buf(f) - 64, true } };
+		unsigned int n = f->o.mrg ? 1 : 2;
 
 		if (f->o.mrg)
 			b[0].len = vuf_rx_buf(f);
-		if (vuf_add(f, idx, b, f->o.mrg ? 1 : 2, mem))
+		if (vuf_big_rx(f, q))
+			n = vuf_big_buf(f, base, b);
+		if (vuf_add(f, idx, b, n, mem))
 			break;
 		q->nids--;
 		added++;
@@ -978,26 +1033,28 @@ bool vuf_wait_err(struct vuf *f, unsigned int idx, int ms)
 }
 
 /**
- * vuf_ctrl() - one command on the control queue (the last queue), answered
+ * vuf_ctrl_post() - a command made available on the control queue, not kicked
  * @f:		frontend, started with @rss
  * @cls:	class
  * @cmd:	command
  * @data:	command-specific data
  * @len:	its bytes (at most VUF_SLOT_SIZE - 16)
  *
- * Return: the ack (0 VIRTIO_NET_OK, 1 VIRTIO_NET_ERR), -ETIMEDOUT, -errno
+ * The command and its ack byte (0xff until the device writes it) share
+ * the buffer's page, the ack in its last byte.
+ *
+ * Return: 0, -EINVAL, or -EAGAIN when the queue is full
  */
-int vuf_ctrl(struct vuf *f, uint8_t cls, uint8_t cmd, const void *data,
-	     size_t len)
+int vuf_ctrl_post(struct vuf *f, uint8_t cls, uint8_t cmd, const void *data,
+		  size_t len)
 {
 	unsigned int idx = f->nq - 1;
 	struct vuf_queue *q = &f->q[idx];
 	uint64_t base;
 	struct buf b[2];
-	uint32_t used;
 	uint16_t mem;
 	uint8_t *p;
-	int m, spins = 0, ret;
+	int ret;
 
 	if (!f->o.rss || len > VUF_SLOT_SIZE - 16 || !q->nids)
 		return -EINVAL;
@@ -1014,10 +1071,133 @@ int vuf_ctrl(struct vuf *f, uint8_t cls, uint8_t cmd, const void *data,
 	if (ret)
 		return ret;
 	q->nids--;
-	vuf_kick(f, idx);
-	while ((m = vuf_used(f, idx, &used)) == -EAGAIN && spins++ < 200000)
-		usleep(10);
+	return 0;
+}
+
+/**
+ * vuf_ctrl_ack() - the ack of the oldest command answered
+ * @f:	frontend
+ *
+ * Return: the ack (0 VIRTIO_NET_OK, 1 VIRTIO_NET_ERR), -EAGAIN if none
+ * is answered yet, -EPROTO for a used length other than 1
+ */
+int vuf_ctrl_ack(struct vuf *f)
+{
+	unsigned int idx = f->nq - 1;
+	uint32_t used;
+	int m = vuf_used(f, idx, &used);
+
 	if (m < 0)
-		return m == -EAGAIN ? -ETIMEDOUT : m;
-	return used == 1 ? p[VUF_SLOT_SIZE - 1] : -EPROTO;
+		return m;
+	if (used != 1)
+		return -EPROTO;
+	return vuf_gp(f, vuf_slot_gpa(idx, (uint16_t)m), VUF_SLOT_SIZE)
+		[VUF_SLOT_SIZE - 1];
+}
+
+/**
+ * vuf_ctrl() - one command on the control queue (the last queue), answered
+ * @f:		frontend, started with @rss
+ * @cls:	class
+ * @cmd:	command
+ * @data:	command-specific data
+ * @len:	its bytes (at most VUF_SLOT_SIZE - 16)
+ *
+ * Return: the ack (0 VIRTIO_NET_OK, 1 VIRTIO_NET_ERR), -ETIMEDOUT, -errno
+ */
+int vuf_ctrl(struct vuf *f, uint8_t cls, uint8_t cmd, const void *data,
+	     size_t len)
+{
+	int spins = 0, ret = vuf_ctrl_post(f, cls, cmd, data, len);
+
+	if (ret)
+		return ret;
+	vuf_kick(f, f->nq - 1);
+	while ((ret = vuf_ctrl_ack(f)) == -EAGAIN && spins++ < 200000)
+		usleep(10);
+	return ret == -EAGAIN ? -ETIMEDOUT : ret;
+}
+
+unsigned int vuf_used_count(struct vuf *f, unsigned int idx)
+{
+	struct vuf_queue *q = &f->q[idx];
+	struct packed_drv p;
+	unsigned int n = 0;
+	uint32_t len;
+	uint16_t id;
+
+	if (!f->o.packed)
+		return (uint16_t)(split_used_idx(&q->s) - q->last_used);
+	p = q->p;	/* a copy walks the ring: nothing is written */
+	while (n < q->size && packed_get_used(&p, &id, &len, NULL))
+		n++;
+	return n;
+}
+
+/**
+ * vuf_log_base() - SET_LOG_BASE: the log the backend is to mark
+ * @f:		frontend, with LOG_SHMFD agreed
+ * @fd:		the log's file (sent, not closed)
+ * @size:	bytes of log
+ * @offset:	where it starts in @fd
+ *
+ * As QEMU does, waits for the backend's reply: the old log is no longer
+ * written once it comes.
+ *
+ * Return: 0, -EREMOTEIO if refused, or -errno
+ */
+int vuf_log_base(struct vuf *f, int fd, uint64_t size, uint64_t offset)
+{
+	struct { uint64_t size, offset; } lb = { size, offset };
+	uint64_t v = 1;
+	int ret = vuf_send_msg(f, VNET_VU_SET_LOG_BASE, 0, &lb, sizeof(lb),
+			       &fd, 1);
+
+	if (ret)
+		return ret;
+	ret = vuf_recv_msg(f, NULL, &v, sizeof(v));
+	if (ret < 0)
+		return ret;
+	return ret == 8 && v == 0 ? 0 : -EREMOTEIO;
+}
+
+/**
+ * vuf_log_all() - SET_FEATURES again, with VHOST_F_LOG_ALL on or off
+ * @f:	frontend
+ * @on:	logging wanted
+ *
+ * The features stay as negotiated: what QEMU sends when migration starts
+ * or ends while the rings run.
+ *
+ * Return: 0, or what vuf_set() returns
+ */
+int vuf_log_all(struct vuf *f, bool on)
+{
+	bool wide = f->o.offloads.w[1] != 0;
+	uint64_t v[2] = { f->features.w[0], f->features.w[1] };
+
+	if (!f->o.no_protocol)
+		v[0] |= 1ULL << VNET_VU_F_PROTOCOL_FEATURES;
+	if (on)
+		v[0] |= 1ULL << VNET_VU_F_LOG_ALL;
+	f->o.log_all = on;
+	if (wide)
+		return vuf_set(f, VNET_VU_SET_FEATURES_EX, v, 16, NULL, 0);
+	return vuf_set(f, VNET_VU_SET_FEATURES, v, 8, NULL, 0);
+}
+
+/**
+ * vuf_vring_log() - SET_VRING_ADDR again, with VHOST_VRING_F_LOG on or off
+ * @f:		frontend
+ * @idx:	a running queue
+ * @on:		log the used ring
+ *
+ * Return: 0, or what vuf_set() returns
+ */
+int vuf_vring_log(struct vuf *f, unsigned int idx, bool on)
+{
+	struct vuf_vring_addr a;
+
+	vuf_vring_addr(f, idx, on, &a);
+	return vuf_set(f, VNET_VU_SET_VRING_ADDR, &a, sizeof(a), NULL, 0);
 }

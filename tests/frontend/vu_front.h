@@ -46,6 +46,10 @@
  *		makes the header 24 bytes
  * @rss:	RSS and HASH_REPORT with CTRL_VQ and MQ, and the control
  *		queue set up after the data queues (vuf_ctrl())
+ * @big:	without @mrg: Linux's "big packets" receive buffers, a
+ *		chain of the header's descriptor and 17 pages' worth
+ *		(VUF_BIG_SLOTS contiguous slots), so a 64 KiB super-frame
+ *		fits one buffer
  */
 struct vuf_opts {
 	bool packed;
@@ -62,14 +66,19 @@ struct vuf_opts {
 	bool inflight;
 	struct vnet_features offloads;
 	bool rss;
+	bool big;
 };
+
+/* Descriptors of one buffer at most, and slots of a big receive buffer. */
+#define VUF_CHAIN_MAX	20
+#define VUF_BIG_SLOTS	17
 
 /* Per-buffer bookkeeping: what is out, so every return is checked. */
 struct vuf_slot {
 	bool out;
 	uint16_t ndesc;
 	uint16_t mem;		/* memory slot of the buffer */
-	uint16_t descs[16];
+	uint16_t descs[VUF_CHAIN_MAX];
 	uint32_t len;
 };
 
@@ -160,6 +169,18 @@ int vuf_reap_tx(struct vuf *f, unsigned int pair);
 bool vuf_wait_err(struct vuf *f, unsigned int idx, int ms);
 int vuf_ctrl(struct vuf *f, uint8_t cls, uint8_t cmd, const void *data,
 	     size_t len);
+/* The same in three steps: made available (not kicked), kicked by the
+ * caller, then its ack taken once vuf_used_count() shows it used. */
+int vuf_ctrl_post(struct vuf *f, uint8_t cls, uint8_t cmd, const void *data,
+		  size_t len);
+int vuf_ctrl_ack(struct vuf *f);
+/* Used buffers not yet taken, counted without writing guest memory. */
+unsigned int vuf_used_count(struct vuf *f, unsigned int idx);
+
+/* Live migration's requests (vhost-user.rst, "Migration"). */
+int vuf_log_base(struct vuf *f, int fd, uint64_t size, uint64_t offset);
+int vuf_log_all(struct vuf *f, bool on);
+int vuf_vring_log(struct vuf *f, unsigned int idx, bool on);
 void vuf_kick(struct vuf *f, unsigned int idx);
 uint64_t vuf_outstanding(const struct vuf *f, unsigned int idx);
 

@@ -293,9 +293,35 @@ static void test_hint_follows_changes(void **state)
 						 4, iov, 4), -EOVERFLOW);
 }
 
+/* The reverse, for the dirty log: a host range back to its guest address,
+ * only when one region's mapping holds all of it. */
+static void test_hva_to_gpa(void **state)
+{
+	struct fix *f = *state;
+	unsigned int hint = UINT32_MAX;		/* garbage is safe */
+	uint64_t gpa = 0;
+	uint8_t outside;
+
+	add_three(f);
+	assert_true(vnet_mem_hva_to_gpa(&f->mem, &hint, f->b + 0x1ff0, 16,
+					&gpa));
+	assert_int_equal(gpa, 0x11ff0);
+	assert_int_equal(hint, 0);
+	assert_true(vnet_mem_hva_to_gpa(&f->mem, &hint, f->c + 8, 1, &gpa));
+	assert_int_equal(gpa, 0x40008);
+	assert_int_equal(hint, 2);
+	/* B ends where A begins in guest space, not in host space */
+	assert_false(vnet_mem_hva_to_gpa(&f->mem, &hint, f->b + 0x1ff0, 17,
+					 &gpa));
+	assert_false(vnet_mem_hva_to_gpa(&f->mem, &hint, &outside, 1, &gpa));
+	assert_int_equal(gpa, 0x40008);	/* untouched on a miss */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_hva_to_gpa, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_insert_sorted_and_find,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_insert_zero_size_and_null,
