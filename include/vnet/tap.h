@@ -35,6 +35,7 @@ VNET_API_BEGIN
  * @offloads:	VNET_TUN_F_* the kernel accepted
  * @detached:	queue q is open but detached (vnet_tap_attach_queue()): the
  *		kernel steers nothing to it, and it takes no ioctl
+ * @created:	vnet_tap_open() made the interface (it did not exist)
  */
 struct vnet_tap {
 	char name[16];
@@ -43,6 +44,7 @@ struct vnet_tap {
 	int hdr_len;
 	unsigned int offloads;
 	bool detached[VNET_TAP_QUEUES_MAX];
+	bool created;
 };
 
 /**
@@ -60,10 +62,23 @@ struct vnet_tap {
 int vnet_tap_open(struct vnet_tap *t, const char *name, unsigned int nqueues);
 
 /**
- * vnet_tap_close() - close every fd (a created tap goes away with them)
+ * vnet_tap_close() - close every fd (a created tap goes away with them,
+ *		      unless made persistent)
  * @t:		the port
  */
 void vnet_tap_close(struct vnet_tap *t);
+
+/**
+ * vnet_tap_set_persist() - TUNSETPERSIST: whether the interface outlives
+ *			    its last fd
+ * @t:		the port, open
+ * @on:		true: it stays, with its addresses, bridge port, MTU and
+ *		offloads, for the next process that attaches by name (until
+ *		`ip link delete`); false: it goes with the last fd
+ *
+ * Return: 0, or -errno
+ */
+int vnet_tap_set_persist(struct vnet_tap *t, bool on);
 
 /**
  * vnet_tap_set_hdr_len() - TUNSETVNETHDRSZ on every queue

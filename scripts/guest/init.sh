@@ -9,17 +9,21 @@
 #   vnet.mtu=N           eth0's MTU (default: the device's)
 #   vnet.test=NAME       tcp (ping, then the TCP streams; default), ping, none,
 #                        udp (ping, then UDP echo), tcpudp (all three),
+#                        both (ping, then both TCP streams at once, each
+#                        running until the peer ends the one it sends:
+#                        the migration and restart tests),
 #                        serve (a UDP echo service on vnet.uport for
 #                        vnet.serve seconds, default 60)
 #   vnet.uport=P         the UDP echo service's port (default 7)
-#   vnet.bytes=N         bytes of each TCP stream (default 10485760)
+#   vnet.bytes=N         bytes of each TCP stream (default 10485760; not
+#                        with both, where the peer decides)
 #   vnet.port=P          send to P, then receive from P+1 (default 5201)
 #   vnet.timeout=S       power off after S seconds whatever happens (200)
 #   vnet.queues=N        queue pairs to turn on (ethtool -L combined N; 1)
 # Markers: "ping ok|fail", "features <bits>", "ethtool <line>",
 # "channels <combined>", "queue <ethtool -S line>" (with vnet.queues),
 # "sha256 sent|recv <hex> <bytes>", "stats <dir> <bytes> <packets>",
-# "phase send|recv tx <bytes> <packets> rx <bytes> <packets>" (during a stream),
+# "phase send|recv|both tx <bytes> <packets> rx <bytes> <packets>" (during a stream),
 # "client tcpio|nc" (the program that moved the streams),
 # "udp ok|fail <count> <size>" (each size of the UDP echo test),
 # "result pass|fail <why>", and last "done".
@@ -147,6 +151,39 @@ tcp_streams() {
 	say "sha256 recv $(sha256sum </tmp/rx | cut -d' ' -f1) $(wc -c </tmp/rx)"
 }
 
+# tcp_both: random bytes to PEER:PORT while PEER:PORT+1's stream comes in,
+# both at once; the first ends when the second does (the peer decides how
+# long they run). Each is hashed and counted as it passes, through fifos.
+tcp_both() {
+	[ -x /bin/tcpio ] || { say "result fail both needs tcpio"; return 1; }
+	say "client tcpio"
+	mkfifo /tmp/txh /tmp/txc /tmp/rxc
+	sha256sum </tmp/txh >/tmp/txsum &
+	p1=$!
+	wc -c </tmp/txc >/tmp/txn &
+	p2=$!
+	wc -c </tmp/rxc >/tmp/rxn &
+	p3=$!
+	{
+		tcpio recv "$PEER" $((PORT + 1)) </dev/null ||
+			echo "recv exit $?" >>/tmp/fail
+		touch /tmp/rxdone
+	} | tee /tmp/rxc | sha256sum >/tmp/rxsum &
+	p4=$!
+	c0=$(counters)
+	t0=$(uptime_cs)
+	tcpio gen /tmp/rxdone | tee /tmp/txh /tmp/txc |
+		tcpio send "$PEER" "$PORT" >/dev/null ||
+		echo "send exit $?" >>/tmp/fail
+	wait $p1 $p2 $p3 $p4	# not the watchdog
+	t1=$(uptime_cs)
+	say "time both $(cs_to_s $((t1 - t0))) s"
+	phase both "$c0" "$(counters)"
+	[ -f /tmp/fail ] && say "result fail $(cat /tmp/fail | tr '\n' ' ')"
+	say "sha256 sent $(cut -d' ' -f1 /tmp/txsum) $(cat /tmp/txn)"
+	say "sha256 recv $(cut -d' ' -f1 /tmp/rxsum) $(cat /tmp/rxn)"
+}
+
 # udp_echo: datagrams of several sizes (one past the IPv4 fragment size
 # when the MTU allows) to PEER's echo service, each checked on its return
 udp_echo() {
@@ -181,6 +218,7 @@ if eth_up; then
 	tcp) ping_peer && tcp_streams ;;
 	udp) ping_peer && udp_echo ;;
 	tcpudp) ping_peer && tcp_streams && udp_echo ;;
+	both) ping_peer && tcp_both ;;
 	serve) say "serving"; tcpio udpserve "$UPORT" "$(arg vnet.serve 60)" 2>&1 |
 		sed -n 's/^tcpio: udpserve /serve /p' | while read -r l; do say "$l"; done ;;
 	*) say "result fail unknown test $TEST" ;;

@@ -15,11 +15,15 @@
  *   tcpio udpserve PORT SECONDS  an echo service: every datagram back to
  *                                its sender, for SECONDS at most, or until
  *                                5 s pass without one after the first
+ *   tcpio gen FILE >OUT          random bytes (/dev/urandom) until FILE
+ *                                exists: a stream whose end another
+ *                                process decides
  * Built static by build-initramfs.sh. Exit: 0, or 1 with a message.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,6 +214,35 @@ static int udp_serve(const char *port, int seconds)
 	return 0;
 }
 
+/**
+ * gen() - random bytes to stdout until a file exists
+ * @stop:	the file's path, looked at before each 64 KiB
+ *
+ * Return: 0, or 1 with a message printed
+ */
+static int gen(const char *stop)
+{
+	long long total = 0;
+	int fd = open("/dev/urandom", O_RDONLY);
+
+	if (fd < 0) {
+		perror("tcpio: /dev/urandom");
+		return 1;
+	}
+	while (access(stop, F_OK)) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n <= 0 || write_all(1, buf, (size_t)n) < 0) {
+			perror("tcpio: gen");
+			return 1;
+		}
+		total += n;
+	}
+	fprintf(stderr, "tcpio: gen %lld bytes\n", total);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	long long n;
@@ -217,12 +250,15 @@ int main(int argc, char **argv)
 
 	if (argc == 4 && !strcmp(argv[1], "udpserve"))
 		return udp_serve(argv[2], atoi(argv[3]));
+	if (argc == 3 && !strcmp(argv[1], "gen"))
+		return gen(argv[2]);
 	if (argc == 6 && !strcmp(argv[1], "udp"))
 		return udp_echo(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]));
 	if (argc != 4 || (strcmp(argv[1], "send") && strcmp(argv[1], "recv"))) {
 		fprintf(stderr, "usage: tcpio send|recv ADDR PORT\n"
 			"       tcpio udp ADDR PORT COUNT SIZE\n"
-			"       tcpio udpserve PORT SECONDS\n");
+			"       tcpio udpserve PORT SECONDS\n"
+			"       tcpio gen STOPFILE\n");
 		return 1;
 	}
 	s = connect_to(argv[2], argv[3]);

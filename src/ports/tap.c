@@ -40,6 +40,7 @@ int vnet_tap_open(struct vnet_tap *t, const char *name, unsigned int nqueues)
 	memset(t, 0, sizeof(*t));
 	if (!nqueues || nqueues > VNET_TAP_QUEUES_MAX || strlen(name) >= IFNAMSIZ)
 		return -EINVAL;
+	t->created = !name[0] || !if_nametoindex(name);
 	for (q = 0; q < nqueues; q++) {
 		/* later queues attach to the name the first one got */
 		int fd = open_queue(q ? t->name : name, nqueues > 1, t->name);
@@ -62,6 +63,13 @@ void vnet_tap_close(struct vnet_tap *t)
 	for (q = 0; q < t->nqueues; q++)
 		close(t->fds[q]);
 	t->nqueues = 0;
+}
+
+int vnet_tap_set_persist(struct vnet_tap *t, bool on)
+{
+	if (!t->nqueues)
+		return -EBADF;
+	return ioctl(t->fds[0], TUNSETPERSIST, (unsigned long)on) < 0 ? -errno : 0;
 }
 
 int vnet_tap_set_hdr_len(struct vnet_tap *t, int len)

@@ -33,6 +33,10 @@ struct pcap_out;
 #define VNETD_RX_SEGS		20
 /* Frames a queue handles per wake-up before the others get their turn. */
 #define VNETD_BURST		64
+/* --client: the first wait before dialling a frontend that went away,
+ * and the longest (the wait doubles after each refusal). */
+#define VNETD_REDIAL_MIN_MS	50
+#define VNETD_REDIAL_MAX_MS	2000
 /* Frames read from the tap per wake-up (each is one read system call). */
 #define VNETD_RX_BURST		256
 
@@ -159,6 +163,9 @@ struct vnetd_qp {
  * @pcap:	capture of the frames crossing the device, or NULL
  * @ovl_cfg:	the overlay port's configuration, completed (the underlay
  *		tap's MAC as next hop), when cfg->has_overlay
+ * @redial_ms:	--client, no frontend: the wait before the next dial (0:
+ *		connected)
+ * @redial_at:	when to dial, CLOCK_MONOTONIC ms
  */
 struct vnetd {
 	const struct vnetd_config *cfg;
@@ -182,6 +189,8 @@ struct vnetd {
 	struct vnetd_stats stats;
 	struct pcap_out *pcap;
 	struct vnet_overlay_config ovl_cfg;
+	unsigned int redial_ms;
+	uint64_t redial_at;
 };
 
 /* epoll tags: what woke the loop, and which queue. */
@@ -208,10 +217,15 @@ void vnetd_device_vu_event(struct vnetd *d);
 int vnetd_device_timeout(const struct vnetd *d);
 /* drop a frontend whose message missed its deadline */
 void vnetd_device_expire(struct vnetd *d);
+int vnetd_device_redial_wait(struct vnetd *d);
+void vnetd_device_redial(struct vnetd *d);
 int vnetd_poll_add(struct vnetd *d, int fd, enum vnetd_event ev,
 		   unsigned int idx);
 void vnetd_poll_del(struct vnetd *d, int fd, enum vnetd_event ev,
 		    unsigned int idx);
+
+/* announce.c */
+int vnetd_announce(struct vnetd *d, const uint8_t mac[6]);
 
 /* datapath.c */
 void vnetd_kick(struct vnetd *d, unsigned int vq);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "daemon.h"
@@ -228,11 +229,17 @@ static void hook_reset(void *opaque)
 	vnetd_rx_pairs_update(d);
 }
 
+static int hook_send_rarp(void *opaque, const uint8_t mac[6])
+{
+	return vnetd_announce(opaque, mac);
+}
+
 static const struct vnet_vu_ops vu_ops = {
 	.get_config = hook_get_config,
 	.set_config = hook_set_config,
 	.queue_state = hook_queue_state,
 	.features = hook_features,
+	.send_rarp = hook_send_rarp,
 	.reset = hook_reset,
 };
 
@@ -282,8 +289,16 @@ static int start_vu(struct vnetd *d, const struct vnetd_config *cfg)
 		return err ? err : -ENOMEM;
 	if (cfg->socket_fd >= 0)
 		return vnet_vu_adopt(d->vu, cfg->socket_fd);
-	if (cfg->client)
-		return vnet_vu_connect(d->vu);
+	if (cfg->client) {
+		err = vnet_vu_connect(d->vu);
+		if (err == -ECONNREFUSED || err == -ENOENT) {
+			vnetd_log(VNETD_LOG_INFO, "%s: no frontend yet (%s), "
+				  "dialling again", cfg->socket_path,
+				  strerror(-err));
+			return 0;	/* vnetd_device_redial() */
+		}
+		return err;
+	}
 	return 0;
 }
 
@@ -321,6 +336,25 @@ static void init_lock(pthread_rwlock_t *lock)
 	pthread_rwlockattr_destroy(&a);
 }
 
+/*
+ * A tap vnetd created is made persistent (unless --tap-transient): killed,
+ * stopped or replaced, vnetd leaves it with the host's set-up on it, and
+ * the next vnetd attaches to it by name. `ip link delete` removes it.
+ */
+static void tap_keep(struct vnetd *d)
+{
+	const char *how = d->tap.created ? "created" : "attached";
+	int err;
+
+	if (d->tap.created && !d->cfg->tap_transient) {
+		err = vnet_tap_set_persist(&d->tap, true);
+		how = err ? "created (cannot make it persistent)" :
+			    "created, persistent";
+	}
+	vnetd_log(VNETD_LOG_INFO, "tap %s %s, %u queue(s)", d->tap.name, how,
+		  d->tap.nqueues);
+}
+
 int vnetd_device_start(struct vnetd *d, const struct vnetd_config *cfg)
 {
 	int err;
@@ -342,8 +376,7 @@ int vnetd_device_start(struct vnetd *d, const struct vnetd_config *cfg)
 	if (err)
 		return err;
 	if (cfg->tap)
-		vnetd_log(VNETD_LOG_INFO, "tap %s, %u queue(s)", d->tap.name,
-			  d->tap.nqueues);
+		tap_keep(d);
 	err = start_vu(d, cfg);
 	if (err)
 		return err;
@@ -408,6 +441,55 @@ void vnetd_device_expire(struct vnetd *d)
 {
 	if (d->vu && !vnet_vu_timeout(d->vu))
 		vnetd_device_vu_event(d);	/* drops the frontend */
+}
+
+/*
+ * --client: a frontend that went away (a QEMU restarted, upgraded) is
+ * dialled again, first after VNETD_REDIAL_MIN_MS, then at twice the wait
+ * each time, VNETD_REDIAL_MAX_MS at most, until it answers.
+ */
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int vnetd_device_redial_wait(struct vnetd *d)
+{
+	uint64_t now = now_ms();
+
+	if (!d->cfg->client || vnet_vu_connected(d->vu)) {
+		d->redial_ms = 0;
+		return -1;
+	}
+	if (!d->redial_ms) {		/* just went away */
+		d->redial_ms = VNETD_REDIAL_MIN_MS;
+		d->redial_at = now + d->redial_ms;
+	}
+	return d->redial_at > now ? (int)(d->redial_at - now) : 0;
+}
+
+void vnetd_device_redial(struct vnetd *d)
+{
+	int err;
+
+	if (vnetd_device_redial_wait(d))
+		return;			/* connected, or not yet time */
+	pthread_rwlock_wrlock(&d->lock);
+	err = vnet_vu_connect(d->vu);
+	if (!err) {
+		vnetd_log(VNETD_LOG_INFO, "%s: connected to the frontend",
+			  d->cfg->socket_path);
+		d->redial_ms = 0;
+	} else {
+		d->redial_ms = d->redial_ms * 2 > VNETD_REDIAL_MAX_MS ?
+			       VNETD_REDIAL_MAX_MS : d->redial_ms * 2;
+		d->redial_at = now_ms() + d->redial_ms;
+	}
+	watch_vu_fd(d);
+	pthread_rwlock_unlock(&d->lock);
 }
 
 void vnetd_device_stop(struct vnetd *d)

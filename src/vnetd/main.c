@@ -122,9 +122,10 @@ static int earlier(int a, int b)
 	return b < 0 || a < b ? a : b;
 }
 
-/* The main loop, until SIGTERM: vhost-user, the control queue, stats.
- * The queue pairs have workers of their own (worker.c). Nothing in it
- * waits for a peer: each peer's deadline is a timeout of the loop. */
+/* The main loop, until SIGTERM: vhost-user, the control queue, stats,
+ * and in --client mode dialling a frontend that went away. The queue
+ * pairs have workers of their own (worker.c). Nothing in it waits for a
+ * peer: each peer's deadline is a timeout of the loop. */
 static void run(struct vnetd *d, struct vnetd_stats_server *sv)
 {
 	struct epoll_event ev[32];
@@ -132,10 +133,12 @@ static void run(struct vnetd *d, struct vnetd_stats_server *sv)
 
 	for (;;) {
 		n = epoll_wait(d->epfd, ev, 32,
-			       earlier(vnetd_stats_server_timeout(sv),
-				       vnetd_device_timeout(d)));
+			       earlier(earlier(vnetd_stats_server_timeout(sv),
+					       vnetd_device_timeout(d)),
+				       vnetd_device_redial_wait(d)));
 		if (n < 0 && errno != EINTR)
 			return;
+		vnetd_device_redial(d);
 		for (i = 0; i < n; i++) {
 			if (ev[i].data.u64 >> 32 == VNETD_EV_SIGNAL)
 				return;

@@ -69,8 +69,18 @@ static void usage(FILE *out)
 "\n"
 "  --socket-path PATH   vhost-user socket to listen on (or connect to with\n"
 "                       --client)\n"
+"  --client             connect to the frontend, which listens; when it\n"
+"                       goes away (or is not there yet) vnetd dials again,\n"
+"                       after 50 ms, then twice as long each time, 2 s at\n"
+"                       most\n"
 "  --fd N               an inherited, listening vhost-user socket\n"
-"  --tap NAME           tap to use (created if absent)\n"
+"  --tap NAME           tap to use: created if absent, and then made\n"
+"                       persistent, so that it outlives vnetd with its\n"
+"                       addresses, bridge port, MTU and offloads, and a\n"
+"                       vnetd started again (after a crash, SIGTERM, an\n"
+"                       upgrade) attaches to it as it was; remove it with\n"
+"                       'ip link delete NAME'\n"
+"  --tap-transient      a tap vnetd creates goes away when vnetd exits\n"
 "  --queues N           queue pairs (default 1)\n"
 "  --mac MAC            the device's address (default 52:54:00:12:34:56)\n"
 "  --mtu N              MTU advertised to the guest (68..65535)\n"
@@ -221,7 +231,7 @@ enum {
 	OPT_MTU, OPT_OFFLOADS, OPT_NO_OFFLOADS, OPT_PACKED, OPT_BUSY_POLL,
 	OPT_PCAP, OPT_STATS, OPT_LOG_LEVEL, OPT_CAPS, OPT_NULL_RX,
 	OPT_VXLAN, OPT_GENEVE, OPT_NO_GRO, OPT_TAP_OFFLOADS, OPT_FEATURES,
-	OPT_SPEED, OPT_DUPLEX,
+	OPT_SPEED, OPT_DUPLEX, OPT_TAP_TRANSIENT,
 };
 
 static const struct option long_opts[] = {
@@ -249,6 +259,7 @@ static const struct option long_opts[] = {
 	{ "features", required_argument, NULL, OPT_FEATURES },
 	{ "speed", required_argument, NULL, OPT_SPEED },
 	{ "duplex", required_argument, NULL, OPT_DUPLEX },
+	{ "tap-transient", no_argument, NULL, OPT_TAP_TRANSIENT },
 	{ 0 },
 };
 
@@ -281,6 +292,7 @@ static int apply_option(int c, const char *arg, struct vnetd_config *cfg)
 	case OPT_SOCKET: cfg->socket_path = arg; return 0;
 	case OPT_CLIENT: cfg->client = true; return 0;
 	case OPT_TAP: cfg->tap = arg; return 0;
+	case OPT_TAP_TRANSIENT: cfg->tap_transient = true; return 0;
 	case OPT_PACKED: cfg->packed = true; return 0;
 	case OPT_BUSY_POLL: cfg->busy_poll = true; return 0;
 	case OPT_PCAP: cfg->pcap = arg; return 0;

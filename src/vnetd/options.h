@@ -17,6 +17,9 @@
  * @socket_fd:		or an inherited socket (--fd), else -1
  * @client:		connect to @socket_path instead of listening
  * @tap:		tap name (created if absent) or NULL for none
+ * @tap_transient:	a tap vnetd creates goes away with it (--tap-transient;
+ *			by default it is made persistent, so a restarted vnetd
+ *			finds it as it was)
  * @queues:		queue pairs, 1..VNET_TAP_QUEUES_MAX
  * @mac:		the device's MAC address
  * @mtu:		the MTU advertised to the guest (0: not advertised)
@@ -45,6 +48,7 @@ struct vnetd_config {
 	int socket_fd;
 	bool client;
 	const char *tap;
+	bool tap_transient;
 	unsigned int queues;
 	uint8_t mac[6];
 	unsigned int mtu;

@@ -26,8 +26,8 @@
 set -u
 mode=${1:-tap}
 here=$(cd "$(dirname "$0")" && pwd)
-top=$here/../..
 . "$here/netns.sh"
+. "$here/qemu_guest.sh"
 
 MEM=512
 BYTES=${VNETD_GUEST_BYTES:-10485760}
@@ -91,12 +91,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-built=$("$top/scripts/guest/build-initramfs.sh" 2>"$tmp/build.log")
-rc=$?
-[ $rc = 77 ] && need "$(tail -n 1 "$tmp/build.log")"
-[ $rc = 0 ] || fail "build-initramfs.sh: $(cat "$tmp/build.log")"
-kernel=$(echo "$built" | awk '$1 == "kernel" { print $2 }')
-initrd=$(echo "$built" | awk '$1 == "initrd" { print $2 }')
+guest_build "$tmp"
 
 # The namespace: tap0 addressed as the guest's peer, IPv6 off (quiet wire).
 ip netns add "$ns" || need "cannot create a network namespace"
@@ -137,7 +132,7 @@ vhost-user)
 		[ $i -gt 50 ] && fail "vnetd did not listen on $sock: $(cat "$tmp/vnetd.log")"
 		sleep 0.1
 	done
-	netdev="-chardev socket,id=c0,path=$sock -netdev vhost-user,id=n0,chardev=c0$netdev_opts -object memory-backend-memfd,id=mem,size=${MEM}M,share=on -numa node,memdev=mem" ;;
+	netdev=$(guest_vhost_user "$sock" $MEM "$netdev_opts") ;;
 esac
 
 append="console=ttyS0 quiet panic=-1 vnet.ip=$GUEST_IP/24 vnet.peer=$HOST_IP"
@@ -145,10 +140,8 @@ append="$append vnet.bytes=$BYTES vnet.port=$PORT vnet.timeout=$((QEMU_TIMEOUT -
 append="$append vnet.test=tcpudp"
 append="$append vnet.queues=$QUEUES"
 t0=$(date +%s)
-timeout $QEMU_TIMEOUT ip netns exec "$ns" "$qemu" -accel tcg -m $MEM -smp 1 \
-	-nographic -nodefaults -serial stdio -no-reboot \
-	-kernel "$kernel" -initrd "$initrd" -append "$append" \
-	$netdev -device virtio-net-pci,netdev=n0,vectors=0,romfile=,mac=52:54:00:12:34:56$device_opts \
+timeout $QEMU_TIMEOUT ip netns exec "$ns" "$qemu" $(guest_qemu_args $MEM) \
+	-append "$append" $netdev $(guest_device 52:54:00:12:34:56 "$device_opts") \
 	</dev/null >"$tmp/console.log" 2>&1
 qrc=$?
 t1=$(date +%s)
@@ -162,7 +155,7 @@ done
 kill $peer 2>/dev/null
 wait $peer
 peer=''
-tr -d '\r' <"$tmp/console.log" | sed -n 's/^.*VNETD-GUEST: //p' >"$tmp/guest"
+guest_lines "$tmp/guest" "$tmp/console.log"
 
 show() {
 	echo "--- guest console (last lines)"
@@ -222,27 +215,11 @@ fi
 g ping | grep -q '^ping ok' || bad "the guest could not ping $HOST_IP"
 
 # The streams: what one end sent, the other received, byte for byte.
-set -- $(g sha256 sent)
-gsent=$3 gsent_n=$4
-set -- $(awk '$1 == "recv"' "$tmp/peer.out")
-hrecv=${2:-} hrecv_n=${3:-0}
-[ -n "$hrecv" ] || bad "the host received no stream from the guest"
-[ "$gsent_n" -ge "$BYTES" ] && [ "$hrecv_n" = "$gsent_n" ] ||
-	bad "guest to host: guest sent $gsent_n bytes, host received $hrecv_n"
-[ "$gsent" = "$hrecv" ] || bad "guest to host: sha256 differ ($gsent, $hrecv)"
-set -- $(awk '$1 == "sent"' "$tmp/peer.out")
-hsent=${2:-} hsent_n=${3:-0}
-set -- $(g sha256 recv)
-grecv=${3:-} grecv_n=${4:-0}
-[ "$hsent_n" -ge "$BYTES" ] && [ "$grecv_n" = "$hsent_n" ] ||
-	bad "host to guest: host sent $hsent_n bytes, guest received $grecv_n"
-[ "$hsent" = "$grecv" ] || bad "host to guest: sha256 differ ($hsent, $grecv)"
+guest_streams_check "$tmp/guest" "$tmp/peer.out" "$BYTES"
 # UDP: datagrams of 64, 1000 and 1400 bytes echoed by the host, each
 # checked byte for byte by the guest
 [ "$(g udp | grep -c '^udp ok')" = 3 ] || bad "UDP echo: $(g udp | tr '\n' ' ')"
 echo "UDP echo: $(g udp | cut -d' ' -f4 | tr '\n' ' ')byte datagrams, 20 of each, byte for byte"
-echo "guest to host: $gsent_n bytes, sha256 $gsent on both ends"
-echo "host to guest: $hsent_n bytes, sha256 $hsent on both ends"
 
 # Offloads in use: while each stream ran, its data crossed the device in
 # frames larger than the MTU on average (TSO from the guest, GSO from the

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <linux/if_tun.h>
+#include <net/if.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -47,6 +48,37 @@ static void test_open_multiqueue_and_hdr_len(void **state)
 	vnet_tap_close(&t);
 	assert_int_equal(vnet_tap_open(&t, "", 0), -EINVAL);
 	assert_int_equal(vnet_tap_open(&t, "a-name-far-too-long", 1), -EINVAL);
+}
+
+/*
+ * A tap made persistent outlives its fds with what the host set on it
+ * (its address here), and the next open attaches to it, not creating a
+ * new one; made transient again, it goes with its last fd.
+ */
+static void test_persist_outlives_fds(void **state)
+{
+	struct vnet_tap t;
+
+	(void)state;
+	assert_int_equal(if_nametoindex("vt-keep"), 0);
+	assert_int_equal(vnet_tap_open(&t, "vt-keep", 1), 0);
+	assert_true(t.created);
+	assert_int_equal(vnet_tap_set_persist(&t, true), 0);
+	assert_int_equal(run("ip addr add 198.51.100.7/32 dev vt-keep"), 0);
+	vnet_tap_close(&t);
+	assert_int_not_equal(if_nametoindex("vt-keep"), 0);
+	assert_int_equal(run("ip -o addr show dev vt-keep | "
+			     "grep -q 198.51.100.7/32"), 0);
+	assert_int_equal(vnet_tap_open(&t, "vt-keep", 1), 0);
+	assert_false(t.created);
+	assert_int_equal(vnet_tap_set_persist(&t, false), 0);
+	vnet_tap_close(&t);
+	assert_int_equal(if_nametoindex("vt-keep"), 0);
+	/* without it, a created tap goes with its fds */
+	assert_int_equal(vnet_tap_open(&t, "vt-keep", 1), 0);
+	assert_true(t.created);
+	vnet_tap_close(&t);
+	assert_int_equal(if_nametoindex("vt-keep"), 0);
 }
 
 /* The kernel here (6.18) takes every flag, tunnel ones included. */
@@ -216,6 +248,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_multiqueue_and_hdr_len),
 		cmocka_unit_test(test_offloads_all_accepted),
+		cmocka_unit_test(test_persist_outlives_fds),
 		cmocka_unit_test(test_offloads_refused),
 		cmocka_unit_test(test_offloads_for_guest_features),
 		cmocka_unit_test(test_tso_passthrough_and_segmentation),

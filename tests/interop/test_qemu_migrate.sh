@@ -1,0 +1,287 @@
+#!/bin/sh
+# test_qemu_migrate.sh - a guest's network survives live migration (issue 15).
+#
+# In a network namespace: a Linux bridge holding the host end (192.0.2.1)
+# and two taps, each its own vnetd's (A on tapa, B on tapb). The test guest
+# (scripts/guest/, Debian's kernel under QEMU TCG, 1 vCPU) boots on a QEMU
+# on vnetd A and runs two TCP streams at once with the host end: random
+# bytes each way, the host sending continuously. While they run, the guest
+# is live-migrated three times, A -> B -> A -> B, each time to a new QEMU
+# started with -incoming on the other vnetd (guest memory in a shared
+# memfd, as vhost-user needs). After each migration:
+#   - QEMU's reported total time and downtime are printed (query-migrate);
+#   - the destination runs, the source is quit;
+#   - the guest's MAC was announced from the destination at once: a RARP
+#     from it left the destination's tap (captured there; vhost-user.rst,
+#     VHOST_USER_SEND_RARP: "Ask vhost user backend to broadcast a fake
+#     RARP to notify the migration is terminated for guest that does not
+#     support GUEST_ANNOUNCE"), and
+#     the bridge's forwarding table (bridge fdb) points at that tap;
+#   - the host pings the guest.
+# Then the host ends its stream, the guest ends its own, and each stream's
+# sha256 and length must be the same at both ends (at least BYTES each way):
+# a receive buffer the device wrote during a migration but did not mark
+# dirty reaches the destination stale, and the host-to-guest sum differs.
+#
+# Usage: test_qemu_migrate.sh PATH/TO/vnetd [VNETD_ARGS...]
+#        test_qemu_migrate.sh tap
+#            QEMU's own tap backend (-netdev tap, vhost=off) on the same
+#            two taps, the same checks: the harness proved, and the
+#            reference for bench/migrate_bench.sh.
+# Environment: VNETD_MIGRATE_QUEUES=N (N queue pairs), VNETD_MIGRATE_PACKED=1
+# (packed rings), VNETD_MIGRATE_BYTES (each stream's least length, default
+# 32 MiB), VNETD_MIGRATE_GUEST_ANNOUNCE=1 (the guest may negotiate
+# GUEST_ANNOUNCE: QEMU then asks it to announce itself and sends no
+# SEND_RARP; the RARP capture is not checked), VNETD_MIGRATE_ROUNDS=N
+# (migrations, default 3), VNETD_MIGRATE_IDLE=1 (no streams: the guest
+# idles, answering pings), VNETD_GUEST_KEEP=1 (keep the logs),
+# VNETD_GUEST_DIR (the guest's cache).
+# Exit: 0 pass, 1 fail (no root or namespaces, no QEMU, no kernel package
+# too), 77 skip (a kernel feature missing: a bridge), saying why.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/netns.sh"
+. "$here/qemu_guest.sh"
+
+[ $# -ge 1 ] || fail "usage: $0 PATH/TO/vnetd [VNETD_ARGS...] | tap"
+vnetd=$1
+shift
+vnetd_args="$*"
+[ "$vnetd" = tap ] || [ -x "$vnetd" ] || fail "$vnetd is not an executable"
+
+MEM=256
+PORT=5201
+HOST_IP=192.0.2.1
+GUEST_IP=192.0.2.10
+MAC=52:54:00:12:34:56
+BYTES=${VNETD_MIGRATE_BYTES:-33554432}
+QUEUES=${VNETD_MIGRATE_QUEUES:-1}
+PACKED=${VNETD_MIGRATE_PACKED:-0}
+ANNOUNCE=${VNETD_MIGRATE_GUEST_ANNOUNCE:-0}
+ROUNDS=${VNETD_MIGRATE_ROUNDS:-3}
+IDLE=${VNETD_MIGRATE_IDLE:-0}
+BUDGET=420		# seconds for the whole run; every wait is bounded
+MIGRATE_TIMEOUT=90	# one migration
+
+case $QUEUES in
+''|*[!0-9]*|0) fail "VNETD_MIGRATE_QUEUES=$QUEUES: a number of queue pairs" ;;
+esac
+device_opts='' netdev_opts=''
+if [ "$QUEUES" -gt 1 ]; then
+	device_opts="$device_opts,mq=on"
+	netdev_opts="$netdev_opts,queues=$QUEUES"
+	vnetd_args="$vnetd_args --queues $QUEUES"
+fi
+if [ "$PACKED" = 1 ]; then
+	device_opts="$device_opts,packed=on"
+	vnetd_args="$vnetd_args --packed"
+fi
+[ "$ANNOUNCE" = 1 ] || device_opts="$device_opts,guest_announce=off"
+if [ "$vnetd" = tap ] && { [ "$QUEUES" != 1 ] || [ "$PACKED" != 0 ]; }; then
+	fail "VNETD_MIGRATE_QUEUES and VNETD_MIGRATE_PACKED are for vnetd"
+fi
+
+ns_require_root_and_netns
+qemu=$(command -v qemu-system-x86_64) ||
+	need "qemu-system-x86_64 is missing (scripts/install-deps.sh guest)"
+py=/usr/bin/python3
+[ -x $py ] || need "/usr/bin/python3 is not installed"
+command -v tcpdump >/dev/null || fail "tcpdump is missing (scripts/install-deps.sh)"
+command -v bridge >/dev/null || fail "bridge (iproute2) is missing"
+
+tmp=$(mktemp -d)
+ns="vnetd-mig-$$"
+pids=''		# every process started, killed at exit
+cleanup() {
+	for p in $pids; do
+		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
+	ip netns del "$ns" 2>/dev/null
+	if [ "${VNETD_GUEST_KEEP:-0}" = 1 ]; then
+		echo "kept $tmp"
+	else
+		rm -rf "$tmp"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+t_start=$(date +%s)
+
+show() {
+	for f in "$tmp"/console-*.log; do
+		[ -f "$f" ] || continue
+		echo "--- $(basename "$f") (last lines)"
+		tr -d '\r' <"$f" | tail -n 15
+	done
+	echo "--- host peer"
+	cat "$tmp/peer.out" "$tmp/peer.err" 2>/dev/null
+	tail -n 2 "$tmp/progress" 2>/dev/null
+	for s in a b; do
+		[ -f "$tmp/vnetd-$s.log" ] || continue
+		echo "--- vnetd $s"
+		tail -n 15 "$tmp/vnetd-$s.log"
+	done
+}
+bad() { show; fail "$*"; }
+# left: seconds of the budget left (at least 1)
+left() {
+	l=$((BUDGET - ($(date +%s) - t_start)))
+	[ $l -gt 0 ] && echo $l || echo 1
+}
+
+guest_build "$tmp"
+
+guest_ns_bridge "$HOST_IP"
+
+# vnetd A and B, each creating its tap, which then joins the bridge (or
+# the two taps for QEMU's own backend).
+for s in a b; do
+	[ "$vnetd" = tap ] && continue
+	ip netns exec "$ns" "$vnetd" --socket-path "$tmp/$s.sock" --tap tap$s \
+		$vnetd_args >"$tmp/vnetd-$s.log" 2>&1 &
+	pids="$pids $!"
+done
+for s in a b; do
+	[ "$vnetd" = tap ] && ip -n "$ns" tuntap add dev tap$s mode tap
+	i=0
+	until [ "$vnetd" = tap ] || [ -S "$tmp/$s.sock" ]; do
+		i=$((i + 1))
+		[ $i -gt 50 ] && bad "vnetd $s did not listen"
+		sleep 0.1
+	done
+	ip -n "$ns" link set tap$s master br0 && ip -n "$ns" link set tap$s up ||
+		bad "tap$s cannot join the bridge"
+done
+
+# The host end: both streams, its own sending until $tmp/stop exists.
+guest_test=both
+if [ "$IDLE" = 1 ]; then
+	guest_test="serve vnet.serve=$BUDGET"
+else
+	guest_peer_start "$HOST_IP" $PORT "$BYTES" $BUDGET
+fi
+
+append="console=ttyS0 quiet panic=-1 vnet.ip=$GUEST_IP/24 vnet.peer=$HOST_IP"
+append="$append vnet.port=$PORT vnet.test=$guest_test vnet.queues=$QUEUES"
+append="$append vnet.timeout=$((BUDGET - 20))"
+
+# netdev SIDE: the device's backend on side a or b
+netdev() {
+	if [ "$vnetd" = tap ]; then
+		echo "-netdev tap,id=n0,ifname=tap$1,script=no,downscript=no,vhost=off" \
+			"-object memory-backend-memfd,id=mem,size=${MEM}M,share=on" \
+			"-numa node,memdev=mem"
+	else
+		guest_vhost_user "$tmp/$1.sock" $MEM "$netdev_opts"
+	fi
+}
+
+# start_qemu N SIDE [ARGS...]: QEMU number N on side SIDE (a or b), its
+# console in console-N.log, QMP on qmp-N.sock; its pid in qemu_N
+start_qemu() {
+	n=$1 side=$2
+	shift 2
+	timeout "$(left)" ip netns exec "$ns" "$qemu" $(guest_qemu_args $MEM) \
+		-append "$append" $(netdev $side) \
+		$(guest_device $MAC "$device_opts") \
+		-qmp "unix:$tmp/qmp-$n.sock,server=on,wait=off" "$@" \
+		</dev/null >"$tmp/console-$n.log" 2>&1 &
+	eval "qemu_$n=$!"
+	pids="$pids $!"
+	$py "$here/qmp.py" "$tmp/qmp-$n.sock" wait 30 ||
+		bad "QEMU $n did not start"
+}
+
+start_qemu 1 a
+if [ "$IDLE" = 1 ]; then
+	i=0
+	until grep -q 'VNETD-GUEST: serving' "$tmp/console-1.log" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt 1200 ] && bad "the guest did not come up in 120 s"
+		sleep 0.1
+	done
+	echo "guest up, idle"
+else
+	guest_wait_up "$tmp/console-1.log"
+fi
+
+src=1 from=a
+downtimes=''
+m=0
+while [ $m -lt "$ROUNDS" ]; do
+	m=$((m + 1))
+	to=$([ $from = a ] && echo b || echo a)
+	dst=$((src + 1))
+	sleep 2		# the streams run between migrations too
+	start_qemu $dst $to -incoming "unix:$tmp/mig-$m.sock"
+	timeout 60 ip netns exec "$ns" tcpdump -i tap$to -nn -e -c 1 -l \
+		"ether proto 0x8035 and ether src $MAC" \
+		>"$tmp/rarp-$m.txt" 2>"$tmp/rarp-$m.err" &
+	dump=$!
+	pids="$pids $dump"
+	i=0
+	until grep -qs 'listening on' "$tmp/rarp-$m.err"; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && bad "tcpdump did not start: $(cat "$tmp/rarp-$m.err")"
+		sleep 0.1
+	done
+	res=$($py "$here/qmp.py" "$tmp/qmp-$src.sock" migrate \
+		"unix:$tmp/mig-$m.sock" $MIGRATE_TIMEOUT) ||
+		bad "migration $m ($from -> $to): $res"
+	set -- $res
+	echo "migration $m: $from -> $to: total $4 ms, downtime $6 ms, setup $8 ms, ${10} bytes"
+	downtimes="$downtimes $6"
+	i=0
+	until [ "$($py "$here/qmp.py" "$tmp/qmp-$dst.sock" status)" = running ]; do
+		i=$((i + 1))
+		[ $i -gt 50 ] && bad "the destination QEMU $dst does not run"
+		sleep 0.1
+	done
+	$py "$here/qmp.py" "$tmp/qmp-$src.sock" run quit >/dev/null
+	eval "wait \$qemu_$src"
+	# the announcement: a RARP from the guest's MAC out of the new tap
+	if [ "$ANNOUNCE" != 1 ]; then
+		i=0
+		while kill -0 $dump 2>/dev/null && [ $i -lt 50 ]; do
+			i=$((i + 1))
+			sleep 0.1
+		done
+		grep -qi "$MAC" "$tmp/rarp-$m.txt" ||
+			bad "migration $m: no RARP from $MAC left tap$to"
+		echo "migration $m: RARP from tap$to: $(head -n 1 "$tmp/rarp-$m.txt" | cut -c1-100)"
+	fi
+	kill $dump 2>/dev/null
+	fdb=$(bridge -n "$ns" fdb show br br0 | grep -i "^$MAC ")
+	echo "$fdb" | grep -q " dev tap$to " ||
+		bad "migration $m: the bridge sends $MAC elsewhere: $fdb"
+	ip netns exec "$ns" ping -c 3 -w 20 -q "$GUEST_IP" >"$tmp/ping-$m" 2>&1 ||
+		bad "migration $m: the host cannot ping the guest: $(cat "$tmp/ping-$m")"
+	echo "migration $m: ping $(grep -o '[0-9]* received' "$tmp/ping-$m"), fdb: $fdb"
+	[ "$IDLE" = 1 ] || guest_streams_moving 30 ||
+		bad "migration $m: the streams stopped"
+	src=$dst from=$to
+done
+
+eval "last=\$qemu_$src"
+if [ "$IDLE" = 1 ]; then
+	$py "$here/qmp.py" "$tmp/qmp-$src.sock" run quit >/dev/null
+	wait "$last"
+	echo "downtimes (ms):$downtimes"
+	echo "PASS: $ROUNDS migrations, idle ($(basename "$vnetd")) in $(($(date +%s) - t_start)) s"
+	exit 0
+fi
+# Both streams to at least BYTES, then the host ends its own, the guest
+# its own, and the sums are compared.
+guest_streams_end "$BYTES" "$last" $(i=1; while [ $i -le $((ROUNDS + 1)) ]; do
+	echo "$tmp/console-$i.log"; i=$((i + 1)); done)
+g() { awk -v k="$1" '$1 == k' "$tmp/guest"; }
+feat=$(g features | cut -d' ' -f2)
+[ "$PACKED" = 1 ] && [ "$(echo "$feat" | cut -c35)" != 1 ] &&
+	bad "RING_PACKED was not negotiated"
+[ "$QUEUES" -gt 1 ] && [ "$(g channels | cut -d' ' -f2)" != "$QUEUES" ] &&
+	bad "the guest has $(g channels | cut -d' ' -f2) channels, not $QUEUES"
+if [ "$ANNOUNCE" != 1 ] && [ "$(echo "$feat" | cut -c22)" = 1 ]; then
+	bad "GUEST_ANNOUNCE was negotiated: SEND_RARP was not what announced"
+fi
+echo "downtimes (ms):$downtimes"
+echo "PASS: $ROUNDS migrations ($(basename "$vnetd"), queue pairs $QUEUES, packed $PACKED, guest announce $ANNOUNCE) in $(($(date +%s) - t_start)) s"
