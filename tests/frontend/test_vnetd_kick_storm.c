@@ -440,6 +440,7 @@ static void kick_storm(struct storm *s, bool packed,
 }
 
 /* Split rings, the workers sleeping on kicks between passes. */
+/* conformance: SPL-10, SPL-21, VU-31 */
 static void test_kick_storm_split(void **state)
 {
 	static const char *const none[] = { NULL };
@@ -448,6 +449,7 @@ static void test_kick_storm_split(void **state)
 }
 
 /* Packed rings, the workers busy polling: a pass every turn, kicked or not. */
+/* conformance: SPL-21 */
 static void test_kick_storm_packed_busy_poll(void **state)
 {
 	static const char *const opts[] = { "--packed", "--busy-poll", NULL };

@@ -57,7 +57,7 @@
 #define UDP_SEGMENT	103
 #endif
 
-/* virtio-net header values (spec 5.1.6) */
+/* virtio-net header values ("Device Operation") */
 #define F_NEEDS_CSUM	1
 #define F_DATA_VALID	2
 #define F_TUNNEL_CSUM	8
@@ -266,7 +266,7 @@ static void fill_payload(uint8_t *p, size_t n, uint32_t seed)
 		p[i] = (uint8_t)(seed * 131 + i * 7 + (i >> 8));
 }
 
-/* The virtio-net header, little endian (spec 5.1.6, VERSION_1). */
+/* The virtio-net header, little endian ("Device Operation", VERSION_1). */
 struct vh {
 	uint8_t flags, gso_type;
 	uint16_t hdr_len, gso_size, csum_start, csum_offset, num_buffers;
@@ -514,7 +514,7 @@ static void check_path(const struct counts *before, bool soft,
 
 /*
  * USO: one super-frame of @n payload bytes, gso_size @mss (GSO_UDP_L4,
- * NEEDS_CSUM, csum_offset 6: spec 5.1.6.2 "Packet Transmission", the
+ * NEEDS_CSUM, csum_offset 6: "Packet Transmission", the
  * driver's rules for USO), reaches a kernel UDP socket as ceil(n/mss)
  * datagrams, byte for byte.
  */
@@ -547,12 +547,13 @@ static void uso_to_host(struct vuf *f, int v, bool soft)
 }
 
 /*
- * NEEDS_CSUM without GSO (spec 5.1.6.2: csum_start/csum_offset name where
+ * NEEDS_CSUM without GSO ("Packet Transmission": csum_start/csum_offset name where
  * the device completes the checksum) reaches the socket; and, the control,
  * a frame with a wrong checksum and no NEEDS_CSUM does not (the kernel
- * verifies what it is not told to trust: spec 5.1.6.2.2 "the device MUST
+ * verifies what it is not told to trust: "the device MUST
  * NOT rely on the packet checksum being correct").
  */
+/* conformance: NET-TX-14 */
 static void csum_to_host(struct vuf *f, bool soft)
 {
 	static uint8_t frame[4096], got[4096];
@@ -720,7 +721,7 @@ static void ack(struct vuf *f, struct tcp_conn *t)
 	tx(f, &none, fr, tcp_frame(fr, t, 0x10, NULL, 0, false));
 }
 
-/* TSO (spec 5.1.6.2: GSO_TCPV4, csum_offset 16, gso_size the MSS): one
+/* TSO ("Packet Transmission": GSO_TCPV4, csum_offset 16, gso_size the MSS): one
  * super-frame of 3000 bytes, read whole from the kernel's TCP socket. */
 static void tso_to_host(struct vuf *f, struct tcp_conn *t, bool soft)
 {
@@ -764,10 +765,11 @@ static bool l4_csum_ok4(const uint8_t *p, size_t len)
 }
 
 /*
- * A frame from the host as the guest got it, against spec 5.1.6.4.1
+ * A frame from the host as the guest got it, against "Processing of Incoming Packets"
  * "Processing of Incoming Packets" (device normative): @gso the type
  * expected when the guest negotiated it, else GSO_NONE.
  */
+/* conformance: NET-RX-02, NET-RX-05, NET-RX-06, NET-RX-19, NET-RX-20, NET-RX-26, NET-RX-27, NET-RX-28, NET-RX-31 */
 static void check_rx_frame(const struct vh *h, uint8_t *p, size_t len,
 			   bool offloads, uint8_t gso, uint16_t mss,
 			   uint16_t l4off, uint16_t csum_off)
@@ -919,7 +921,7 @@ static void uso_to_guest(struct vuf *f, bool offloads)
  * wait in the tap until the guest gives buffers (vnetd's rule, README
  * "Running vnetd": the spec lets a device drop, but the tap can hold what
  * the guest has no room for), and every datagram arrives, in order; each
- * frame obeys spec 5.1.6.4.1 (check_rx_frame). @complete:
+ * frame obeys "Processing of Incoming Packets" (check_rx_frame). @complete:
  * the tap's transmit checksum off, so the kernel's frames come complete
  * and vnetd's coalescing engine takes them.
  */
@@ -985,9 +987,10 @@ static bool vxlan_to_guest(const uint8_t *p, size_t len, void *arg)
  * header follows udp-tunnel-gso-standard.md (gso_type UDP_L4 |
  * UDP_TUNNEL_IPV4, the outer network header's; outer_th_offset at the
  * outer UDP header, inner_nh_offset at the inner IP header, csum_start at
- * the inner UDP header) and spec 5.1.6.4.1 (check_rx_frame on the inner
+ * the inner UDP header) and "Processing of Incoming Packets" (check_rx_frame on the inner
  * packet); without, complete VXLAN segments.
  */
+/* conformance: NET-RX-22, NET-RX-23, NET-RX-34, NET-RX-37 */
 static void tunnel_to_guest(struct vuf *f, bool offloads)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(7100) };

@@ -122,6 +122,7 @@ static const struct tf_spec vxlan = { .tunnel = true, .tcp_flags = 0x18,
 /* gso_type not matching the protocol: TCPV6 on an IPv4 frame, TCPV4 on a
  * UDP datagram (Linux: "net: drop bad gso csum_start and offset in
  * virtio_net_hdr" and the flow-dissector check of virtio_net_hdr_to_skb). */
+/* conformance: D-TX-04 */
 static void test_linux_gso_type_mismatch(void **state)
 {
 	struct fix *f = *state;
@@ -162,6 +163,7 @@ static void test_linux_gso_size_zero_max_larger(void **state)
 
 /* GSO without NEEDS_CSUM ("net: validate untrusted gso packets without
  * csum offload"). */
+/* conformance: D-TX-14 */
 static void test_linux_gso_without_needs_csum(void **state)
 {
 	struct fix *f = *state;
@@ -250,6 +252,7 @@ static void test_linux_shorter_than_ethernet(void **state)
 
 /* Tunnel offsets out of order or outside the frame
  * (virtio_net_hdr_tnl_to_skb: outer_th < inner_nh, both within hdr_len). */
+/* conformance: D-TX-16 */
 static void test_linux_tunnel_offsets(void **state)
 {
 	struct fix *f = *state;
@@ -278,6 +281,7 @@ static void test_linux_tunnel_offsets(void **state)
 
 /* UFO inside a tunnel: no inner UDP fragmentation over a tunnel
  * (virtio_net_hdr_tnl_to_skb refuses inner GSO_UDP). */
+/* conformance: D-TX-08 */
 static void test_linux_ufo_in_tunnel(void **state)
 {
 	struct fix *f = *state;
@@ -291,6 +295,7 @@ static void test_linux_ufo_in_tunnel(void **state)
 
 /* NEEDS_CSUM with csum_start beyond the packet, on a plain frame: the
  * length underflow class (csum_start + csum_offset + 2 > len). */
+/* conformance: D-TX-12 */
 static void test_linux_csum_start_beyond_frame(void **state)
 {
 	struct fix *f = *state;

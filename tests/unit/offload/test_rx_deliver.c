@@ -101,6 +101,7 @@ static void check_segments_complete(bool v6, bool udp)
 #define F_TSO "version_1,guest_csum,guest_tso4,guest_tso6,ctrl_guest_offloads"
 
 /* GUEST_TSO4: gso_type TCPV4 may reach the guest, with NEEDS_CSUM. */
+/* conformance: NET-RX-27, NET-RX-28, NET-RX-31 */
 static void test_tso4_whole(void **state)
 {
 	struct vnet_rx_ctx rx;
@@ -121,6 +122,7 @@ static void test_tso4_whole(void **state)
 }
 
 /* "MUST NOT set gso_type to TCPV6" without GUEST_TSO6: segmented first. */
+/* conformance: NET-RX-07, NET-RX-09, NET-RX-26 */
 static void test_not_negotiated_segmented(void **state)
 {
 	struct vnet_rx_ctx rx;
@@ -143,6 +145,7 @@ static void test_not_negotiated_segmented(void **state)
 }
 
 /* "If GUEST_CSUM is not negotiated, the device MUST set flags to zero". */
+/* conformance: NET-RX-05, NET-RX-06 */
 static void test_no_guest_csum(void **state)
 {
 	struct vnet_rx_ctx rx;
@@ -168,6 +171,7 @@ static void test_no_guest_csum(void **state)
 }
 
 /* NEEDS_CSUM passes through with GUEST_CSUM, csum_start/offset kept. */
+/* conformance: NET-RX-19, NET-RX-20 */
 static void test_needs_csum_passthrough(void **state)
 {
 	struct vnet_rx_ctx rx;
@@ -184,6 +188,7 @@ static void test_needs_csum_passthrough(void **state)
 }
 
 /* "DATA_VALID ... the device MUST validate the packet checksum". */
+/* conformance: NET-RX-33 */
 static void test_data_valid_only_verified(void **state)
 {
 	struct vnet_rx_ctx rx;
@@ -207,6 +212,7 @@ static void test_data_valid_only_verified(void **state)
 }
 
 /* CTRL_GUEST_OFFLOADS: delivery follows the offloads in force. */
+/* conformance: D-OFF-01 */
 static void test_offloads_at_run_time(void **state)
 {
 	struct vnet_rx_ctx rx;
@@ -231,6 +237,7 @@ static void test_offloads_at_run_time(void **state)
 }
 
 /* Tunnel bits only with GUEST_UDP_TUNNEL_GSO; UDP_TUNNEL_CSUM with _CSUM. */
+/* conformance: NET-RX-11, NET-RX-12, NET-RX-21, NET-RX-25, NET-RX-34, NET-RX-23, NET-RX-24 */
 static void test_tunnel_rules(void **state)
 {
 	struct vnet_rx_ctx rx;
@@ -271,6 +278,7 @@ static void test_tunnel_rules(void **state)
 }
 
 /* "MUST NOT pass received packets that exceed mtu (plus ethernet)". */
+/* conformance: NET-CFG-05 */
 static void test_mtu(void **state)
 {
 	struct vnet_rx_ctx rx;
@@ -290,6 +298,7 @@ static void test_mtu(void **state)
 }
 
 /* GSO_ECN without GUEST_ECN: SHOULD NOT send it; segmented instead. */
+/* conformance: NET-RX-13, NET-RX-14 */
 static void test_ecn(void **state)
 {
 	struct vnet_rx_ctx rx;
@@ -308,6 +317,7 @@ static void test_ecn(void **state)
 }
 
 /* UDP_L4 needs USO4 for IPv4 and USO6 for IPv6. */
+/* conformance: NET-RX-10 */
 static void test_uso_per_version(void **state)
 {
 	struct vnet_rx_ctx rx;
@@ -327,6 +337,7 @@ static void test_uso_per_version(void **state)
 }
 
 /* RSC_INFO only with RSC_EXT. */
+/* conformance: NET-RX-29, NET-RX-30 */
 static void test_rsc_info_needs_rsc_ext(void **state)
 {
 	struct vnet_rx_ctx rx;

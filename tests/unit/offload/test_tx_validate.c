@@ -106,12 +106,14 @@ static void b_gso_type_ecn(struct vcase *c)
 	c->h.gso_type = VNET_HDR_GSO_ECN;
 }
 /* Spec driver normative: TCPV4 only with HOST_TSO4. */
+/* conformance: D-TX-04, D-TX-13 */
 static void b_not_neg(struct vcase *c)
 {
 	tso4(c);
 	vnet_features_clear(&c->f, VNET_F_HOST_TSO4);
 }
 /* Spec: GSO_ECN only with HOST_ECN. */
+/* conformance: D-TX-05 */
 static void b_ecn_not_neg(struct vcase *c)
 {
 	tso4(c);
@@ -125,12 +127,15 @@ static void b_ecn_udp(struct vcase *c)
 	c->h.gso_type |= VNET_HDR_GSO_ECN;
 }
 /* Linux: gso_size 0. */
+/* conformance: D-TX-14 */
 static void b_size0(struct vcase *c) { tso4(c); c->h.gso_size = 0; }
 /* Linux: gso_size GSO_BY_FRAGS. */
 static void b_sizemax(struct vcase *c) { tso4(c); c->h.gso_size = 0xffff; }
 /* Spec: GSO MUST come with NEEDS_CSUM (tunnel rule 4 too). */
+/* conformance: D-TX-14 */
 static void b_no_csum(struct vcase *c) { tso4(c); c->h.flags = 0; }
 /* Spec: without VIRTIO_NET_F_CSUM the driver MUST set flags to zero. */
+/* conformance: D-TX-03 */
 static void b_csum_not_neg(struct vcase *c)
 {
 	tso4(c);
@@ -138,24 +143,28 @@ static void b_csum_not_neg(struct vcase *c)
 	vnet_features_clear(&c->f, VNET_F_CSUM);
 }
 /* Tunnel rule 1: tunnel bit without HOST_UDP_TUNNEL_GSO. */
+/* conformance: D-TX-06 */
 static void b_tnl_not_neg(struct vcase *c)
 {
 	tunnel(c);
 	vnet_features_clear(&c->f, VNET_F_HOST_UDP_TUNNEL_GSO);
 }
 /* Tunnel rule 2: both tunnel bits. */
+/* conformance: NET-TX-08, D-TX-09 */
 static void b_tnl_both(struct vcase *c)
 {
 	tunnel(c);
 	c->h.gso_type |= VNET_HDR_GSO_UDP_TUNNEL_IPV6;
 }
 /* Tunnel rule 3: UFO inside a tunnel. */
+/* conformance: D-TX-08 */
 static void b_tnl_ufo(struct vcase *c)
 {
 	tunnel(c);
 	c->h.gso_type = VNET_HDR_GSO_UDP | VNET_HDR_GSO_UDP_TUNNEL_IPV4;
 }
 /* Tunnel rule 6: UDP_TUNNEL_CSUM without its feature. */
+/* conformance: D-TX-07 */
 static void b_tnl_csum_not_neg(struct vcase *c)
 {
 	tunnel(c);
@@ -163,24 +172,28 @@ static void b_tnl_csum_not_neg(struct vcase *c)
 	vnet_features_clear(&c->f, VNET_F_HOST_UDP_TUNNEL_GSO_CSUM);
 }
 /* Tunnel rule 6: UDP_TUNNEL_CSUM without a tunnel bit. */
+/* conformance: NET-TX-13, D-TX-10 */
 static void b_tnl_csum_plain(struct vcase *c)
 {
 	tso4(c);
 	c->h.flags |= VNET_HDR_F_UDP_TUNNEL_CSUM;
 }
 /* Tunnel rule 7: DATA_VALID with a tunnel bit. */
+/* conformance: NET-TX-11 */
 static void b_tnl_data_valid(struct vcase *c)
 {
 	tunnel(c);
 	c->h.flags |= VNET_HDR_F_DATA_VALID;
 }
 /* Tunnel rule 5: outer_th_offset inside the outer IP header. */
+/* conformance: D-TX-16 */
 static void b_tnl_outer_th(struct vcase *c)
 {
 	tunnel(c);
 	c->h.outer_th_offset = 30;
 }
 /* Tunnel rule 5: inner_nh_offset inside the outer UDP header. */
+/* conformance: D-TX-16 */
 static void b_tnl_inner_nh(struct vcase *c)
 {
 	tunnel(c);
@@ -199,6 +212,7 @@ static void b_hdr_len_range(struct vcase *c)
 	c->h.hdr_len = (uint16_t)(c->lay.len + 1);
 }
 /* Linux: csum_start + csum_offset + 2 beyond the frame. */
+/* conformance: D-TX-12 */
 static void b_csum_range(struct vcase *c)
 {
 	tso4(c);
@@ -206,6 +220,7 @@ static void b_csum_range(struct vcase *c)
 	c->h.csum_start = (uint16_t)(c->lay.len - 10);
 }
 /* Linux nh_min_len: csum_start inside the minimal network header. */
+/* conformance: D-TX-12 */
 static void b_csum_short(struct vcase *c)
 {
 	tso4(c);
@@ -242,6 +257,7 @@ static void b_csum_l4(struct vcase *c)
 	c->h.csum_start = (uint16_t)(c->lay.l4 + 4);
 }
 /* outer_th_offset not at the outer UDP header. */
+/* conformance: D-TX-16 */
 static void b_tnl_offsets(struct vcase *c)
 {
 	tunnel(c);
@@ -255,6 +271,7 @@ static void b_uso_segs(struct vcase *c)
 	rebuild(c, &s, VNET_HDR_GSO_UDP_L4, 100);
 }
 /* Spec: with GUEST_HDRLEN, hdr_len MUST be the headers' length. */
+/* conformance: D-TX-15 */
 static void b_hdr_len(struct vcase *c)
 {
 	tso4(c);
@@ -409,6 +426,7 @@ static void test_reason_names(void **state)
 }
 
 /* hdr_len is a hint: wrong without GUEST_HDRLEN is fine, never read at. */
+/* conformance: NET-TX-07 */
 static void test_hdr_len_hint(void **state)
 {
 	struct vcase *c = calloc(1, sizeof(*c));

@@ -127,6 +127,7 @@ static void pop_breaks(struct fix *f, const char *name)
 
 /* split-ring.tex, The Virtqueue Used Ring: "id indicates the head entry
  * of the descriptor chain ... len the total of bytes written". */
+/* conformance: SPL-15 */
 static void test_single_desc(void **state)
 {
 	struct fix *f = *state;
@@ -158,6 +159,7 @@ static void test_single_desc(void **state)
 
 /* split-ring.tex, Message Framing: "The driver MUST place any
  * device-writable descriptor elements after any device-readable". */
+/* conformance: D-SPL-02 */
 static void test_chain_read_then_write(void **state)
 {
 	struct fix *f = *state;
@@ -187,6 +189,7 @@ static void test_chain_read_then_write(void **state)
 /* split-ring.tex, Message Framing: "The device MUST NOT make assumptions
  * about the particular arrangement of descriptors": a 12-byte header in
  * four descriptors, the frame in two more, read right through the iovec. */
+/* conformance: SPL-01 */
 static void test_header_split_over_many_descs(void **state)
 {
 	struct fix *f = *state;
@@ -251,6 +254,7 @@ static void test_desc_spans_adjacent_regions(void **state)
 
 /* split-ring.tex, Indirect Descriptors: a table, chained by next in an
  * arbitrary order, read-only entries then a write-only one. */
+/* conformance: SPL-07 */
 static void test_indirect(void **state)
 {
 	struct fix *f = *state;
@@ -281,6 +285,7 @@ static void test_indirect(void **state)
  * descriptors followed by a single descriptor with INDIRECT", and "MUST
  * ignore the write-only flag ... in the descriptor that refers to an
  * indirect table" (here on a read-only queue). */
+/* conformance: SPL-06, SPL-07 */
 static void test_direct_then_indirect(void **state)
 {
 	struct fix *f = *state;
@@ -353,6 +358,7 @@ static bool one_round(struct fix *f)
 /* split-ring.tex, Used Buffer Notification Suppression: "If the idx field
  * in the used ring ... was equal to used_event, the device MUST send a
  * notification. Otherwise the device SHOULD NOT", across 65535 -> 0. */
+/* conformance: SPL-11, SPL-12, SPL-13 */
 static void test_event_idx_wraparound(void **state)
 {
 	struct fix *f = *state;
@@ -394,6 +400,7 @@ static void test_event_idx_wraparound(void **state)
 
 /* Without EVENT_IDX: "If flags is 1, the device SHOULD NOT send a
  * notification. If flags is 0, the device MUST send a notification." */
+/* conformance: SPL-08, SPL-09, SPL-10 */
 static void test_no_interrupt_flag(void **state)
 {
 	struct fix *f = *state;
@@ -410,6 +417,7 @@ static void test_no_interrupt_flag(void **state)
 
 /* Available Buffer Notification Suppression, device side: flags 0 or 1
  * without EVENT_IDX; with it flags stay 0 and avail_event says where. */
+/* conformance: SPL-17 */
 static void test_enable_disable_notify(void **state)
 {
 	struct fix *f = *state;
@@ -427,6 +435,7 @@ static void test_enable_disable_notify(void **state)
 	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
 }
 
+/* conformance: SPL-19 */
 static void test_enable_notify_event_idx(void **state)
 {
 	struct fix *f = *state;
@@ -453,6 +462,7 @@ static void test_enable_notify_event_idx(void **state)
  * batch, "with the id corresponding to the head entry of the descriptor
  * chain describing the last buffer", at "an offset matching the first
  * available ring entry"; written buffers keep their own entries. */
+/* conformance: D-SPL-05 */
 static void test_in_order(void **state)
 {
 	struct fix *f = *state;
@@ -506,6 +516,7 @@ static void net_rules(struct vnet_virtq_net *n, bool mrg)
  * num_buffers to indicate the number of buffers the packet (including the
  * header) is spread over" and "MUST use all buffers but the last ...
  * completely up to the full length of each buffer". */
+/* conformance: NET-RXB-01, NET-RX-02, NET-RX-03, NET-RX-04 */
 static void test_mergeable_rx(void **state)
 {
 	struct fix *f = *state;
@@ -578,6 +589,7 @@ static void test_mergeable_rx_rollback(void **state)
 /* "The device MUST use only a single descriptor if VIRTIO_NET_F_MRG_RXBUF
  * was not negotiated": num_buffers 1; a frame that does not fit is
  * dropped and the buffer stays. */
+/* conformance: NET-RXB-02, NET-RX-01 */
 static void test_rx_without_mergeable(void **state)
 {
 	struct fix *f = *state;
@@ -694,6 +706,7 @@ static void test_uva_ring_addresses(void **state)
 
 /* Legacy Interfaces: A Note on Virtqueue Endianness: "MUST use the native
  * endian of the guest", here a big-endian guest, written by hand. */
+/* conformance: SPL-L2 */
 static void test_big_endian_legacy(void **state)
 {
 	struct fix *f = *state;
@@ -725,6 +738,7 @@ static void test_big_endian_legacy(void **state)
 
 /* The Virtqueue Descriptor Table: "this implies that loops in the
  * descriptor chain are forbidden!" */
+/* conformance: D-SPL-04 */
 static void test_hostile_desc_loop(void **state)
 {
 	struct fix *f = *state;
@@ -739,6 +753,7 @@ static void test_hostile_desc_loop(void **state)
 
 /* Indirect Descriptors: "A driver MUST NOT create a descriptor chain
  * longer than the Queue Size of the device": all 8 chained, then back. */
+/* conformance: D-SPL-07 */
 static void test_hostile_chain_longer_than_queue(void **state)
 {
 	struct fix *f = *state;
@@ -755,6 +770,7 @@ static void test_hostile_chain_longer_than_queue(void **state)
 
 /* Available Ring: "each ring entry refers to the head of a descriptor
  * chain": an index past the table refers to none. */
+/* conformance: D-SPL-11 */
 static void test_hostile_head_out_of_range(void **state)
 {
 	struct fix *f = *state;
@@ -765,6 +781,7 @@ static void test_hostile_head_out_of_range(void **state)
 	pop_breaks(f, "head_out_of_range");
 }
 
+/* conformance: D-SPL-11 */
 static void test_hostile_next_out_of_range(void **state)
 {
 	struct fix *f = *state;
@@ -778,6 +795,7 @@ static void test_hostile_next_out_of_range(void **state)
 
 /* Feature VIRTIO_F_ACCESS_PLATFORM clear: the device "can access any
  * address supplied to it by the driver" - only inside the memory table. */
+/* conformance: D-SPL-13 */
 static void test_hostile_addr_outside_regions(void **state)
 {
 	struct fix *f = *state;
@@ -788,6 +806,7 @@ static void test_hostile_addr_outside_regions(void **state)
 	pop_breaks(f, "addr_not_in_memory");
 }
 
+/* conformance: D-SPL-13 */
 static void test_hostile_addr_runs_off_region(void **state)
 {
 	struct fix *f = *state;
@@ -798,6 +817,7 @@ static void test_hostile_addr_runs_off_region(void **state)
 	pop_breaks(f, "addr_not_in_memory");
 }
 
+/* conformance: D-SPL-13 */
 static void test_hostile_addr_len_wraps(void **state)
 {
 	struct fix *f = *state;
@@ -809,6 +829,7 @@ static void test_hostile_addr_len_wraps(void **state)
 }
 
 /* "Drivers MUST NOT add a descriptor chain longer than 2^32 bytes" */
+/* conformance: D-SPL-04 */
 static void test_hostile_chain_over_4g(void **state)
 {
 	struct fix *f = *state;
@@ -830,6 +851,7 @@ static void add_indirect(struct fix *f, uint64_t t, uint32_t len,
 }
 
 /* "struct virtq_desc desc[len / 16]": len not a multiple of 16. */
+/* conformance: D-SPL-09 */
 static void test_hostile_indirect_not_multiple_of_16(void **state)
 {
 	struct fix *f = *state;
@@ -841,6 +863,7 @@ static void test_hostile_indirect_not_multiple_of_16(void **state)
 	pop_breaks(f, "indirect_bad_size");
 }
 
+/* conformance: D-SPL-09 */
 static void test_hostile_indirect_zero_size(void **state)
 {
 	struct fix *f = *state;
@@ -852,6 +875,7 @@ static void test_hostile_indirect_zero_size(void **state)
 
 /* "A driver MUST NOT create a descriptor chain longer than the Queue
  * Size": a table of 9 entries on a queue of 8. */
+/* conformance: D-SPL-07 */
 static void test_hostile_indirect_larger_than_queue(void **state)
 {
 	struct fix *f = *state;
@@ -869,6 +893,7 @@ static void test_hostile_indirect_larger_than_queue(void **state)
 
 /* "The driver MUST NOT set the VIRTQ_DESC_F_INDIRECT flag within an
  * indirect descriptor (ie. only one table per descriptor)." */
+/* conformance: D-SPL-06 */
 static void test_hostile_indirect_nested(void **state)
 {
 	struct fix *f = *state;
@@ -883,6 +908,7 @@ static void test_hostile_indirect_nested(void **state)
 
 /* "A driver MUST NOT set both VIRTQ_DESC_F_INDIRECT and
  * VIRTQ_DESC_F_NEXT in flags." */
+/* conformance: D-SPL-08 */
 static void test_hostile_indirect_with_next(void **state)
 {
 	struct fix *f = *state;
@@ -897,6 +923,7 @@ static void test_hostile_indirect_with_next(void **state)
 
 /* "The driver MUST NOT set the VIRTQ_DESC_F_INDIRECT flag unless the
  * VIRTIO_F_INDIRECT_DESC feature was negotiated." */
+/* conformance: D-SPL-06 */
 static void test_hostile_indirect_not_negotiated(void **state)
 {
 	struct fix *f = *state;
@@ -932,6 +959,7 @@ static void test_hostile_indirect_loop(void **state)
 
 /* Supplying Buffers: "this is not possible since the ring buffer is the
  * same size as the descriptor table": idx more than size ahead. */
+/* conformance: D-SPL-10 */
 static void test_hostile_avail_idx_jump(void **state)
 {
 	struct fix *f = *state;
@@ -966,6 +994,7 @@ static void test_avail_count(void **state)
 
 /* Supplying Buffers: the count reads the index with pop's checks: more
  * than the queue size ahead breaks the queue, and the count is 0. */
+/* conformance: D-SPL-10 */
 static void test_hostile_avail_count_jump(void **state)
 {
 	struct fix *f = *state;
@@ -977,6 +1006,7 @@ static void test_hostile_avail_count_jump(void **state)
 }
 
 /* "A driver MUST NOT decrement the available idx" */
+/* conformance: D-SPL-10 */
 static void test_hostile_avail_idx_decrement(void **state)
 {
 	struct fix *f = *state;
@@ -992,6 +1022,7 @@ static void test_hostile_avail_idx_decrement(void **state)
 }
 
 /* Network transmit buffers are device-readable only. */
+/* conformance: SPL-04 */
 static void test_hostile_writable_on_tx(void **state)
 {
 	struct fix *f = *state;
@@ -1003,6 +1034,7 @@ static void test_hostile_writable_on_tx(void **state)
 }
 
 /* Network receive buffers are device-writable only. */
+/* conformance: SPL-03 */
 static void test_hostile_readable_on_rx(void **state)
 {
 	struct fix *f = *state;
@@ -1015,6 +1047,7 @@ static void test_hostile_readable_on_rx(void **state)
 
 /* "The driver MUST place any device-writable descriptor elements after
  * any device-readable descriptor elements." */
+/* conformance: D-SPL-02 */
 static void test_hostile_write_before_read(void **state)
 {
 	struct fix *f = *state;
@@ -1032,6 +1065,7 @@ static void test_hostile_write_before_read(void **state)
  * element says so (truncated), the buffer is returned, and the queue goes
  * on with the next buffer. A write descriptor before a read one in the
  * unmapped part is still refused: the walk checks to the end. */
+/* conformance: D-SPL-03 */
 static void test_long_chain_truncated(void **state)
 {
 	struct fix *f = *state;
@@ -1069,6 +1103,7 @@ static void test_long_chain_truncated(void **state)
 /* Virtqueues: the driver "MUST ensure that the physical address of the
  * first byte of each virtqueue part is a multiple of the specified
  * alignment", inside guest memory: otherwise the queue never starts. */
+/* conformance: D-SPL-01 */
 static void test_hostile_ring_not_translatable(void **state)
 {
 	struct fix *f = *state;
