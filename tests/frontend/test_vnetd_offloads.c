@@ -582,6 +582,35 @@ static void csum_to_host(struct vuf *f, bool soft)
 }
 
 /*
+ * MTU 1500 negotiated (--mtu 1500): a frame of mtu plus the Ethernet
+ * header, gso_type NONE, reaches the socket whole; a frame larger than the
+ * MTU, which a driver must not send, is survived (forwarded or dropped):
+ * the next one of the right size still goes through.
+ */
+/* conformance: NET-CFG-06, D-CFG-02 */
+static void mtu_to_host(struct vuf *f)
+{
+	static uint8_t frame[4096], got[4096];
+	const size_t n = 1500 - IP4_LEN - UDP_LEN;
+	struct vh none = { 0 };
+	size_t len;
+	int s = udp_sock(4, 6003);
+
+	len = udp_frame(frame, 4, 6003, n, false, 0, 5);
+	assert_int_equal(len, ETH_LEN + 1500);
+	tx(f, &none, frame, len);
+	assert_int_equal(sock_recv(s, got, sizeof(got), 2000), n);
+	assert_memory_equal(got, frame + ETH_LEN + IP4_LEN + UDP_LEN, n);
+	len = udp_frame(frame, 4, 6004, n + 500, false, 0, 6);	/* too big */
+	tx(f, &none, frame, len);
+	len = udp_frame(frame, 4, 6003, n, false, 0, 7);
+	tx(f, &none, frame, len);
+	assert_int_equal(sock_recv(s, got, sizeof(got), 2000), n);
+	assert_memory_equal(got, frame + ETH_LEN + IP4_LEN + UDP_LEN, n);
+	sock_close(s);
+}
+
+/*
  * UDP tunnel GSO (udp-tunnel-gso-standard.md: gso_type UDP_L4 |
  * UDP_TUNNEL_IPV4, outer_th_offset, inner_nh_offset, csum_start at the
  * inner UDP header; UDP_TUNNEL_CSUM with the outer checksum's pseudo-header
@@ -1071,6 +1100,7 @@ static void frontend(struct vuf *f, bool guest_offloads)
 	struct vuf_opts o = { .mrg = true, .pairs = 1, .qsize = 256 };
 
 	set_bits(&o.offloads, host, sizeof(host) / sizeof(host[0]));
+	vnet_features_set(&o.offloads, VNET_F_MTU);	/* vnetd --mtu 1500 */
 	if (guest_offloads)
 		set_bits(&o.offloads, guest, sizeof(guest) / sizeof(guest[0]));
 	memset(f, 0, sizeof(*f));
@@ -1092,11 +1122,12 @@ static void run(bool soft, bool guest_offloads)
  * tunnel GSO too */
 static void run3(bool soft, bool tunnel_soft, bool guest_offloads)
 {
-	const char *const restrict_tap[] = { "--tap-offloads", "", NULL };
+	const char *const restrict_tap[] = { "--tap-offloads", "", "--mtu",
+					     "1500", NULL };
 	struct tcp_conn t;
 	struct vuf f;
 
-	vnetd_start(soft ? restrict_tap : NULL);
+	vnetd_start(soft ? restrict_tap : restrict_tap + 2);
 	frontend(&f, guest_offloads);
 	print_message("USO, IPv4, guest to host\n");
 	uso_to_host(&f, 4, soft);
@@ -1104,6 +1135,8 @@ static void run3(bool soft, bool tunnel_soft, bool guest_offloads)
 	uso_to_host(&f, 6, soft);
 	print_message("NEEDS_CSUM, guest to host\n");
 	csum_to_host(&f, soft);
+	print_message("MTU-sized and larger frames, guest to host\n");
+	mtu_to_host(&f);
 	print_message("VXLAN tunnel GSO, guest to host\n");
 	tunnel_to_host(&f, false, tunnel_soft);
 	print_message("VXLAN tunnel GSO with UDP_TUNNEL_CSUM, guest to host\n");
