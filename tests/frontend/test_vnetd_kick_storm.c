@@ -440,7 +440,7 @@ static void kick_storm(struct storm *s, bool packed,
 }
 
 /* Split rings, the workers sleeping on kicks between passes. */
-/* conformance: SPL-10, SPL-21, VU-31 */
+/* conformance: SPL-10, SPL-21, VU-31, VU-30 */
 static void test_kick_storm_split(void **state)
 {
 	static const char *const none[] = { NULL };

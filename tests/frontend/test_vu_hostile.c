@@ -214,6 +214,7 @@ static void test_header_over_many_descriptors(void **state)
 
 /* ---- messages ---- */
 
+/* conformance: VU-01 */
 static void test_wrong_sizes(void **state)
 {
 	uint8_t big[64] = { 0 };
@@ -267,6 +268,7 @@ static void test_wrong_sizes(void **state)
 }
 
 /* A frontend that stops halfway through a header is dropped, in time. */
+/* conformance: VU-01 */
 static void test_stalled_frontend(void **state)
 {
 	uint32_t h = VNET_VU_GET_FEATURES;
@@ -284,6 +286,7 @@ static void test_stalled_frontend(void **state)
 }
 
 /* Features may not change under running rings (LOG_ALL aside). */
+/* conformance: VU-09 */
 static void test_features_change_while_running(void **state)
 {
 	struct vuf f;
@@ -365,6 +368,7 @@ static void test_vring_index_out_of_range(void **state)
 	assert_serving();
 }
 
+/* conformance: VU-27 */
 static void test_unknown_request(void **state)
 {
 	struct vuf_opts o = plain;
@@ -517,6 +521,7 @@ static void stop_and_resume(bool packed)
 	assert_serving();
 }
 
+/* conformance: VU-08 */
 static void test_stop_and_resume(void **state)
 {
 	(void)state;
@@ -550,6 +555,7 @@ static void test_reconnect_mid_traffic(void **state)
 	assert_serving();
 }
 
+/* conformance: VU-22 */
 static void test_config(void **state)
 {
 	struct { uint32_t off, size, flags; uint8_t d[6]; } __attribute__((packed))
@@ -573,6 +579,7 @@ static void test_config(void **state)
 }
 
 /* STATUS, RARP, MTU, ENDIAN, RESET_DEVICE: answered, checked. */
+/* conformance: VU-19, VU-27 */
 static void test_misc_requests(void **state)
 {
 	struct { uint32_t index, num; } st = { 0, 1 };
@@ -613,6 +620,7 @@ static void test_misc_requests(void **state)
 	assert_serving();
 }
 
+/* conformance: VU-24, VU-25, VU-26 */
 static void test_mem_slots(void **state)
 {
 	struct { uint64_t pad, gpa, size, uva, off; } reg = {
@@ -684,6 +692,7 @@ static void test_mem_slots(void **state)
 }
 
 /* Dirty log: the pages the device wrote are marked. */
+/* conformance: VU-11, VU-12 */
 static void test_dirty_log(void **state)
 {
 	uint64_t log_size = (VUF_BUF_GPA + VUF_BUF_SIZE) / 4096 / 8 + 1;
@@ -760,6 +769,7 @@ static void test_client_mode(void **state)
 }
 
 /* --fd=FDNUM: a backend given its connected socket ends with it. */
+/* conformance: VU-32 */
 static void test_adopted_socket(void **state)
 {
 	struct vnet_features offer;

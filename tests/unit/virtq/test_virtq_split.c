@@ -2,6 +2,8 @@
 /* test_virtq_split.c - split virtqueues, device side, against a fake driver and a hostile one */
 
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -458,6 +460,149 @@ static void test_enable_notify_event_idx(void **state)
 	assert_int_equal(split_avail_event(&f->d), 3);
 }
 
+/* The Virtqueue Descriptor Table: "A device MUST NOT write to any
+ * descriptor table entry": a direct chain, a chain ending in an indirect
+ * table and a receive buffer, popped, one given back and popped again,
+ * used and flushed: the table and the indirect table are byte for byte
+ * what the driver wrote. */
+/* conformance: SPL-05 */
+static void test_desc_table_never_written(void **state)
+{
+	struct fix *f = *state;
+	uint64_t t = G_RING_GPA + 0x8000;
+	struct buf b[2] = { { G_BUF_GPA, 40, false },
+			    { G_BUF_GPA + 0x1000, 200, true } };
+	uint8_t table[QSIZE * 16], itable[3 * 16];
+	struct iovec o2[NIOV], i2[NIOV];
+	struct vnet_virtq_elem e2;
+	unsigned int k;
+
+	up_dir(f, VNET_VIRTQ_DIR_ANY, VNET_F_INDIRECT_DESC);
+	vnet_virtq_elem_init(&e2, o2, NIOV, i2, NIOV);
+	split_table_desc(f->v.g, t, 0, G_BUF_GPA + 100, 20, G_DESC_F_NEXT, 1);
+	split_table_desc(f->v.g, t, 1, G_BUF_GPA + 200, 30, G_DESC_F_NEXT, 2);
+	split_table_desc(f->v.g, t, 2, G_BUF_GPA + 300, 64, G_DESC_F_WRITE, 0);
+	split_add(&f->d, b, 2);
+	split_desc(&f->d, 4, G_BUF_GPA + 400, 10, G_DESC_F_NEXT, 5);
+	split_desc(&f->d, 5, t, 3 * 16, G_DESC_F_INDIRECT, 0);
+	split_avail_add(&f->d, 4);
+	split_add(&f->d, &b[1], 1);
+	memcpy(table, gp(f->v.g, f->d.desc, sizeof(table)), sizeof(table));
+	memcpy(itable, gp(f->v.g, t, sizeof(itable)), sizeof(itable));
+	for (k = 0; k < 3; k++) {
+		assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+		if (k == 1) {	/* given back, then taken again */
+			vnet_virtq_unpop(&f->v.q, &f->v.e);
+			assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+		}
+		assert_int_equal(vnet_virtq_push(&f->v.q, &f->v.e, f->v.e.in_len), 0);
+	}
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 3);
+	assert_int_equal(vnet_virtq_enable_notify(&f->v.q), 0);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &e2), 0);
+	assert_memory_equal(gp(f->v.g, f->d.desc, sizeof(table)), table,
+			    sizeof(table));
+	assert_memory_equal(gp(f->v.g, t, sizeof(itable)), itable,
+			    sizeof(itable));
+}
+
+/*
+ * The Virtqueue Used Ring: "The device MUST set len prior to updating the
+ * used idx", seen by a driver on another CPU: a reader thread loads the
+ * used idx (acquire) and checks each entry below it already holds the len
+ * the device gave it, never a previous lap's; the device uses buffers in
+ * batches, len = the entry's position modulo LEN_MOD (later laps only
+ * move it forward, by less than half of LEN_MOD).
+ */
+#define LEN_ORDER_POS	4000000
+#define LEN_MOD		60000
+
+struct len_reader {
+	struct split_drv *d;
+	uint32_t seen;		/* entries checked (atomic) */
+	unsigned int bad;
+};
+
+static void *len_reader_run(void *arg)
+{
+	struct len_reader *r = arg;
+	const volatile uint8_t *used = gp(r->d->g, r->d->used,
+					  6 + 8ULL * QSIZE);
+	uint32_t seen = 0, len;
+	uint16_t idx;
+
+	while (seen < LEN_ORDER_POS) {	/* idx: 16 bits, seen: 32 */
+		idx = __atomic_load_n((const volatile uint16_t *)(used + 2),
+				      __ATOMIC_ACQUIRE);
+		for (; (uint16_t)seen != idx; seen++) {
+			len = __atomic_load_n((const volatile uint32_t *)
+					      (used + 4 + 8 * (seen % QSIZE) + 4),
+					      __ATOMIC_RELAXED);
+			r->bad += (len + LEN_MOD - seen % LEN_MOD) % LEN_MOD >
+				  LEN_MOD / 2;
+		}
+		__atomic_store_n(&r->seen, seen, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+/* conformance: SPL-14 */
+static void test_used_len_before_idx(void **state)
+{
+	struct fix *f = *state;
+	struct buf b = { G_BUF_GPA, 0xf000, true };
+	struct len_reader r = { &f->d, 0, 0 };
+	struct iovec in[QSIZE][1];
+	struct vnet_virtq_elem e[QSIZE];
+	uint32_t pos = 0;
+	pthread_t th;
+	unsigned int i;
+
+	up_dir(f, VNET_VIRTQ_DIR_IN, 0);
+	for (i = 0; i < QSIZE; i++)
+		vnet_virtq_elem_init(&e[i], NULL, 0, in[i], 1);
+	assert_int_equal(pthread_create(&th, NULL, len_reader_run, &r), 0);
+	while (pos < LEN_ORDER_POS) {
+		/* never a 16-bit idx lap ahead of the reader */
+		while (pos - __atomic_load_n(&r.seen, __ATOMIC_ACQUIRE) > 16384)
+			sched_yield();
+		for (i = 0; i < QSIZE; i++)
+			split_add(&f->d, &b, 1);
+		for (i = 0; i < QSIZE; i++)
+			assert_int_equal(vnet_virtq_pop(&f->v.q, &e[i]), 1);
+		for (i = 0; i < QSIZE; i++)
+			assert_int_equal(vnet_virtq_push(&f->v.q, &e[i],
+							 pos++ % LEN_MOD), 0);
+		assert_int_equal(vnet_virtq_flush(&f->v.q), QSIZE);
+	}
+	pthread_join(th, NULL);
+	assert_int_equal(r.bad, 0);
+}
+
+/* Used Buffer Notification Suppression, a driver that breaks "The driver
+ * MUST set flags to 0 or 1" (no EVENT_IDX) or "to 0" (EVENT_IDX): without
+ * EVENT_IDX only bit 0 counts (VIRTQ_AVAIL_F_NO_INTERRUPT, the other bits
+ * are no flag the device knows); with it the flags are ignored. */
+/* conformance: D-SPL-12 */
+static void test_avail_flags_other_bits(void **state)
+{
+	struct fix *f = *state;
+
+	up_dir(f, VNET_VIRTQ_DIR_OUT, 0);
+	split_set_avail_flags(&f->d, 0xfffe);
+	assert_true(one_round(f));
+	split_set_avail_flags(&f->d, 0x8003);
+	assert_false(one_round(f));
+	assert_false(vnet_virtq_broken(&f->v.q));
+	vnet_virtq_reset(&f->v.q);
+	split_init(&f->d, f->v.g, QSIZE, G_RING_GPA);
+	up_dir(f, VNET_VIRTQ_DIR_OUT, VNET_F_EVENT_IDX);
+	split_set_avail_flags(&f->d, 0xffff);
+	split_set_used_event(&f->d, 0);
+	assert_true(one_round(f));		/* wrote 0 == used_event */
+	assert_false(vnet_virtq_broken(&f->v.q));
+}
+
 /* split-ring.tex, In-order use of descriptors: one used entry for a
  * batch, "with the id corresponding to the head entry of the descriptor
  * chain describing the last buffer", at "an offset matching the first
@@ -706,7 +851,7 @@ static void test_uva_ring_addresses(void **state)
 
 /* Legacy Interfaces: A Note on Virtqueue Endianness: "MUST use the native
  * endian of the guest", here a big-endian guest, written by hand. */
-/* conformance: SPL-L2 */
+/* conformance: SPL-L2, VU-21 */
 static void test_big_endian_legacy(void **state)
 {
 	struct fix *f = *state;
@@ -1142,6 +1287,9 @@ int main(void)
 		T(test_no_interrupt_flag),
 		T(test_enable_disable_notify),
 		T(test_enable_notify_event_idx),
+		T(test_desc_table_never_written),
+		T(test_used_len_before_idx),
+		T(test_avail_flags_other_bits),
 		T(test_in_order),
 		T(test_mergeable_rx),
 		T(test_mergeable_rx_rollback),
