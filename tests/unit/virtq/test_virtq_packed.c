@@ -892,6 +892,65 @@ static void test_hostile_readable_on_rx(void **state)
 	pop_breaks(f, "wrong_direction");
 }
 
+/* "A device SHOULD NOT read a device-writable buffer": a direct writable
+ * descriptor on a transmit (device-read-only) queue is refused, not read.
+ * (Inside an indirect table on such a queue WRITE is ignored, for DPDK
+ * 22.11: test_indirect_write_ignored_on_tx, the one deviation.) */
+/* conformance: PKD-05 */
+static void test_hostile_writable_on_tx(void **state)
+{
+	struct fix *f = *state;
+	struct buf b[2] = { { G_BUF_GPA, 8, false }, { G_BUF_GPA, 8, true } };
+
+	up(f, VNET_VIRTQ_DIR_OUT, 0);
+	packed_add(&f->d, b, 2, 0);
+	pop_breaks(f, "wrong_direction");
+}
+
+/* "A device MUST NOT change a descriptor after changing it's the
+ * VIRTQ_DESC_F_USED bit in its flags": buffers used in three flushes, out
+ * of order, a lap and more: a descriptor the driver sees used stays byte
+ * for byte as it is until the driver makes it available again. */
+/* conformance: PKD-07 */
+static void test_used_desc_never_changed(void **state)
+{
+	struct fix *f = *state;
+	struct buf b = { G_BUF_GPA, 64, true };
+	struct iovec in[QSIZE][1];
+	struct vnet_virtq_elem e[QSIZE];
+	static const unsigned int order[] = { 1, 0, 3, 2, 5, 4, 6, 7 };
+	uint8_t seen[QSIZE][16];
+	unsigned int i, k, lap;
+	uint16_t id = 0;
+	uint32_t len = 0;
+
+	up(f, VNET_VIRTQ_DIR_IN, 0);
+	for (i = 0; i < QSIZE; i++)
+		vnet_virtq_elem_init(&e[i], NULL, 0, in[i], 1);
+	for (lap = 0; lap < 3; lap++) {
+		for (i = 0; i < QSIZE; i++)
+			packed_add(&f->d, &b, 1, (uint16_t)i);
+		for (i = 0; i < QSIZE; i++)
+			assert_int_equal(vnet_virtq_pop(&f->v.q, &e[i]), 1);
+		for (k = 0; k < QSIZE; k += 2) {	/* flushes of two */
+			for (i = k; i < k + 2; i++)
+				assert_int_equal(vnet_virtq_push(&f->v.q,
+					&e[order[i]], 10 + order[i]), 0);
+			assert_int_equal(vnet_virtq_flush(&f->v.q), 2);
+			for (i = k; i < k + 2; i++) {	/* the driver sees */
+				assert_true(packed_get_used(&f->d, &id, &len,
+							    NULL));
+				assert_int_equal(len, 10 + id);
+				memcpy(seen[i], packed_desc(&f->d, (uint16_t)i),
+				       16);
+			}
+			for (i = 0; i < k + 2; i++)	/* all still as seen */
+				assert_memory_equal(packed_desc(&f->d,
+						    (uint16_t)i), seen[i], 16);
+		}
+	}
+}
+
 /* Structure Size and Alignment: event suppression "Alignment 4". */
 /* conformance: D-PKD-01 */
 static void test_hostile_ring_misaligned(void **state)
@@ -942,6 +1001,8 @@ int main(void)
 		T(test_hostile_reuse_before_used),
 		T(test_hostile_write_before_read),
 		T(test_hostile_readable_on_rx),
+		T(test_hostile_writable_on_tx),
+		T(test_used_desc_never_changed),
 		T(test_hostile_ring_misaligned),
 	};
 
