@@ -316,6 +316,30 @@ static void test_ecn(void **state)
 	vnet_rx_ctx_fini(&rx);
 }
 
+/* "If VIRTIO_NET_F_GUEST_UDP [GUEST_UFO] is not negotiated, the device
+ * MUST NOT set gso_type to VIRTIO_NET_HDR_GSO_UDP": a UFO super-frame
+ * reaches a driver without GUEST_UFO (USO it has) as IP fragments, none
+ * with a GSO type; one with GUEST_UFO takes it whole. */
+/* conformance: NET-RX-08 */
+static void test_ufo_needs_guest_ufo(void **state)
+{
+	struct vnet_rx_ctx rx;
+	unsigned int i;
+
+	(void)state;
+	rx_new(&rx, F_TSO ",guest_uso4,guest_uso6", 0);
+	mk_super(&(struct tf_spec){ .udp = true, .payload = 3000 },
+		 VNET_HDR_GSO_UDP, 1000);
+	assert_true(vnet_rx_deliver(&rx, &fr, got, NULL) > 1);
+	for (i = 0; i < got_n; i++)
+		assert_int_equal(got_h[i].gso_type, VNET_HDR_GSO_NONE);
+	vnet_rx_ctx_fini(&rx);
+	rx_new(&rx, F_TSO ",guest_ufo", 0);
+	assert_int_equal(vnet_rx_deliver(&rx, &fr, got, NULL), 1);
+	assert_int_equal(got_h[0].gso_type, VNET_HDR_GSO_UDP);
+	vnet_rx_ctx_fini(&rx);
+}
+
 /* UDP_L4 needs USO4 for IPv4 and USO6 for IPv6. */
 /* conformance: NET-RX-10 */
 static void test_uso_per_version(void **state)
@@ -373,6 +397,7 @@ int main(void)
 		cmocka_unit_test(test_mtu),
 		cmocka_unit_test(test_ecn),
 		cmocka_unit_test(test_uso_per_version),
+		cmocka_unit_test(test_ufo_needs_guest_ufo),
 		cmocka_unit_test(test_rsc_info_needs_rsc_ext),
 	};
 
