@@ -1099,6 +1099,7 @@ static void test_fixed_id_exception(void **state)
 	gro_del(ctx);
 }
 
+/* conformance: NET-RX-36, NET-RX-18 */
 static void test_prop_vxlan4_tcp4_csum(void **state) { (void)state; prop_run(false, false, true, false, false, true, PROP_CASES); }
 
 int main(void)

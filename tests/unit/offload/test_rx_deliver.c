@@ -187,6 +187,39 @@ static void test_needs_csum_passthrough(void **state)
 	vnet_rx_ctx_fini(&rx);
 }
 
+/* "If the device sets NEEDS_CSUM: the device MUST validate the packet
+ * checksum at offset csum_offset from csum_start as well as all preceding
+ * offsets": a frame from the host with NEEDS_CSUM whose IPv4 header
+ * checksum is wrong, whole or a TSO super-frame, never reaches the guest
+ * with NEEDS_CSUM (the checksum is completed, or the frame segmented); the
+ * same frames with the header right do. */
+/* conformance: NET-RX-18 */
+static void test_needs_csum_preceding_checked(void **state)
+{
+	struct vnet_rx_ctx rx;
+	unsigned int i, gso;
+
+	(void)state;
+	rx_new(&rx, F_TSO, 0);
+	for (gso = 0; gso < 2; gso++) {
+		mk_super(&(struct tf_spec){ .payload = 1500, .tcp_flags = 0x10 },
+			 gso ? VNET_HDR_GSO_TCPV4 : VNET_HDR_GSO_NONE,
+			 gso ? 500 : 0);
+		got_n = 0;
+		assert_int_equal(vnet_rx_deliver(&rx, &fr, got, NULL), 1);
+		assert_int_equal(got_h[0].flags, VNET_HDR_F_NEEDS_CSUM);
+		frame[lay.l3 + 10] ^= 0x55;	/* IPv4 header checksum */
+		got_n = 0;
+		assert_true(vnet_rx_deliver(&rx, &fr, got, NULL) >= 1);
+		for (i = 0; i < got_n; i++) {
+			assert_int_equal(got_h[i].flags & VNET_HDR_F_NEEDS_CSUM,
+					 0);
+			assert_int_equal(got_h[i].gso_type, VNET_HDR_GSO_NONE);
+		}
+	}
+	vnet_rx_ctx_fini(&rx);
+}
+
 /* "DATA_VALID ... the device MUST validate the packet checksum". */
 /* conformance: NET-RX-33 */
 static void test_data_valid_only_verified(void **state)
@@ -398,6 +431,7 @@ int main(void)
 		cmocka_unit_test(test_ecn),
 		cmocka_unit_test(test_uso_per_version),
 		cmocka_unit_test(test_ufo_needs_guest_ufo),
+		cmocka_unit_test(test_needs_csum_preceding_checked),
 		cmocka_unit_test(test_rsc_info_needs_rsc_ext),
 	};
 
