@@ -70,4 +70,19 @@ expect "an underlay MTU that leaves the guest less than 1280" 2 "*" \
 	"vnetd: the underlay MTU 1300 leaves the guest 1250, below 1280" -- \
 	$S --tap t0 --vxlan "$V,mtu=1300"
 
+# "Each backend installed on a host system should come with at least one
+# JSON file that conforms to the vhost-user.json schema": type net, an
+# absolute binary path (contrib/50-vnetd.json, installed by meson)
+# conformance: VU-28
+json_ok() { # FILE: the description as meson installs it (@BINDIR@ filled)
+	sed 's|@BINDIR@|/usr/bin|' "$1" | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert set(d) <= {"description", "type", "binary", "tags"}, d
+assert d["type"] == "net" and d["binary"].startswith("/"), d
+assert isinstance(d.get("description", ""), str)'
+}
+check "the vhost-user backend description conforms" \
+	'json_ok "$(dirname "$0")/../../contrib/50-vnetd.json"'
+
 summary

@@ -150,7 +150,7 @@ static void test_read_ranges(void **state)
 /* "The driver MUST NOT write to any of the device configuration fields";
  * on the legacy interface mac is driver-writable (for drivers without
  * CTRL_MAC_ADDR). */
-/* conformance: D-CFG-01 */
+/* conformance: D-CFG-01, VU-23 */
 static void test_writes(void **state)
 {
 	const uint8_t new_mac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };

@@ -702,6 +702,7 @@ static void test_mergeable_rx(void **state)
 
 /* Not enough buffers: every one popped is given back, unchanged state,
  * and the same buffers serve once the driver adds more. */
+/* conformance: D-CFG-03 */
 static void test_mergeable_rx_rollback(void **state)
 {
 	struct fix *f = *state;
@@ -734,7 +735,7 @@ static void test_mergeable_rx_rollback(void **state)
 /* "The device MUST use only a single descriptor if VIRTIO_NET_F_MRG_RXBUF
  * was not negotiated": num_buffers 1; a frame that does not fit is
  * dropped and the buffer stays. */
-/* conformance: NET-RXB-02, NET-RX-01 */
+/* conformance: NET-RXB-02, NET-RX-01, D-RXB-02, D-CFG-03 */
 static void test_rx_without_mergeable(void **state)
 {
 	struct fix *f = *state;
