@@ -521,6 +521,57 @@ static void stop_and_resume(bool packed)
 	assert_serving();
 }
 
+/*
+ * "Starting and stopping rings", with PROTOCOL_FEATURES: a transmit ring
+ * disabled by SET_VRING_ENABLE 0 passes no data (a frame sent and kicked
+ * is not echoed) until SET_VRING_ENABLE 1; a ring stopped by
+ * GET_VRING_BASE is not processed and its used ring not written (a new
+ * buffer and a kick leave the used idx where it was, nothing is echoed).
+ */
+/* conformance: VU-02, VU-03, VU-06, VU-07, VU-13 */
+static void test_ring_enable_and_stop(void **state)
+{
+	struct { uint32_t index, num; } st = { 1, 0 };
+	static uint8_t tx[4096], rx[8192];
+	struct vuf_opts o = plain;
+	unsigned int len;
+	uint32_t base;
+	uint16_t used;
+	struct vuf f;
+	int n = 0, t;
+
+	(void)state;
+	assert_int_equal(vuf_start(&f, B.path, &o), 0);
+	echo_some(&f, 2);
+	assert_int_equal(vuf_set(&f, VNET_VU_SET_VRING_ENABLE, &st, sizeof(st),
+				 NULL, 0), 0);
+	len = tx_frame(100, tx);
+	assert_int_equal(vuf_tx(&f, 0, tx, len), 0);
+	usleep(200000);
+	assert_int_equal(vuf_rx(&f, 0, rx, sizeof(rx)), 0);
+	st.num = 1;
+	assert_int_equal(vuf_set(&f, VNET_VU_SET_VRING_ENABLE, &st, sizeof(st),
+				 NULL, 0), 0);
+	vuf_kick(&f, 1);
+	for (t = 0; (n = vuf_rx(&f, 0, rx, sizeof(rx))) == 0 && t < 500000;
+	     t++) {
+		vuf_rx_fill(&f, 0);
+		usleep(10);
+	}
+	assert_int_equal(n, (int)len);
+	assert_memory_equal(rx, tx, len);
+	vuf_rx_fill(&f, 0);
+	assert_int_equal(vuf_stop_queue(&f, 1, &base), 0);
+	used = split_used_idx(&f.q[1].s);
+	assert_int_equal(vuf_tx(&f, 0, tx, len), 0);
+	vuf_kick(&f, 1);
+	usleep(200000);
+	assert_int_equal(split_used_idx(&f.q[1].s), used);
+	assert_int_equal(vuf_rx(&f, 0, rx, sizeof(rx)), 0);
+	vuf_close(&f);
+	assert_serving();
+}
+
 /* conformance: VU-08 */
 static void test_stop_and_resume(void **state)
 {
@@ -933,6 +984,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_mem_sealed, heal),
 		cmocka_unit_test_teardown(test_ring_outside_memory, heal),
 		cmocka_unit_test_teardown(test_stop_and_resume, heal),
+		cmocka_unit_test_teardown(test_ring_enable_and_stop, heal),
 		cmocka_unit_test_teardown(test_reconnect_mid_traffic, heal),
 		cmocka_unit_test_teardown(test_config, heal),
 		cmocka_unit_test_teardown(test_misc_requests, heal),
