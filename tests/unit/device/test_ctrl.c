@@ -939,6 +939,38 @@ static void test_coal_spec_example(void **state)
 	tu_dev_free(d);
 }
 
+/* "The device MUST respond to the VIRTIO_NET_CTRL_NOTF_COAL_VQ_SET command
+ * with VIRTIO_NET_ERR if it was not able to change the parameters": a
+ * queue being disabled cannot take them, the command is refused and the
+ * queue keeps its own; "Upon disabling and re-enabling a receive
+ * virtqueue, the device MUST set the coalescing parameters of the
+ * virtqueue to those configured through the VIRTIO_NET_CTRL_NOTF_COAL_RX_SET
+ * command". */
+/* conformance: NET-COAL-03, NET-COAL-06 */
+static void test_coal_vq_refused_and_rx_reenable(void **state)
+{
+	struct vnet_dev *d = tu_dev(TU_ALL_CTRL);
+	struct tu_cmd c = { .big = 0 };
+	uint32_t pk, us;
+
+	(void)state;
+	coal_cmd(&c, VNET_CTRL_NOTF_COAL_RX_SET, 3, 30);
+	assert_int_equal(tu_exec(d, &c), VNET_CTRL_OK);
+	coal_vq_cmd(&c, 2, 9, 90);
+	assert_int_equal(tu_exec(d, &c), VNET_CTRL_OK);
+	assert_int_equal(coal_get(d, 2, &pk, &us), VNET_CTRL_OK);
+	assert_true(pk == 9 && us == 90);
+	assert_int_equal(vnet_dev_queue_enable(d, 2, false), 0);
+	coal_vq_cmd(&c, 2, 1, 1);
+	assert_refused(d, &c, ctrl_err_vq);
+	assert_int_equal(vnet_dev_queue_enable(d, 2, true), 0);
+	assert_int_equal(coal_get(d, 2, &pk, &us), VNET_CTRL_OK);
+	assert_true(pk == 3 && us == 30);		/* RX_SET's */
+	assert_int_equal(coal_get(d, 0, &pk, &us), VNET_CTRL_OK);
+	assert_true(pk == 3 && us == 30);		/* untouched */
+	tu_dev_free(d);
+}
+
 /* "The device MUST respond to VQ_SET and VQ_GET with VIRTIO_NET_ERR if the
  * designated virtqueue is not an enabled transmit or receive virtqueue";
  * "Upon disabling and re-enabling a transmit virtqueue, the device MUST set
@@ -1149,6 +1181,7 @@ int main(void)
 		cmocka_unit_test(test_coal_tx_rx_set),
 		cmocka_unit_test(test_coal_spec_example),
 		cmocka_unit_test(test_coal_vq_bad_and_reenable),
+		cmocka_unit_test(test_coal_vq_refused_and_rx_reenable),
 		cmocka_unit_test(test_coal_feature_gates),
 		cmocka_unit_test(test_legacy_big_endian),
 		cmocka_unit_test(test_legacy_big_endian_hash),
