@@ -29,8 +29,8 @@
  * all receive queues are being reset, the device MUST drop the packet"),
  * after a first round the last pair's receive queue is stopped as a queue
  * being reset is (GET_VRING_BASE): no frame its table entries name arrives
- * anywhere, those for the others still arrive on theirs; then every
- * receive queue is stopped and nothing arrives at all.
+ * anywhere, all those for the others arrive on theirs; then every receive
+ * queue is stopped and nothing arrives at all.
  *
  * Usage: vnetd_rss_check SOCKET PAIRS TAP-NAME [packed] [reset]
  * Exit: 0 pass, 1 fail, 77 skip (no AF_PACKET).
@@ -402,9 +402,9 @@ static int stop_rx(struct vuf *f, unsigned int pair)
 /*
  * The frames of every flow, paced, with the last pair's receive queue
  * stopped: what arrives is on its table's queue (check_frame), none on the
- * stopped one, none of its frames elsewhere; frames for the running queues
- * arrive (not all: those the tap's own spread put on the stopped pair's tap
- * queue are not read). Then every receive queue stopped: nothing arrives.
+ * stopped one, none of its frames elsewhere; every frame for the running
+ * queues arrives (the stopped pair's tap queue is detached, so the kernel
+ * spreads over the others). Then every receive queue stopped: nothing.
  */
 static int reset_round(struct vuf *f, int sock)
 {
@@ -442,7 +442,8 @@ static int reset_round(struct vuf *f, int sock)
 	for (i = 0; i < pairs; i++)
 		printf(" %u", per_q[i]);
 	printf("; %u wrong\n", bad);
-	if (bad || !for_stopped || per_q[pairs - 1])
+	if (bad || !for_stopped || per_q[pairs - 1] ||
+	    got != FRAMES - for_stopped)
 		return 1;
 	for (p = 0; p + 1 < pairs; p++)
 		if (!per_q[p] || stop_rx(f, p) != 0)
