@@ -32,6 +32,7 @@ FUNC = [
 	re.compile(r'^\s*def\s+(\w+)\s*\('),                             # Python
 	re.compile(r'^(\w+)\s*\(\)\s*\{?'),                              # shell
 ]
+SHELL_CHECK = re.compile(r'^\s*(?:expect|check)\s+"([^"]+)"')
 TEST_DIRS = ('tests', 'fuzz')
 TEST_EXT = ('.c', '.h', '.sh', '.py')
 
@@ -72,13 +73,19 @@ def offered_features(src):
 	return found
 
 
-def function_after(lines, i):
-	"""The test a citation on line i belongs to: the next function defined."""
-	for line in lines[i + 1:i + 80]:
+def test_after(lines, i):
+	"""The test a citation on line i names: the line right after it (other
+	comment lines aside) defines a function, or runs a named shell check
+	(expect/check "NAME")."""
+	for line in lines[i + 1:]:
+		if not line.strip() or re.match(r'\s*(/\*|\*|#|//)', line):
+			continue
 		for f in FUNC:
 			m = f.match(line)
 			if m and m.group(1) not in ('if', 'while', 'for'):
 				return m.group(1)
+		m = SHELL_CHECK.match(line)
+		return f'"{m.group(1)}"' if m else None
 	return None
 
 
@@ -97,7 +104,7 @@ def citations(src):
 					m = CITE.search(line)
 					if not m:
 						continue
-					fn = function_after(lines, i)
+					fn = test_after(lines, i)
 					# no line number: the matrix stays put when a
 					# file changes elsewhere
 					where = rel + (f' {fn}' if fn else '')
