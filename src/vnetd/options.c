@@ -11,7 +11,7 @@
 
 /* The least MTU vnetd advertises: virtio's "SHOULD set mtu to at least
  * 1280" (IPv6's minimum link MTU, RFC 8200); the spec's MUST allows 68. */
-#define VNETD_MTU_MIN	1280
+#define VNETD_MTU_MIN	1280u
 
 /* The offload bits --offloads and --no-offloads decide. */
 static const unsigned int offload_bits[] = {
