@@ -909,6 +909,7 @@ static void test_coal_tx_rx_set(void **state)
 
 /* The six-command example of "Notifications Coalescing", two pairs: the
  * last parameters set for a queue apply, whatever command set them. */
+/* conformance: NET-COAL-01 */
 static void test_coal_spec_example(void **state)
 {
 	struct vnet_dev *d = tu_dev(TU_ALL_CTRL);
