@@ -51,7 +51,6 @@ VNET_API_BEGIN
  * @VNET_TX_TNL_OUTER_TH:	outer_th_offset < 14 + 20 (or 40)
  * @VNET_TX_TNL_INNER_NH:	inner_nh_offset < outer_th_offset + 8
  * @VNET_TX_TNL_CSUM_START:	csum_start < inner_nh_offset + 20 (or 40)
- * @VNET_TX_HDR_LEN_RANGE:	hdr_len beyond the frame (Linux tun)
  * @VNET_TX_CSUM_RANGE:		csum_start + max(L4 header, csum_offset + 2)
  *				beyond the frame (Linux)
  * @VNET_TX_CSUM_START_SHORT:	csum_start inside the minimal network header
@@ -91,7 +90,6 @@ enum vnet_tx_reason {
 	VNET_TX_TNL_OUTER_TH,
 	VNET_TX_TNL_INNER_NH,
 	VNET_TX_TNL_CSUM_START,
-	VNET_TX_HDR_LEN_RANGE,
 	VNET_TX_CSUM_RANGE,
 	VNET_TX_CSUM_START_SHORT,
 	VNET_TX_TCP_CSUM_OFFSET,

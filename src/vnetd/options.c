@@ -9,6 +9,10 @@
 #include "options.h"
 #include "vnet/tap.h"
 
+/* The least MTU vnetd advertises: virtio's "SHOULD set mtu to at least
+ * 1280" (IPv6's minimum link MTU, RFC 8200); the spec's MUST allows 68. */
+#define VNETD_MTU_MIN	1280u
+
 /* The offload bits --offloads and --no-offloads decide. */
 static const unsigned int offload_bits[] = {
 	VNET_F_CSUM, VNET_F_GUEST_CSUM, VNET_F_GUEST_TSO4, VNET_F_GUEST_TSO6,
@@ -83,7 +87,7 @@ static void usage(FILE *out)
 "  --tap-transient      a tap vnetd creates goes away when vnetd exits\n"
 "  --queues N           queue pairs (default 1)\n"
 "  --mac MAC            the device's address (default 52:54:00:12:34:56)\n"
-"  --mtu N              MTU advertised to the guest (68..65535)\n"
+"  --mtu N              MTU advertised to the guest (1280..65535)\n"
 "  --offloads LIST      the offload features offered (feature names, as\n"
 "                       'vnet features' lists them)\n"
 "  --no-offloads        offer no checksum or segmentation offload\n"
@@ -378,6 +382,11 @@ static int check_overlay(struct vnetd_config *cfg)
 			"a guest's frames\n", cfg->overlay.mtu);
 		return -1;
 	}
+	if (!cfg->mtu && room < VNETD_MTU_MIN) {
+		fprintf(stderr, "vnetd: the underlay MTU %u leaves the guest %u, "
+			"below %u\n", cfg->overlay.mtu, room, VNETD_MTU_MIN);
+		return -1;
+	}
 	if (cfg->mtu > room) {
 		fprintf(stderr, "vnetd: --mtu %u does not fit the overlay: at "
 			"most %u (underlay MTU %u less the encapsulation)\n",
@@ -403,6 +412,12 @@ static int check_config(struct vnetd_config *cfg)
 	}
 	if (cfg->client && !cfg->socket_path) {
 		fprintf(stderr, "vnetd: --client needs --socket-path\n");
+		return -1;
+	}
+	if (cfg->mtu && cfg->mtu < VNETD_MTU_MIN) {
+		fprintf(stderr, "vnetd: --mtu %u is below %u, the least IPv6 "
+			"needs (the device SHOULD set mtu to at least 1280)\n",
+			cfg->mtu, VNETD_MTU_MIN);
 		return -1;
 	}
 	if (check_overlay(cfg))
@@ -434,6 +449,14 @@ int vnetd_options_parse(int argc, char **argv, struct vnetd_config *cfg)
 	cfg->duplex = VNET_DUPLEX_UNKNOWN;
 	memcpy(cfg->mac, default_mac, 6);
 	vnetd_default_offer(&cfg->offer);
+	/* vhost-user.rst: with --print-capabilities "other options and
+	 * arguments should be ignored" */
+	for (c = 1; c < argc; c++) {
+		if (!strcmp(argv[c], "--print-capabilities")) {
+			cfg->print_caps = true;
+			return 0;
+		}
+	}
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
 		if (c == 'h') {

@@ -11,6 +11,7 @@ vnet=$1
 S="--socket-path /nonexistent/vnetd-cli.sock"
 V="vni=42,local=192.0.2.2,remote=198.51.100.2"
 
+# conformance: VU-33
 expect "capabilities name the overlay options" 0 "*" "" -- --print-capabilities
 "$vnet" --print-capabilities | grep -q '"vxlan", "geneve"' &&
 	{ passes=$((passes + 1)); echo "ok - vxlan and geneve in the capabilities"; } ||
@@ -52,5 +53,45 @@ expect "--speed past 0x7fffffff" 2 "*" \
 	"vnetd: bad value '2147483648' for --speed" -- $S --speed 2147483648
 expect "--duplex that is no mode" 2 "*" \
 	"vnetd: bad value 'fulll' for --duplex" -- $S --duplex fulll
+
+# vhost-user.rst, "Backend program conventions"
+# conformance: VU-33
+expect "--print-capabilities ignores the other options" 0 "*" "" -- \
+	--print-capabilities --no-such-option --mtu 1
+# conformance: VU-32
+expect "--socket-path and --fd are incompatible" 2 "*" \
+	"vnetd: give exactly one of --socket-path and --fd" -- $S --fd 3
+expect "one of --socket-path and --fd is mandatory" 2 "*" \
+	"vnetd: give exactly one of --socket-path and --fd" --
+# conformance: VU-29
+expect "a device that cannot start exits early, not 0" 1 "*" \
+	"cannot start the device" -- $S
+# "The device SHOULD set mtu to at least 1280": refused below (IPv6's
+# minimum, RFC 8200), from --mtu and from an overlay's underlay alike
+# conformance: NET-CFG-02, NET-CFG-03
+expect "--mtu below 1280" 2 "*" "vnetd: --mtu 1279 is below 1280" -- \
+	$S --mtu 1279
+expect "--mtu 68 (the spec's least, below 1280)" 2 "*" \
+	"vnetd: --mtu 68 is below 1280" -- $S --mtu 68
+expect "--mtu above 65535" 2 "*" "bad value '65536' for --mtu" -- \
+	$S --mtu 65536
+expect "an underlay MTU that leaves the guest less than 1280" 2 "*" \
+	"vnetd: the underlay MTU 1300 leaves the guest 1250, below 1280" -- \
+	$S --tap t0 --vxlan "$V,mtu=1300"
+
+# "Each backend installed on a host system should come with at least one
+# JSON file that conforms to the vhost-user.json schema": type net, an
+# absolute binary path (contrib/50-vnetd.json, installed by meson)
+# conformance: VU-28
+json_ok() { # FILE: the description as meson installs it (@BINDIR@ filled)
+	sed 's|@BINDIR@|/usr/bin|' "$1" | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert set(d) <= {"description", "type", "binary", "tags"}, d
+assert d["type"] == "net" and d["binary"].startswith("/"), d
+assert isinstance(d.get("description", ""), str)'
+}
+check "the vhost-user backend description conforms" \
+	'json_ok "$(dirname "$0")/../../contrib/50-vnetd.json"'
 
 summary

@@ -440,6 +440,7 @@ static void kick_storm(struct storm *s, bool packed,
 }
 
 /* Split rings, the workers sleeping on kicks between passes. */
+/* conformance: SPL-10, SPL-21, VU-31, VU-30 */
 static void test_kick_storm_split(void **state)
 {
 	static const char *const none[] = { NULL };
@@ -448,11 +449,56 @@ static void test_kick_storm_split(void **state)
 }
 
 /* Packed rings, the workers busy polling: a pass every turn, kicked or not. */
+/* conformance: SPL-21 */
 static void test_kick_storm_packed_busy_poll(void **state)
 {
 	static const char *const opts[] = { "--packed", "--busy-poll", NULL };
 
 	kick_storm(*state, true, opts);
+}
+
+/*
+ * A driver that breaks "Automatic receive steering in multiqueue mode":
+ * it transmits on transmitq2 before any VQ_PAIRS_SET ("MUST queue packets
+ * only on any transmitq1 before"), and on it after VQ_PAIRS_SET 1
+ * ("MUST NOT queue packets on transmit queues greater than
+ * virtqueue_pairs"); then it enables two pairs while the second's rings
+ * are stopped ("MUST configure the virtqueues before enabling them"). The
+ * device survives each: the buffers come back, the command is answered,
+ * transmitq1 is served throughout and the daemon stops cleanly.
+ */
+/* conformance: D-MQ-02, D-MQ-03 */
+static void test_tx_outside_enabled_pairs(void **state)
+{
+	struct storm *s = *state;
+	struct vuf_opts o = { .pairs = PAIRS, .qsize = QSIZE };
+	static const char *const none[] = { NULL };
+	uint64_t bytes = 0;
+	uint8_t buf[1514];
+	uint32_t base;
+	int ack;
+
+	assert_true(vnetd_spawn(s, none));
+	s->connected = true;
+	assert_int_equal(vuf_start(&s->f, s->p.sock, &o), 0);
+	assert_int_equal(vuf_vring_setup(&s->f, CTRLQ), 0);
+	send_pair1(&s->f, 20, &bytes);		/* before VQ_PAIRS_SET */
+	assert_true(drained(&s->f, 1));
+	assert_int_equal(pairs_set(&s->f, 1), VNET_CTRL_OK);
+	send_pair1(&s->f, 20, &bytes);		/* beyond virtqueue_pairs */
+	assert_true(drained(&s->f, 1));
+	assert_int_equal(vuf_tx(&s->f, 0, buf, frame(1, buf)), 0);
+	assert_true(drained(&s->f, 0));
+	assert_int_equal(vuf_stop_queue(&s->f, 2, &base), 0);
+	assert_int_equal(vuf_stop_queue(&s->f, 3, &base), 0);
+	ack = pairs_set(&s->f, PAIRS);		/* pair 2 not configured */
+	assert_true(ack == VNET_CTRL_OK || ack == VNET_CTRL_ERR);
+	assert_int_equal(vuf_tx(&s->f, 0, buf, frame(2, buf)), 0);
+	assert_true(drained(&s->f, 0));
+	assert_true(vuf_alive(&s->f));
+	vuf_close(&s->f);
+	s->connected = false;
+	vnetd_stop(s);
 }
 
 int main(int argc, char **argv)
@@ -461,6 +507,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_kick_storm_split, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_kick_storm_packed_busy_poll,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tx_outside_enabled_pairs,
 						setup, teardown),
 	};
 

@@ -52,7 +52,7 @@
 #define UDP_SEGMENT	103
 #endif
 
-/* virtio-net header values (spec 5.1.6) */
+/* virtio-net header values ("Device Operation") */
 #define F_NEEDS_CSUM	1
 #define F_DATA_VALID	2
 #define F_TUNNEL_CSUM	8
@@ -251,7 +251,7 @@ static void fill_payload(uint8_t *p, size_t n, uint32_t seed)
 		p[i] = (uint8_t)(seed * 131 + i * 7 + (i >> 8));
 }
 
-/* The virtio-net header, little endian (spec 5.1.6, VERSION_1). */
+/* The virtio-net header, little endian ("Device Operation", VERSION_1). */
 struct vh {
 	uint8_t flags, gso_type;
 	uint16_t hdr_len, gso_size, csum_start, csum_offset, num_buffers;
@@ -499,7 +499,7 @@ static void check_path(const struct counts *before, bool soft,
 
 /*
  * USO: one super-frame of @n payload bytes, gso_size @mss (GSO_UDP_L4,
- * NEEDS_CSUM, csum_offset 6: spec 5.1.6.2 "Packet Transmission", the
+ * NEEDS_CSUM, csum_offset 6: "Packet Transmission", the
  * driver's rules for USO), reaches a kernel UDP socket as ceil(n/mss)
  * datagrams, byte for byte.
  */
@@ -532,12 +532,13 @@ static void uso_to_host(struct vuf *f, int v, bool soft)
 }
 
 /*
- * NEEDS_CSUM without GSO (spec 5.1.6.2: csum_start/csum_offset name where
+ * NEEDS_CSUM without GSO ("Packet Transmission": csum_start/csum_offset name where
  * the device completes the checksum) reaches the socket; and, the control,
  * a frame with a wrong checksum and no NEEDS_CSUM does not (the kernel
- * verifies what it is not told to trust: spec 5.1.6.2.2 "the device MUST
+ * verifies what it is not told to trust: "the device MUST
  * NOT rely on the packet checksum being correct").
  */
+/* conformance: NET-TX-14 */
 static void csum_to_host(struct vuf *f, bool soft)
 {
 	static uint8_t frame[4096], got[4096];
@@ -562,6 +563,35 @@ static void csum_to_host(struct vuf *f, bool soft)
 	len = udp_frame(frame, 4, 6002, 1200, false, 0x55, 4);
 	tx(f, &none, frame, len);
 	assert_int_equal(sock_recv(s, got, sizeof(got), 300), -1);
+	sock_close(s);
+}
+
+/*
+ * MTU 1500 negotiated (--mtu 1500): a frame of mtu plus the Ethernet
+ * header, gso_type NONE, reaches the socket whole; a frame larger than the
+ * MTU, which a driver must not send, is survived (forwarded or dropped):
+ * the next one of the right size still goes through.
+ */
+/* conformance: NET-CFG-06, D-CFG-02 */
+static void mtu_to_host(struct vuf *f)
+{
+	static uint8_t frame[4096], got[4096];
+	const size_t n = 1500 - IP4_LEN - UDP_LEN;
+	struct vh none = { 0 };
+	size_t len;
+	int s = udp_sock(4, 6003);
+
+	len = udp_frame(frame, 4, 6003, n, false, 0, 5);
+	assert_int_equal(len, ETH_LEN + 1500);
+	tx(f, &none, frame, len);
+	assert_int_equal(sock_recv(s, got, sizeof(got), 2000), n);
+	assert_memory_equal(got, frame + ETH_LEN + IP4_LEN + UDP_LEN, n);
+	len = udp_frame(frame, 4, 6004, n + 500, false, 0, 6);	/* too big */
+	tx(f, &none, frame, len);
+	len = udp_frame(frame, 4, 6003, n, false, 0, 7);
+	tx(f, &none, frame, len);
+	assert_int_equal(sock_recv(s, got, sizeof(got), 2000), n);
+	assert_memory_equal(got, frame + ETH_LEN + IP4_LEN + UDP_LEN, n);
 	sock_close(s);
 }
 
@@ -705,7 +735,7 @@ static void ack(struct vuf *f, struct tcp_conn *t)
 	tx(f, &none, fr, tcp_frame(fr, t, 0x10, NULL, 0, false));
 }
 
-/* TSO (spec 5.1.6.2: GSO_TCPV4, csum_offset 16, gso_size the MSS): one
+/* TSO ("Packet Transmission": GSO_TCPV4, csum_offset 16, gso_size the MSS): one
  * super-frame of 3000 bytes, read whole from the kernel's TCP socket. */
 static void tso_to_host(struct vuf *f, struct tcp_conn *t, bool soft)
 {
@@ -749,10 +779,11 @@ static bool l4_csum_ok4(const uint8_t *p, size_t len)
 }
 
 /*
- * A frame from the host as the guest got it, against spec 5.1.6.4.1
+ * A frame from the host as the guest got it, against "Processing of Incoming Packets"
  * "Processing of Incoming Packets" (device normative): @gso the type
  * expected when the guest negotiated it, else GSO_NONE.
  */
+/* conformance: NET-RX-02, NET-RX-05, NET-RX-06, NET-RX-19, NET-RX-20, NET-RX-26, NET-RX-27, NET-RX-28, NET-RX-31 */
 static void check_rx_frame(const struct vh *h, uint8_t *p, size_t len,
 			   bool offloads, uint8_t gso, uint16_t mss,
 			   uint16_t l4off, uint16_t csum_off)
@@ -904,7 +935,7 @@ static void uso_to_guest(struct vuf *f, bool offloads)
  * wait in the tap until the guest gives buffers (vnetd's rule, README
  * "Running vnetd": the spec lets a device drop, but the tap can hold what
  * the guest has no room for), and every datagram arrives, in order; each
- * frame obeys spec 5.1.6.4.1 (check_rx_frame). @complete:
+ * frame obeys "Processing of Incoming Packets" (check_rx_frame). @complete:
  * the tap's transmit checksum off, so the kernel's frames come complete
  * and vnetd's coalescing engine takes them.
  */
@@ -970,9 +1001,10 @@ static bool vxlan_to_guest(const uint8_t *p, size_t len, void *arg)
  * header follows udp-tunnel-gso-standard.md (gso_type UDP_L4 |
  * UDP_TUNNEL_IPV4, the outer network header's; outer_th_offset at the
  * outer UDP header, inner_nh_offset at the inner IP header, csum_start at
- * the inner UDP header) and spec 5.1.6.4.1 (check_rx_frame on the inner
+ * the inner UDP header) and "Processing of Incoming Packets" (check_rx_frame on the inner
  * packet); without, complete VXLAN segments.
  */
+/* conformance: NET-RX-22, NET-RX-23, NET-RX-34, NET-RX-37 */
 static void tunnel_to_guest(struct vuf *f, bool offloads)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(7100) };
@@ -1058,6 +1090,7 @@ static void frontend(struct vuf *f, bool guest_offloads)
 	struct vuf_opts o = { .mrg = true, .pairs = 1, .qsize = 256 };
 
 	set_bits(&o.offloads, host, sizeof(host) / sizeof(host[0]));
+	vnet_features_set(&o.offloads, VNET_F_MTU);	/* vnetd --mtu 1500 */
 	if (guest_offloads)
 		set_bits(&o.offloads, guest, sizeof(guest) / sizeof(guest[0]));
 	if (guest_hdrlen)
@@ -1082,11 +1115,12 @@ static void run(bool soft, bool guest_offloads)
  * tunnel GSO too */
 static void run3(bool soft, bool tunnel_soft, bool guest_offloads)
 {
-	const char *const restrict_tap[] = { "--tap-offloads", "", NULL };
+	const char *const restrict_tap[] = { "--tap-offloads", "", "--mtu",
+					     "1500", NULL };
 	struct tcp_conn t;
 	struct vuf f;
 
-	vnetd_start(soft ? restrict_tap : NULL);
+	vnetd_start(soft ? restrict_tap : restrict_tap + 2);
 	frontend(&f, guest_offloads);
 	print_message("USO, IPv4, guest to host\n");
 	uso_to_host(&f, 4, soft);
@@ -1094,6 +1128,8 @@ static void run3(bool soft, bool tunnel_soft, bool guest_offloads)
 	uso_to_host(&f, 6, soft);
 	print_message("NEEDS_CSUM, guest to host\n");
 	csum_to_host(&f, soft);
+	print_message("MTU-sized and larger frames, guest to host\n");
+	mtu_to_host(&f);
 	print_message("VXLAN tunnel GSO, guest to host\n");
 	tunnel_to_host(&f, false, tunnel_soft);
 	print_message("VXLAN tunnel GSO with UDP_TUNNEL_CSUM, guest to host\n");

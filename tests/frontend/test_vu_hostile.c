@@ -214,6 +214,7 @@ static void test_header_over_many_descriptors(void **state)
 
 /* ---- messages ---- */
 
+/* conformance: VU-01 */
 static void test_wrong_sizes(void **state)
 {
 	uint8_t big[64] = { 0 };
@@ -267,6 +268,7 @@ static void test_wrong_sizes(void **state)
 }
 
 /* A frontend that stops halfway through a header is dropped, in time. */
+/* conformance: VU-01 */
 static void test_stalled_frontend(void **state)
 {
 	uint32_t h = VNET_VU_GET_FEATURES;
@@ -284,6 +286,7 @@ static void test_stalled_frontend(void **state)
 }
 
 /* Features may not change under running rings (LOG_ALL aside). */
+/* conformance: VU-09 */
 static void test_features_change_while_running(void **state)
 {
 	struct vuf f;
@@ -365,6 +368,7 @@ static void test_vring_index_out_of_range(void **state)
 	assert_serving();
 }
 
+/* conformance: VU-27 */
 static void test_unknown_request(void **state)
 {
 	struct vuf_opts o = plain;
@@ -517,6 +521,58 @@ static void stop_and_resume(bool packed)
 	assert_serving();
 }
 
+/*
+ * "Starting and stopping rings", with PROTOCOL_FEATURES: a transmit ring
+ * disabled by SET_VRING_ENABLE 0 passes no data (a frame sent and kicked
+ * is not echoed) until SET_VRING_ENABLE 1; a ring stopped by
+ * GET_VRING_BASE is not processed and its used ring not written (a new
+ * buffer and a kick leave the used idx where it was, nothing is echoed).
+ */
+/* conformance: VU-02, VU-03, VU-06, VU-07, VU-13 */
+static void test_ring_enable_and_stop(void **state)
+{
+	struct { uint32_t index, num; } st = { 1, 0 };
+	static uint8_t tx[4096], rx[8192];
+	struct vuf_opts o = plain;
+	unsigned int len;
+	uint32_t base;
+	uint16_t used;
+	struct vuf f;
+	int n = 0, t;
+
+	(void)state;
+	assert_int_equal(vuf_start(&f, B.path, &o), 0);
+	echo_some(&f, 2);
+	assert_int_equal(vuf_set(&f, VNET_VU_SET_VRING_ENABLE, &st, sizeof(st),
+				 NULL, 0), 0);
+	len = tx_frame(100, tx);
+	assert_int_equal(vuf_tx(&f, 0, tx, len), 0);
+	usleep(200000);
+	assert_int_equal(vuf_rx(&f, 0, rx, sizeof(rx)), 0);
+	st.num = 1;
+	assert_int_equal(vuf_set(&f, VNET_VU_SET_VRING_ENABLE, &st, sizeof(st),
+				 NULL, 0), 0);
+	vuf_kick(&f, 1);
+	for (t = 0; (n = vuf_rx(&f, 0, rx, sizeof(rx))) == 0 && t < 500000;
+	     t++) {
+		vuf_rx_fill(&f, 0);
+		usleep(10);
+	}
+	assert_int_equal(n, (int)len);
+	assert_memory_equal(rx, tx, len);
+	vuf_rx_fill(&f, 0);
+	assert_int_equal(vuf_stop_queue(&f, 1, &base), 0);
+	used = split_used_idx(&f.q[1].s);
+	assert_int_equal(vuf_tx(&f, 0, tx, len), 0);
+	vuf_kick(&f, 1);
+	usleep(200000);
+	assert_int_equal(split_used_idx(&f.q[1].s), used);
+	assert_int_equal(vuf_rx(&f, 0, rx, sizeof(rx)), 0);
+	vuf_close(&f);
+	assert_serving();
+}
+
+/* conformance: VU-08 */
 static void test_stop_and_resume(void **state)
 {
 	(void)state;
@@ -550,6 +606,7 @@ static void test_reconnect_mid_traffic(void **state)
 	assert_serving();
 }
 
+/* conformance: VU-22 */
 static void test_config(void **state)
 {
 	struct { uint32_t off, size, flags; uint8_t d[6]; } __attribute__((packed))
@@ -573,6 +630,7 @@ static void test_config(void **state)
 }
 
 /* STATUS, RARP, MTU, ENDIAN, RESET_DEVICE: answered, checked. */
+/* conformance: VU-19, VU-27 */
 static void test_misc_requests(void **state)
 {
 	struct { uint32_t index, num; } st = { 0, 1 };
@@ -613,6 +671,7 @@ static void test_misc_requests(void **state)
 	assert_serving();
 }
 
+/* conformance: VU-24, VU-25, VU-26 */
 static void test_mem_slots(void **state)
 {
 	struct { uint64_t pad, gpa, size, uva, off; } reg = {
@@ -684,6 +743,7 @@ static void test_mem_slots(void **state)
 }
 
 /* Dirty log: the pages the device wrote are marked. */
+/* conformance: VU-11, VU-12 */
 static void test_dirty_log(void **state)
 {
 	uint64_t log_size = (VUF_BUF_GPA + VUF_BUF_SIZE) / 4096 / 8 + 1;
@@ -760,6 +820,7 @@ static void test_client_mode(void **state)
 }
 
 /* --fd=FDNUM: a backend given its connected socket ends with it. */
+/* conformance: VU-32 */
 static void test_adopted_socket(void **state)
 {
 	struct vnet_features offer;
@@ -923,6 +984,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_mem_sealed, heal),
 		cmocka_unit_test_teardown(test_ring_outside_memory, heal),
 		cmocka_unit_test_teardown(test_stop_and_resume, heal),
+		cmocka_unit_test_teardown(test_ring_enable_and_stop, heal),
 		cmocka_unit_test_teardown(test_reconnect_mid_traffic, heal),
 		cmocka_unit_test_teardown(test_config, heal),
 		cmocka_unit_test_teardown(test_misc_requests, heal),

@@ -235,12 +235,14 @@ static void killed_backend(bool packed, bool indirect)
 	rmdir(dir);
 }
 
+/* conformance: VU-14 */
 static void test_killed_backend_split(void **state)
 {
 	(void)state;
 	killed_backend(false, false);
 }
 
+/* conformance: VU-14 */
 static void test_killed_backend_packed(void **state)
 {
 	(void)state;

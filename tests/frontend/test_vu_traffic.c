@@ -114,6 +114,7 @@ static void run(const struct vuf_opts *o)
 }
 
 /* The matrix: bit 0 packed, 1 indirect, 2 event_idx, 3 mrg, 4 four pairs. */
+/* conformance: VU-06, VU-10, VU-16, VU-17 */
 static void test_matrix(void **state)
 {
 	unsigned int m = (unsigned int)(uintptr_t)*state;
@@ -139,6 +140,7 @@ static void test_split_header(void **state)
 }
 
 /* A frontend without protocol features: rings run without ENABLE. */
+/* conformance: VU-05 */
 static void test_no_protocol_features(void **state)
 {
 	struct vuf_opts o = { .no_protocol = true, .pairs = 1, .qsize = 64 };
@@ -156,6 +158,7 @@ static void test_no_protocol_features(void **state)
  * twice and added twice again, as a memory layout change does. Every
  * request is acknowledged, traffic flows on both pairs before and after.
  */
+/* conformance: VU-25, VU-26 */
 static void test_mem_regs_per_pair(void **state)
 {
 	struct vuf_opts o = { .pairs = 2, .qsize = 64, .mem_regs = 2,

@@ -24,7 +24,15 @@
  * table names for the Toeplitz hash computed here, bit by bit, without
  * libvnet, with that hash and report type in its header.
  *
- * Usage: vnetd_rss_check SOCKET PAIRS TAP-NAME [packed]
+ * With "reset" (RSS processing: "If the destination receive queue is being
+ * reset, the device MUST drop the packet"; Automatic receive steering: "If
+ * all receive queues are being reset, the device MUST drop the packet"),
+ * after a first round the last pair's receive queue is stopped as a queue
+ * being reset is (GET_VRING_BASE): no frame its table entries name arrives
+ * anywhere, all those for the others arrive on theirs; then every receive
+ * queue is stopped and nothing arrives at all.
+ *
+ * Usage: vnetd_rss_check SOCKET PAIRS TAP-NAME [packed] [reset]
  * Exit: 0 pass, 1 fail, 77 skip (no AF_PACKET).
  */
 
@@ -322,15 +330,86 @@ static int run_round(struct vuf *f, const struct peer_inject *pi, unsigned int r
 	return bad || got != FRAMES;
 }
 
+/* Stop receive queue @pair as a queue being reset is. */
+static int stop_rx(struct vuf *f, unsigned int pair)
+{
+	uint32_t base;
+
+	return vuf_stop_queue(f, 2 * pair, &base);
+}
+
+/*
+ * The frames of every flow, paced, with the last pair's receive queue
+ * stopped: what arrives is on its table's queue (check_frame), none on the
+ * stopped one, none of its frames elsewhere; every frame for the running
+ * queues arrives (the stopped pair's tap queue is detached, so the kernel
+ * spreads over the others). Then every receive queue stopped: nothing.
+ */
+static int reset_round(struct vuf *f, const struct peer_inject *pi)
+{
+	unsigned int per_q[MAX_PAIRS] = { 0 }, got = 0, bad = 0, i, p;
+	unsigned int for_stopped = 0;
+	uint8_t fr[128], in[40];
+	size_t n, in_len;
+
+	if (configure(f, 0) != 0 || stop_rx(f, pairs - 1) != 0) {
+		fprintf(stderr, "RSS_CONFIG or GET_VRING_BASE refused\n");
+		return 1;
+	}
+	for (i = 0; i < FRAMES; i++) {
+		n = make_frame((i * 7) % FLOWS, i, fr, in, &in_len);
+		want[i].seen = false;
+		want[i].report = kind_report[((i * 7) % FLOWS) % K__COUNT];
+		want[i].hash = in_len ? peer_toeplitz(in, in_len) : 0;
+		want[i].queue = in_len ? indir[want[i].hash % INDIR_LEN] :
+					 (uint16_t)unclassified;
+		for_stopped += want[i].queue == pairs - 1;
+		if (peer_inject(pi, fr, n)) {
+			perror("send");
+			return 1;
+		}
+		if (i % 16 == 15) {
+			usleep(2000);
+			got += poll_rx(f, per_q, &bad);
+		}
+	}
+	usleep(300000);
+	got += poll_rx(f, per_q, &bad);
+	printf("reset round, %u pairs, queue %u stopped: %u frames sent, %u "
+	       "for the stopped queue, %u received; per queue", pairs,
+	       pairs - 1, FRAMES, for_stopped, got);
+	for (i = 0; i < pairs; i++)
+		printf(" %u", per_q[i]);
+	printf("; %u wrong\n", bad);
+	if (bad || !for_stopped || per_q[pairs - 1] ||
+	    got != FRAMES - for_stopped)
+		return 1;
+	for (p = 0; p + 1 < pairs; p++)
+		if (!per_q[p] || stop_rx(f, p) != 0)
+			return 1;
+	for (i = 0; i < 64; i++) {	/* every queue being reset */
+		n = make_frame(i % FLOWS, i, fr, in, &in_len);
+		want[i].seen = false;
+		if (peer_inject(pi, fr, n))
+			return 1;
+	}
+	usleep(300000);
+	got = poll_rx(f, per_q, &bad);	/* the stopped rings: nothing new */
+	printf("every receive queue stopped: %u received\n", got);
+	return got != 0 || bad;
+}
+
 int main(int argc, char **argv)
 {
 	struct vuf_opts o = { .pairs = 0, .qsize = 256, .rss = true };
 	struct vuf f;
 	struct peer_inject pi;
-	int rc;
+	bool reset = false;
+	int rc, a;
 
-	if (argc != 4 && argc != 5) {
-		fprintf(stderr, "usage: vnetd_rss_check SOCKET PAIRS TAP [packed]\n");
+	if (argc < 4 || argc > 6) {
+		fprintf(stderr, "usage: vnetd_rss_check SOCKET PAIRS TAP [packed] "
+			"[reset]\n");
 		return 2;
 	}
 	pairs = (unsigned int)atoi(argv[2]);
@@ -339,7 +418,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	o.pairs = pairs;
-	o.packed = argc == 5 && !strcmp(argv[4], "packed");
+	for (a = 4; a < argc; a++) {
+		o.packed |= !strcmp(argv[a], "packed");
+		reset |= !strcmp(argv[a], "reset");
+	}
 	if (peer_inject_open(&pi, argv[3])) {
 		printf("SKIP: no AF_PACKET socket on %s\n", argv[3]);
 		return 77;
@@ -350,6 +432,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	rc = run_round(&f, &pi, 0, false);
+	if (!rc && reset) {
+		rc = reset_round(&f, &pi);
+		vuf_close(&f);
+		close(pi.sock);
+		return rc ? 1 : 0;
+	}
 	if (!rc)	/* a new table moves the flows */
 		rc = run_round(&f, &pi, 1, false);
 	if (!rc)

@@ -107,6 +107,6 @@ one_ring() { # LABEL VNETD-OPTIONS VDEV-EXTRA PAIRS
 one_ring split "" "" 1
 one_ring packed --packed ",packed_vq=1" 1
 # DPDK needs its control queue (cq=1) for more than one pair; without it,
-# it accepts ctrl_rx without ctrl_vq, a set vnetd refuses (spec 5.1.3.1)
+# it accepts ctrl_rx without ctrl_vq, a set vnetd refuses ("Feature bit requirements")
 one_ring "2 pairs, busy-poll" "--queues 2 --busy-poll" ",cq=1" 2
 echo "PASS: both directions, split and packed, 1 and 2 queue pairs, every frame accounted for"

@@ -56,6 +56,7 @@ static void test_dpdk_zero_len_desc_invalid_addr(void **state)
 
 /* CVE-2022-2132: the virtio-net header split over more than two
  * descriptors (DPDK copied at most two). Here: 12 bytes over four. */
+/* conformance: SPL-01 */
 static void test_dpdk_hdr_split_over_many_descs(void **state)
 {
 	struct bq *f = *state;
@@ -104,6 +105,7 @@ static void test_dpdk_hdr_split_over_many_descs(void **state)
 /* Descriptor chains that loop (two descriptors, and one naming itself)
  * and a loop inside an indirect table: DPDK's fill_vec_buf walked them
  * forever. Each breaks only its queue. */
+/* conformance: D-SPL-04 */
 static void test_dpdk_desc_chain_loops(void **state)
 {
 	static const int ind[] = { VNET_F_VERSION_1, VNET_F_INDIRECT_DESC, -1 };
@@ -161,6 +163,7 @@ static void test_dpdk_next_out_of_range(void **state)
 /* A transmit buffer shorter than the virtio-net header (DPDK read the
  * header past the buffer): refused with -EMSGSIZE, the queue intact, the
  * next buffer served. */
+/* conformance: D-TX-01 */
 static void test_dpdk_packet_shorter_than_header(void **state)
 {
 	struct bq *f = *state;

@@ -122,6 +122,7 @@ static const struct tf_spec vxlan = { .tunnel = true, .tcp_flags = 0x18,
 /* gso_type not matching the protocol: TCPV6 on an IPv4 frame, TCPV4 on a
  * UDP datagram (Linux: "net: drop bad gso csum_start and offset in
  * virtio_net_hdr" and the flow-dissector check of virtio_net_hdr_to_skb). */
+/* conformance: D-TX-04 */
 static void test_linux_gso_type_mismatch(void **state)
 {
 	struct fix *f = *state;
@@ -162,6 +163,7 @@ static void test_linux_gso_size_zero_max_larger(void **state)
 
 /* GSO without NEEDS_CSUM ("net: validate untrusted gso packets without
  * csum offload"). */
+/* conformance: D-TX-14 */
 static void test_linux_gso_without_needs_csum(void **state)
 {
 	struct fix *f = *state;
@@ -232,7 +234,8 @@ static void test_linux_shorter_than_ethernet(void **state)
 
 	build(f, &tcp4, VNET_HDR_GSO_TCPV4, 1000);
 	h = f->h;
-	refused(f, &h, 10, VNET_TX_HDR_LEN_RANGE);	/* hdr_len 54 > 10 */
+	/* hdr_len 54 > 10 is never relied on (NET-TX-07): csum_start is */
+	refused(f, &h, 10, VNET_TX_CSUM_RANGE);
 	h.hdr_len = 0;
 	refused(f, &h, 10, VNET_TX_CSUM_RANGE);
 	h.gso_type = VNET_HDR_GSO_NONE;
@@ -250,6 +253,7 @@ static void test_linux_shorter_than_ethernet(void **state)
 
 /* Tunnel offsets out of order or outside the frame
  * (virtio_net_hdr_tnl_to_skb: outer_th < inner_nh, both within hdr_len). */
+/* conformance: D-TX-16 */
 static void test_linux_tunnel_offsets(void **state)
 {
 	struct fix *f = *state;
@@ -267,8 +271,8 @@ static void test_linux_tunnel_offsets(void **state)
 	h.inner_nh_offset = 0xff10;
 	refused(f, &h, f->len, VNET_TX_TNL_CSUM_START);	/* csum before */
 	h.csum_start = 0xff10 + 20;
-	h.hdr_len = 0xff10 + 40;
-	refused(f, &h, f->len, VNET_TX_HDR_LEN_RANGE);
+	h.hdr_len = 0xff10 + 40;			/* never relied on */
+	refused(f, &h, f->len, VNET_TX_CSUM_RANGE);
 	h = f->h;
 	h.inner_nh_offset = (uint16_t)(h.inner_nh_offset + 8);	/* lies */
 	h.csum_start = (uint16_t)(h.csum_start + 8);
@@ -278,6 +282,7 @@ static void test_linux_tunnel_offsets(void **state)
 
 /* UFO inside a tunnel: no inner UDP fragmentation over a tunnel
  * (virtio_net_hdr_tnl_to_skb refuses inner GSO_UDP). */
+/* conformance: D-TX-08 */
 static void test_linux_ufo_in_tunnel(void **state)
 {
 	struct fix *f = *state;
@@ -291,6 +296,7 @@ static void test_linux_ufo_in_tunnel(void **state)
 
 /* NEEDS_CSUM with csum_start beyond the packet, on a plain frame: the
  * length underflow class (csum_start + csum_offset + 2 > len). */
+/* conformance: D-TX-12 */
 static void test_linux_csum_start_beyond_frame(void **state)
 {
 	struct fix *f = *state;

@@ -77,6 +77,7 @@ static void test_qemu_mac_table_count_overflow(void **state)
 
 /* RSS indirection entries beyond the queue count (QEMU
  * virtio_net_handle_rss: "indirections_table[i] >= queue_pairs"). */
+/* conformance: D-RSS-02 */
 static void test_qemu_rss_indirection_beyond_queues(void **state)
 {
 	struct vnet_dev *d = tu_dev(TU_ALL_CTRL);
@@ -121,6 +122,7 @@ static void test_qemu_rss_indirection_beyond_queues(void **state)
 /* Receive with HASH_REPORT and MRG_RXBUF into a first buffer shorter than
  * the 20-byte header (QEMU wrote the hash fields past a short first
  * iovec): the queue is broken with net_hdr_buffer, nothing written. */
+/* conformance: D-RXB-01 */
 static void test_qemu_hash_report_mrg_short_first_buffer(void **state)
 {
 	static const int bits[] = { VNET_F_VERSION_1, VNET_F_MRG_RXBUF,

@@ -178,6 +178,40 @@ bool gso_peer_takes(const struct vnet_gso_ctx *ctx,
 }
 
 /**
+ * gso_clean_hdr() - the header a validated frame is handed on with
+ * @st:		state
+ * @o:		the header for the peer
+ *
+ * Only what the device recognises and has checked: flag bits it does not
+ * know, or that a driver must not set on transmit (DATA_VALID, RSC_INFO),
+ * are ignored; csum_start/csum_offset only with NEEDS_CSUM, the tunnel
+ * offsets only with a tunnel bit; hdr_len, never relied on, becomes the
+ * headers' parsed length (0 without GSO), so the peer, which does rely on
+ * it (Linux's tun refuses one past the frame), gets a true one.
+ */
+static void gso_clean_hdr(const struct gso_state *st, struct vnet_hdr *o)
+{
+	const struct vnet_hdr *h = st->h;
+
+	memset(o, 0, sizeof(*o));
+	o->flags = h->flags & (VNET_HDR_F_NEEDS_CSUM |
+			       VNET_HDR_F_UDP_TUNNEL_CSUM);
+	o->gso_type = h->gso_type;
+	if (h->flags & VNET_HDR_F_NEEDS_CSUM) {
+		o->csum_start = h->csum_start;
+		o->csum_offset = h->csum_offset;
+	}
+	if (vnet_tx_is_tunnel(h)) {
+		o->outer_th_offset = h->outer_th_offset;
+		o->inner_nh_offset = h->inner_nh_offset;
+	}
+	if (h->gso_type != VNET_HDR_GSO_NONE) {
+		o->gso_size = h->gso_size;
+		o->hdr_len = (uint16_t)(st->l->l4_off + st->l->l4_hdr_len);
+	}
+}
+
+/**
  * gso_passthrough() - hand the frame on untouched, with its header
  * @st:		state
  *
@@ -198,7 +232,7 @@ int gso_passthrough(struct gso_state *st)
 	out->segs[0].iovcnt = (unsigned int)n;
 	out->segs[0].len = st->frame->len;
 	out->nseg = 1;
-	out->hdr = *st->h;
+	gso_clean_hdr(st, &out->hdr);
 	out->passthrough = true;
 	return 1;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vnet/csum.h"
 #include "vnet/csum_verify.h"
 #include "vnet/parse.h"
 #include "vnet/rx.h"
@@ -340,6 +341,50 @@ static bool rx_too_long(const struct vnet_rx_ctx *ctx,
 }
 
 /**
+ * rx_ipv4_header_ok() - an IPv4 header's checksum holds
+ * @pkt:	the frame
+ * @l:		a parsed layer
+ *
+ * Return: true for a layer that is no IPv4 or whose header checksum holds
+ */
+static bool rx_ipv4_header_ok(const struct vnet_pkt *pkt,
+			      const struct vnet_parse_layer *l)
+{
+	uint8_t iph[60];
+	uint16_t want;
+
+	if (!l->present || l->l3 != VNET_L3_IPV4)
+		return true;
+	if (l->l3_hdr_len > sizeof(iph) ||
+	    vnet_pkt_read(pkt, l->l3_off, iph, l->l3_hdr_len))
+		return false;
+	want = vnet_csum_ipv4_header(iph, l->l3_hdr_len);
+	return !memcmp(&want, iph + 10, 2);
+}
+
+/**
+ * rx_preceding_ok() - the checksums before csum_start hold
+ * @f:		a frame with NEEDS_CSUM
+ *
+ * "If the device sets NEEDS_CSUM: the device MUST validate the packet
+ * checksum at offset csum_offset from csum_start as well as all preceding
+ * offsets": the one at csum_start the guest completes; before it, the
+ * IPv4 header checksums, outer and inner (an outer UDP checksum is
+ * UDP_TUNNEL_CSUM's, or zero or complete, and the segmenter checks it).
+ *
+ * Return: true if NEEDS_CSUM may be passed on
+ */
+static bool rx_preceding_ok(const struct vnet_rx_frame *f)
+{
+	struct vnet_parse_result res;
+
+	if (vnet_parse(&f->pkt, NULL, &res))
+		return false;
+	return rx_ipv4_header_ok(&f->pkt, &res.outer) &&
+	       rx_ipv4_header_ok(&f->pkt, &res.inner);
+}
+
+/**
  * vnet_rx_deliver() - hand a frame to the guest
  * @ctx:	the context
  * @f:		the frame and its host-side header
@@ -357,7 +402,8 @@ int vnet_rx_deliver(struct vnet_rx_ctx *ctx, const struct vnet_rx_frame *f,
 	if (f->hdr.gso_type != VNET_HDR_GSO_NONE) {
 		/* spec: gso_type != NONE MUST come with NEEDS_CSUM */
 		if ((f->hdr.flags & VNET_HDR_F_NEEDS_CSUM) &&
-		    vnet_rx_gso_allowed(ctx, &f->hdr, &f->pkt))
+		    vnet_rx_gso_allowed(ctx, &f->hdr, &f->pkt) &&
+		    rx_preceding_ok(f))
 			return rx_deliver_gso(ctx, f, emit, opaque);
 		return rx_segment(ctx, f, emit, opaque);
 	}
@@ -365,7 +411,8 @@ int vnet_rx_deliver(struct vnet_rx_ctx *ctx, const struct vnet_rx_frame *f,
 		ctx->stats.mtu_drops++;
 		return 0;
 	}
-	if ((f->hdr.flags & VNET_HDR_F_NEEDS_CSUM) && !csum)
+	if ((f->hdr.flags & VNET_HDR_F_NEEDS_CSUM) &&
+	    (!csum || !rx_preceding_ok(f)))
 		return rx_segment(ctx, f, emit, opaque);
 	memset(&h, 0, sizeof(h));
 	h.num_buffers = 1;

@@ -33,7 +33,6 @@ static const char *const reason_names[VNET_TX_REASON_MAX] = {
 	[VNET_TX_TNL_OUTER_TH] = "tunnel-outer-th",
 	[VNET_TX_TNL_INNER_NH] = "tunnel-inner-nh",
 	[VNET_TX_TNL_CSUM_START] = "tunnel-csum-start",
-	[VNET_TX_HDR_LEN_RANGE] = "hdr-len-range",
 	[VNET_TX_CSUM_RANGE] = "csum-range",
 	[VNET_TX_CSUM_START_SHORT] = "csum-start-short",
 	[VNET_TX_TCP_CSUM_OFFSET] = "tcp-csum-offset",
@@ -371,8 +370,9 @@ static enum vnet_tx_reason tx_check(const struct vnet_hdr *h,
 		return r;
 	if (vnet_tx_is_tunnel(h) && (r = tx_check_tunnel_offsets(h)))
 		return r;
-	if (h->hdr_len > pkt->len)
-		return VNET_TX_HDR_LEN_RANGE;		/* Linux tun_get_user */
+	/* hdr_len: never relied on ("MUST NOT rely on hdr_len to be
+	 * correct"), so not refused as Linux's tun does when it passes the
+	 * frame's end; with GUEST_HDRLEN, GSO checks it (tx_check_layout) */
 	if ((r = tx_check_csum(h, pkt, res)))
 		return r;
 	if (h->gso_type == VNET_HDR_GSO_NONE)

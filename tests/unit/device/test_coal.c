@@ -71,6 +71,7 @@ static void test_rx_example_timer(void **state)
 /* "A device SHOULD NOT send used buffer notifications to the driver if the
  * notifications are suppressed, even if the notification conditions are
  * met." */
+/* conformance: NET-COAL-08 */
 static void test_suppressed_never_notifies(void **state)
 {
 	const struct vnet_coal_params p = { 2, 10 };

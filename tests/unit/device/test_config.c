@@ -79,6 +79,7 @@ static void test_layout_modern(void **state)
 
 /* "Legacy Interface: Device configuration layout": status and
  * max_virtqueue_pairs in the guest's native order (here big-endian). */
+/* conformance: NET-CFG-L1 */
 static void test_layout_legacy_big(void **state)
 {
 	struct vnet_dev_params p = tu_params("mac,status,ctrl_vq,mq,mtu");
@@ -149,6 +150,7 @@ static void test_read_ranges(void **state)
 /* "The driver MUST NOT write to any of the device configuration fields";
  * on the legacy interface mac is driver-writable (for drivers without
  * CTRL_MAC_ADDR). */
+/* conformance: D-CFG-01, VU-23 */
 static void test_writes(void **state)
 {
 	const uint8_t new_mac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
@@ -174,6 +176,7 @@ static void test_writes(void **state)
 
 /* "The device MUST NOT modify mtu once it has been set": through reset,
  * negotiation and commands it reads the same. */
+/* conformance: NET-CFG-04 */
 static void test_mtu_fixed(void **state)
 {
 	struct vnet_dev *d = tu_dev(TU_ALL_CTRL);

@@ -93,6 +93,7 @@ static bool *mode(struct vnet_dev *d, uint8_t cmd)
 /* "Packet Receive Filtering", device-normative: with CTRL_RX the device
  * MUST support PROMISC and ALLMULTI; with CTRL_RX_EXTRA, ALLUNI, NOMULTI,
  * NOUNI, NOBCAST. Each takes one byte, 0 (off) or 1 (on). */
+/* conformance: NET-RXF-01, NET-RXF-05 */
 static void test_rx_modes(void **state)
 {
 	struct vnet_dev *d = tu_dev(TU_ALL_CTRL);
@@ -147,6 +148,7 @@ static void test_rx_bad_forms(void **state)
 /* "Packet Receive Filtering", driver-normative: no PROMISC/ALLMULTI
  * without CTRL_RX, no ALLUNI/NOMULTI/NOUNI/NOBCAST without CTRL_RX_EXTRA;
  * the device answers such commands VIRTIO_NET_ERR. */
+/* conformance: D-RXF-01 */
 static void test_rx_feature_gates(void **state)
 {
 	struct vnet_dev *d = tu_dev("version_1,ctrl_vq,ctrl_rx");
@@ -195,6 +197,7 @@ static void mac_table_cmd(struct tu_cmd *c, uint32_t n1,
 /* "Setting MAC Address Filtering": TABLE_SET carries le32 count, unicast
  * addresses, le32 count, multicast addresses; the device MUST update the
  * table before it consumes the command. */
+/* conformance: NET-MAC-02, D-MAC-02 */
 static void test_mac_table_set(void **state)
 {
 	const uint8_t u[2][6] = { { 0x02, 0, 0, 0, 0, 0x0a },
@@ -260,6 +263,7 @@ static void test_mac_table_overflow(void **state)
 /* Entry counts are checked against the buffer before any copy. The
  * historical bug (QEMU, CVE-2014-0150): entries * 6 overflowing, so a huge
  * count passed the length check. Every bad form: ERR, tables unchanged. */
+/* conformance: D-MAC-02 */
 static void test_mac_table_bad_counts(void **state)
 {
 	struct vnet_dev *d = tu_dev(TU_ALL_CTRL);
@@ -317,6 +321,7 @@ static void test_mac_table_bad_counts(void **state)
 
 /* "If VIRTIO_NET_F_CTRL_RX has not been negotiated, the driver MUST NOT
  * issue VIRTIO_NET_CTRL_MAC class commands" (TABLE_SET). */
+/* conformance: D-MAC-01 */
 static void test_mac_table_feature_gate(void **state)
 {
 	struct vnet_dev *d = tu_dev("version_1,ctrl_vq,ctrl_mac_addr");
@@ -331,6 +336,7 @@ static void test_mac_table_feature_gate(void **state)
 /* "The device MUST update mac in config space before it consumes the
  * VIRTIO_NET_CTRL_MAC_ADDR_SET command, if VIRTIO_NET_F_MAC has been
  * negotiated": the config read right after the call shows it. */
+/* conformance: NET-MAC-03 */
 static void test_mac_addr_set(void **state)
 {
 	struct vnet_dev *d = tu_dev(TU_ALL_CTRL);
@@ -442,6 +448,7 @@ static void test_vlan_bad_forms(void **state)
 /* "Gratuitous Packet Sending", device-normative: the device MUST clear
  * VIRTIO_NET_S_ANNOUNCE upon receipt of ANNOUNCE_ACK before marking the
  * buffer as used: the status read right after the call has it clear. */
+/* conformance: NET-ANN-01 */
 static void test_announce_ack(void **state)
 {
 	struct vnet_dev *d = tu_dev(TU_ALL_CTRL);
@@ -496,6 +503,7 @@ static void test_mq_pairs_set(void **state)
 /* Driver-normative: "MUST NOT request a virtqueue_pairs of 0 or greater
  * than max_virtqueue_pairs". The historical bug: a zero or oversized count
  * accepted. The device refuses both, and 0x8001 past the spec's maximum. */
+/* conformance: D-MQ-01 */
 static void test_mq_pairs_bad(void **state)
 {
 	struct vnet_dev *d = tu_dev(TU_ALL_CTRL);
@@ -526,6 +534,7 @@ static void test_mq_pairs_bad(void **state)
 
 /* "Setting RSS parameters": the configuration as sent is the one used;
  * max_tx_vq becomes the number of pairs in use. */
+/* conformance: NET-HASH-02 */
 static void test_rss_config(void **state)
 {
 	struct vnet_dev *d = tu_dev(TU_ALL_CTRL);
@@ -569,6 +578,7 @@ static void test_rss_config(void **state)
  * queues accepted), supported hash types only; and a key within
  * rss_max_key_size, the reserved bit of rss_rq_id clear. Each refused with
  * the previous configuration kept. */
+/* conformance: D-RSS-01, D-RSS-02, D-RSS-03, D-RSS-04 */
 static void test_rss_config_bad(void **state)
 {
 	struct vnet_dev *d = tu_dev(TU_ALL_CTRL);
@@ -651,6 +661,7 @@ static void hash_cfg_cmd(struct tu_cmd *c, uint32_t types, uint8_t key_len)
 
 /* "Hash calculation" (automatic steering): HASH_CONFIG sets hash types and
  * key; "Initially the device has all hash types disabled". */
+/* conformance: NET-HASH-01, NET-MQ-08 */
 static void test_hash_config(void **state)
 {
 	struct vnet_dev *d = tu_dev(HASH_ONLY);
@@ -672,6 +683,7 @@ static void test_hash_config(void **state)
 /* "Field reserved MUST contain zeroes"; types supported only; key within
  * rss_max_key_size and as long as it says; HASH_REPORT negotiated and RSS
  * not (with RSS, RSS_CONFIG's parameters are the ones used). */
+/* conformance: D-HASH-01 */
 static void test_hash_config_bad(void **state)
 {
 	struct vnet_dev *d = tu_dev(HASH_ONLY);
@@ -733,6 +745,7 @@ static void test_mq_last_command_wins(void **state)
 /* "Inner Header Hash": HASH_TUNNEL_SET sets enabled_tunnel_types, 0 at
  * first; bits not in supported_tunnel_types SHOULD be answered
  * VIRTIO_NET_ERR; the driver MUST have negotiated HASH_TUNNEL. */
+/* conformance: NET-IHH-02, NET-IHH-03, D-IHH-01 */
 static void test_hash_tunnel_set(void **state)
 {
 	struct vnet_dev_params p = tu_params(TU_ALL_CTRL);
@@ -777,6 +790,7 @@ static uint64_t offloads_of(const struct vnet_dev *d)
  * offload gets enabled"; SET enables the bits set and disables the others;
  * "A driver MUST NOT enable an offload for which the appropriate feature
  * has not been negotiated" - the device refuses, keeping the old set. */
+/* conformance: D-OFF-01 */
 static void test_guest_offloads(void **state)
 {
 	struct vnet_dev *d = tu_dev(TU_ALL_CTRL);
@@ -863,6 +877,7 @@ static int coal_get(struct vnet_dev *d, uint16_t vq, uint32_t *pk,
 /* "Notifications Coalescing": TX_SET sets every transmit queue, RX_SET
  * every receive queue; "Upon reset, a device MUST initialize all
  * coalescing parameters to 0". */
+/* conformance: NET-COAL-09 */
 static void test_coal_tx_rx_set(void **state)
 {
 	struct vnet_dev *d = tu_dev(TU_ALL_CTRL);
@@ -894,6 +909,7 @@ static void test_coal_tx_rx_set(void **state)
 
 /* The six-command example of "Notifications Coalescing", two pairs: the
  * last parameters set for a queue apply, whatever command set them. */
+/* conformance: NET-COAL-01 */
 static void test_coal_spec_example(void **state)
 {
 	struct vnet_dev *d = tu_dev(TU_ALL_CTRL);
@@ -924,10 +940,43 @@ static void test_coal_spec_example(void **state)
 	tu_dev_free(d);
 }
 
+/* "The device MUST respond to the VIRTIO_NET_CTRL_NOTF_COAL_VQ_SET command
+ * with VIRTIO_NET_ERR if it was not able to change the parameters": a
+ * queue being disabled cannot take them, the command is refused and the
+ * queue keeps its own; "Upon disabling and re-enabling a receive
+ * virtqueue, the device MUST set the coalescing parameters of the
+ * virtqueue to those configured through the VIRTIO_NET_CTRL_NOTF_COAL_RX_SET
+ * command". */
+/* conformance: NET-COAL-03, NET-COAL-06 */
+static void test_coal_vq_refused_and_rx_reenable(void **state)
+{
+	struct vnet_dev *d = tu_dev(TU_ALL_CTRL);
+	struct tu_cmd c = { .big = 0 };
+	uint32_t pk, us;
+
+	(void)state;
+	coal_cmd(&c, VNET_CTRL_NOTF_COAL_RX_SET, 3, 30);
+	assert_int_equal(tu_exec(d, &c), VNET_CTRL_OK);
+	coal_vq_cmd(&c, 2, 9, 90);
+	assert_int_equal(tu_exec(d, &c), VNET_CTRL_OK);
+	assert_int_equal(coal_get(d, 2, &pk, &us), VNET_CTRL_OK);
+	assert_true(pk == 9 && us == 90);
+	assert_int_equal(vnet_dev_queue_enable(d, 2, false), 0);
+	coal_vq_cmd(&c, 2, 1, 1);
+	assert_refused(d, &c, ctrl_err_vq);
+	assert_int_equal(vnet_dev_queue_enable(d, 2, true), 0);
+	assert_int_equal(coal_get(d, 2, &pk, &us), VNET_CTRL_OK);
+	assert_true(pk == 3 && us == 30);		/* RX_SET's */
+	assert_int_equal(coal_get(d, 0, &pk, &us), VNET_CTRL_OK);
+	assert_true(pk == 3 && us == 30);		/* untouched */
+	tu_dev_free(d);
+}
+
 /* "The device MUST respond to VQ_SET and VQ_GET with VIRTIO_NET_ERR if the
  * designated virtqueue is not an enabled transmit or receive virtqueue";
  * "Upon disabling and re-enabling a transmit virtqueue, the device MUST set
  * the coalescing parameters ... to those configured through TX_SET". */
+/* conformance: NET-COAL-04, NET-COAL-05 */
 static void test_coal_vq_bad_and_reenable(void **state)
 {
 	struct vnet_dev *d = tu_dev(TU_ALL_CTRL);
@@ -977,6 +1026,7 @@ static void test_coal_vq_bad_and_reenable(void **state)
 
 /* "The driver MUST have negotiated NOTF_COAL when issuing TX_SET and
  * RX_SET", "VQ_NOTF_COAL when issuing VQ_SET and VQ_GET"; lengths exact. */
+/* conformance: D-COAL-01 */
 static void test_coal_feature_gates(void **state)
 {
 	struct vnet_dev *d = tu_dev("version_1,ctrl_vq,vq_notf_coal");
@@ -1005,6 +1055,7 @@ static void test_coal_feature_gates(void **state)
 /* The "Legacy Interface" subsections: a legacy driver formats entries,
  * the VLAN id, virtqueue_pairs and offloads in its native byte order; the
  * device reads them so (here a big-endian guest). */
+/* conformance: NET-MAC-L1, NET-VLAN-L1, NET-MQ-L1, NET-OFF-L1 */
 static void test_legacy_big_endian(void **state)
 {
 	struct vnet_dev_params p = tu_params(LEGACY_ALL);
@@ -1340,6 +1391,7 @@ int main(void)
 		cmocka_unit_test(test_coal_tx_rx_set),
 		cmocka_unit_test(test_coal_spec_example),
 		cmocka_unit_test(test_coal_vq_bad_and_reenable),
+		cmocka_unit_test(test_coal_vq_refused_and_rx_reenable),
 		cmocka_unit_test(test_coal_feature_gates),
 		cmocka_unit_test(test_stats_query),
 		cmocka_unit_test(test_stats_get),

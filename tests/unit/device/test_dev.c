@@ -27,6 +27,7 @@ static int init_with(const struct vnet_dev_params *p)
  * 1..0x8000 with MQ; mtu 68..65535 with MTU; rss_max_key_size >= 40 with
  * RSS or HASH_REPORT; rss_max_indirection_table_length >= 128 with RSS.
  * A device whose owner asks otherwise is not created. */
+/* conformance: NET-CFG-01, NET-CFG-02, NET-CFG-07, NET-CFG-08 */
 static void test_params_musts(void **state)
 {
 	struct vnet_dev_params p = tu_params(TU_ALL_CTRL);
@@ -64,6 +65,7 @@ static void test_params_musts(void **state)
 /* The rest of what the owner gives: an offer that meets "Feature bit
  * requirements", HASH_REPORT and CTRL_RX_EXTRA only with CTRL_VQ ("SHOULD
  * NOT offer"), speed and duplex in range, known hash and tunnel types. */
+/* conformance: NET-CFG-13, NET-CFG-14, NET-CFG-10, NET-CFG-11 */
 static void test_params_other(void **state)
 {
 	struct vnet_dev_params p;
@@ -101,6 +103,7 @@ static void test_params_other(void **state)
  * "After initialization of reset, the device MUST queue packets only on
  * receiveq1"; hash types disabled; enabled_tunnel_types 0 "upon the device
  * reset"; the VLAN table empty. Link state is the device's and stays. */
+/* conformance: NET-MAC-01, NET-COAL-09, NET-MQ-04 */
 static void test_reset(void **state)
 {
 	struct vnet_dev *d = tu_dev(TU_ALL_CTRL);
@@ -201,6 +204,7 @@ static void test_link(void **state)
 /* "If VIRTIO_NET_F_SPEED_DUPLEX and VIRTIO_NET_F_STATUS have both been
  * negotiated, the device SHOULD NOT change the speed and duplex fields as
  * long as VIRTIO_NET_S_LINK_UP is set"; values in range only. */
+/* conformance: NET-CFG-12 */
 static void test_speed_duplex(void **state)
 {
 	struct vnet_dev *d = tu_dev(TU_ALL_CTRL);

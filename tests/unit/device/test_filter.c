@@ -79,6 +79,7 @@ static void set_mode(struct vnet_dev *d, uint8_t cmd, unsigned int on)
 /* "The device SHOULD drop incoming packets which have a destination MAC
  * which matches neither the mac (or that set with ADDR_SET) nor the MAC
  * filtering table." Broadcast passes by default. */
+/* conformance: NET-MAC-04 */
 static void test_unicast_and_tables(void **state)
 {
 	struct vnet_dev *d = filter_dev();
@@ -113,6 +114,7 @@ static void test_addr_set_moves_default(void **state)
 /* PROMISC: "the device SHOULD receive all incoming packets. This SHOULD
  * take effect even if one of the other modes set by a VIRTIO_NET_CTRL_RX
  * class command is on" - NOUNI, NOMULTI, NOBCAST and the VLAN filter too. */
+/* conformance: NET-RXF-02, NET-RXF-03 */
 static void test_promisc_overrides(void **state)
 {
 	struct vnet_dev *d = filter_dev();
@@ -136,6 +138,7 @@ static void test_promisc_overrides(void **state)
 /* ALLMULTI: "the device SHOULD allow all incoming multicast packets";
  * NOMULTI: "SHOULD NOT send multicast packets ... This SHOULD take effect
  * even if ALLMULTI is on. This filter SHOULD NOT apply to broadcast". */
+/* conformance: NET-RXF-04, NET-RXF-07, NET-RXF-08, NET-RXF-09 */
 static void test_multicast_modes(void **state)
 {
 	struct vnet_dev *d = filter_dev();
@@ -157,6 +160,7 @@ static void test_multicast_modes(void **state)
 
 /* ALLUNI: "SHOULD allow all incoming unicast packets"; NOUNI: "SHOULD NOT
  * send unicast packets ... even if ALLUNI is on". */
+/* conformance: NET-RXF-06, NET-RXF-10, NET-RXF-11 */
 static void test_unicast_modes(void **state)
 {
 	struct vnet_dev *d = filter_dev();
@@ -176,6 +180,7 @@ static void test_unicast_modes(void **state)
 
 /* NOBCAST: "SHOULD NOT send broadcast packets ... even if ALLMULTI is
  * on". */
+/* conformance: NET-RXF-12, NET-RXF-13 */
 static void test_nobcast(void **state)
 {
 	struct vnet_dev *d = filter_dev();
@@ -221,6 +226,7 @@ static void test_table_overflow_accepts_all(void **state)
  * VLAN tagged packets whose VLAN tag is present in the VLAN filter table
  * and SHOULD drop all VLAN tagged packets whose VLAN tag is absent";
  * "The VLAN filter table applies only to VLAN tagged packets". */
+/* conformance: NET-VLAN-02, NET-VLAN-03 */
 static void test_vlan_filter(void **state)
 {
 	struct vnet_dev *d = filter_dev();
@@ -241,6 +247,7 @@ static void test_vlan_filter(void **state)
 
 /* "When VIRTIO_NET_F_CTRL_VLAN is not negotiated, the device MUST accept
  * all VLAN tagged packets." Without CTRL_RX there is no MAC filter. */
+/* conformance: NET-VLAN-01 */
 static void test_no_features_no_filter(void **state)
 {
 	struct vnet_dev *d = tu_dev("version_1,mac,ctrl_vq,ctrl_rx");

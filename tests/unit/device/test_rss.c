@@ -344,6 +344,7 @@ static void check_inner_outer(const struct tu_frame *f, uint32_t match,
  * encapsulation type the device hashes the inner header; otherwise "the
  * device MUST calculate the hash on the outer header". VXLAN, VXLAN-GPE,
  * Geneve and GRE-in-UDP, each on its IANA port. */
+/* conformance: NET-IHH-01 */
 static void test_inner_udp_tunnels(void **state)
 {
 	static const uint8_t vxlan[8] = { 0x08, 0, 0, 0, 0, 0, 0x2a, 0 };
@@ -507,6 +508,7 @@ static struct vnet_rx_verdict rx(struct vnet_dev *d, const struct tu_frame *f,
  * table"; "If the device did not calculate the hash for the specific
  * packet, the device directs the packet to the receiveq specified by
  * unclassified_queue". Hash reporting: value and type with HASH_REPORT. */
+/* conformance: NET-RSS-01 */
 static void test_device_rss_queues(void **state)
 {
 	struct vnet_dev *d = rss_dev(RSS_DEV, T4);

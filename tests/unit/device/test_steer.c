@@ -71,6 +71,7 @@ static void test_key_both_directions(void **state)
  * device SHOULD cause incoming packets for that flow to be steered to
  * receiveqX." And "MUST NOT queue packets on receive queues greater than
  * virtqueue_pairs": a remembered queue no longer in use is not used. */
+/* conformance: NET-MQ-02, NET-MQ-05 */
 static void test_learn_and_select(void **state)
 {
 	struct vnet_steer s;
@@ -176,6 +177,7 @@ static void test_key_non_ip_and_fragments(void **state)
 /* Through the device: VQ_PAIRS_SET n > 1 turns automatic steering on; a
  * reply comes back on the queue its flow was sent from; after reset, and
  * with pairs 1, everything goes to receiveq1. */
+/* conformance: NET-MQ-01, NET-MQ-04 */
 static void test_device_auto_steering(void **state)
 {
 	struct vnet_dev *d = tu_dev("version_1,mac,ctrl_vq,mq");

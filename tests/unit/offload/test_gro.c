@@ -278,6 +278,7 @@ static void test_ipv4_tos_ttl_df(void **state)
 }
 
 /* A bad checksum is never merged: the flow goes first, then the frame. */
+/* conformance: NET-RX-18 */
 static void test_bad_csum(void **state)
 {
 	struct vnet_gro_ctx *ctx = gro_new(VNET_GRO_F_ALL, 8, 64);
@@ -557,6 +558,7 @@ static void test_disabled_kind(void **state)
 }
 
 /* TCP inside VXLAN over IPv4: tunnel bits and offsets on the super-frame. */
+/* conformance: NET-RX-22, NET-RX-23 */
 static void test_vxlan_tcp(void **state)
 {
 	struct vnet_gro_ctx *ctx = gro_new(VNET_GRO_F_ALL, 8, 64);
@@ -1097,6 +1099,7 @@ static void test_fixed_id_exception(void **state)
 	gro_del(ctx);
 }
 
+/* conformance: NET-RX-36, NET-RX-18 */
 static void test_prop_vxlan4_tcp4_csum(void **state) { (void)state; prop_run(false, false, true, false, false, true, PROP_CASES); }
 
 int main(void)

@@ -259,6 +259,30 @@ static void test_tunnel_vxlan4_tcp4_csum(void **state)
 	seg_case(&s, VNET_HDR_GSO_TCPV4, 1400, VNET_HDR_F_UDP_TUNNEL_CSUM);
 }
 
+/* A driver that breaks "the outer UDP checksum MUST be zero or complete"
+ * (tunnel GSO without UDP_TUNNEL_CSUM): a garbage outer checksum in the
+ * super-frame is never copied into a segment, each has none (0), as Linux's
+ * __skb_udp_tunnel_segment() leaves it; the rest is right. */
+/* conformance: D-TX-17 */
+static void test_tunnel_garbage_outer_csum(void **state)
+{
+	struct tf_spec s = { .tunnel = true, .tcp_flags = 0x10,
+		.payload = 4000, .ip_id = 3, .seed = 11 };
+	uint8_t *frame = malloc(FRAME_MAX);
+	struct tf_layout lay;
+	struct vnet_hdr h;
+	struct run *r;
+
+	(void)state;
+	assert_non_null(frame);
+	tf_build(&s, frame, VNET_HDR_GSO_TCPV4, 1000, &h, &lay);
+	tf_put16(frame + lay.ol4 + 6, 0xbeef);
+	r = run_both(&h, frame, lay.len);
+	check_segments(&s, &h, frame, &lay, r);
+	run_free(r);
+	free(frame);
+}
+
 static void test_tunnel_geneve6_tcp6(void **state)
 {
 	struct tf_spec s = { .tunnel = true, .outer_v6 = true, .v6 = true,
@@ -584,6 +608,7 @@ int main(void)
 		cmocka_unit_test(test_uso6),
 		cmocka_unit_test(test_tunnel_vxlan4_tcp4_csum),
 		cmocka_unit_test(test_tunnel_geneve6_tcp6),
+		cmocka_unit_test(test_tunnel_garbage_outer_csum),
 		cmocka_unit_test(test_tunnel_vxlan6_uso4_csum),
 		cmocka_unit_test(test_ufo4),
 		cmocka_unit_test(test_ufo6),

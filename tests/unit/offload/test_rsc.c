@@ -159,6 +159,7 @@ static int cb(void *o, const struct vnet_hdr *h, const struct vnet_pkt *p)
  * and window is counted, absorbed, and reported in csum_offset (spec:
  * "number of duplicated ACK segments in csum_offset").
  */
+/* conformance: NET-RX-29 */
 static void test_dup_ack_count(void **state)
 {
 	struct vnet_rx_ctx rx;

@@ -101,6 +101,7 @@ static void check_segments_complete(bool v6, bool udp)
 #define F_TSO "version_1,guest_csum,guest_tso4,guest_tso6,ctrl_guest_offloads"
 
 /* GUEST_TSO4: gso_type TCPV4 may reach the guest, with NEEDS_CSUM. */
+/* conformance: NET-RX-27, NET-RX-28, NET-RX-31 */
 static void test_tso4_whole(void **state)
 {
 	struct vnet_rx_ctx rx;
@@ -121,6 +122,7 @@ static void test_tso4_whole(void **state)
 }
 
 /* "MUST NOT set gso_type to TCPV6" without GUEST_TSO6: segmented first. */
+/* conformance: NET-RX-07, NET-RX-09, NET-RX-26 */
 static void test_not_negotiated_segmented(void **state)
 {
 	struct vnet_rx_ctx rx;
@@ -143,6 +145,7 @@ static void test_not_negotiated_segmented(void **state)
 }
 
 /* "If GUEST_CSUM is not negotiated, the device MUST set flags to zero". */
+/* conformance: NET-RX-05, NET-RX-06 */
 static void test_no_guest_csum(void **state)
 {
 	struct vnet_rx_ctx rx;
@@ -168,6 +171,7 @@ static void test_no_guest_csum(void **state)
 }
 
 /* NEEDS_CSUM passes through with GUEST_CSUM, csum_start/offset kept. */
+/* conformance: NET-RX-19, NET-RX-20 */
 static void test_needs_csum_passthrough(void **state)
 {
 	struct vnet_rx_ctx rx;
@@ -183,7 +187,41 @@ static void test_needs_csum_passthrough(void **state)
 	vnet_rx_ctx_fini(&rx);
 }
 
+/* "If the device sets NEEDS_CSUM: the device MUST validate the packet
+ * checksum at offset csum_offset from csum_start as well as all preceding
+ * offsets": a frame from the host with NEEDS_CSUM whose IPv4 header
+ * checksum is wrong, whole or a TSO super-frame, never reaches the guest
+ * with NEEDS_CSUM (the checksum is completed, or the frame segmented); the
+ * same frames with the header right do. */
+/* conformance: NET-RX-18 */
+static void test_needs_csum_preceding_checked(void **state)
+{
+	struct vnet_rx_ctx rx;
+	unsigned int i, gso;
+
+	(void)state;
+	rx_new(&rx, F_TSO, 0);
+	for (gso = 0; gso < 2; gso++) {
+		mk_super(&(struct tf_spec){ .payload = 1500, .tcp_flags = 0x10 },
+			 gso ? VNET_HDR_GSO_TCPV4 : VNET_HDR_GSO_NONE,
+			 gso ? 500 : 0);
+		got_n = 0;
+		assert_int_equal(vnet_rx_deliver(&rx, &fr, got, NULL), 1);
+		assert_int_equal(got_h[0].flags, VNET_HDR_F_NEEDS_CSUM);
+		frame[lay.l3 + 10] ^= 0x55;	/* IPv4 header checksum */
+		got_n = 0;
+		assert_true(vnet_rx_deliver(&rx, &fr, got, NULL) >= 1);
+		for (i = 0; i < got_n; i++) {
+			assert_int_equal(got_h[i].flags & VNET_HDR_F_NEEDS_CSUM,
+					 0);
+			assert_int_equal(got_h[i].gso_type, VNET_HDR_GSO_NONE);
+		}
+	}
+	vnet_rx_ctx_fini(&rx);
+}
+
 /* "DATA_VALID ... the device MUST validate the packet checksum". */
+/* conformance: NET-RX-33 */
 static void test_data_valid_only_verified(void **state)
 {
 	struct vnet_rx_ctx rx;
@@ -207,6 +245,7 @@ static void test_data_valid_only_verified(void **state)
 }
 
 /* CTRL_GUEST_OFFLOADS: delivery follows the offloads in force. */
+/* conformance: D-OFF-01 */
 static void test_offloads_at_run_time(void **state)
 {
 	struct vnet_rx_ctx rx;
@@ -231,6 +270,7 @@ static void test_offloads_at_run_time(void **state)
 }
 
 /* Tunnel bits only with GUEST_UDP_TUNNEL_GSO; UDP_TUNNEL_CSUM with _CSUM. */
+/* conformance: NET-RX-11, NET-RX-12, NET-RX-21, NET-RX-25, NET-RX-34, NET-RX-23, NET-RX-24 */
 static void test_tunnel_rules(void **state)
 {
 	struct vnet_rx_ctx rx;
@@ -271,6 +311,7 @@ static void test_tunnel_rules(void **state)
 }
 
 /* "MUST NOT pass received packets that exceed mtu (plus ethernet)". */
+/* conformance: NET-CFG-05 */
 static void test_mtu(void **state)
 {
 	struct vnet_rx_ctx rx;
@@ -290,6 +331,7 @@ static void test_mtu(void **state)
 }
 
 /* GSO_ECN without GUEST_ECN: SHOULD NOT send it; segmented instead. */
+/* conformance: NET-RX-13, NET-RX-14 */
 static void test_ecn(void **state)
 {
 	struct vnet_rx_ctx rx;
@@ -307,7 +349,32 @@ static void test_ecn(void **state)
 	vnet_rx_ctx_fini(&rx);
 }
 
+/* "If VIRTIO_NET_F_GUEST_UDP [GUEST_UFO] is not negotiated, the device
+ * MUST NOT set gso_type to VIRTIO_NET_HDR_GSO_UDP": a UFO super-frame
+ * reaches a driver without GUEST_UFO (USO it has) as IP fragments, none
+ * with a GSO type; one with GUEST_UFO takes it whole. */
+/* conformance: NET-RX-08 */
+static void test_ufo_needs_guest_ufo(void **state)
+{
+	struct vnet_rx_ctx rx;
+	unsigned int i;
+
+	(void)state;
+	rx_new(&rx, F_TSO ",guest_uso4,guest_uso6", 0);
+	mk_super(&(struct tf_spec){ .udp = true, .payload = 3000 },
+		 VNET_HDR_GSO_UDP, 1000);
+	assert_true(vnet_rx_deliver(&rx, &fr, got, NULL) > 1);
+	for (i = 0; i < got_n; i++)
+		assert_int_equal(got_h[i].gso_type, VNET_HDR_GSO_NONE);
+	vnet_rx_ctx_fini(&rx);
+	rx_new(&rx, F_TSO ",guest_ufo", 0);
+	assert_int_equal(vnet_rx_deliver(&rx, &fr, got, NULL), 1);
+	assert_int_equal(got_h[0].gso_type, VNET_HDR_GSO_UDP);
+	vnet_rx_ctx_fini(&rx);
+}
+
 /* UDP_L4 needs USO4 for IPv4 and USO6 for IPv6. */
+/* conformance: NET-RX-10 */
 static void test_uso_per_version(void **state)
 {
 	struct vnet_rx_ctx rx;
@@ -327,6 +394,7 @@ static void test_uso_per_version(void **state)
 }
 
 /* RSC_INFO only with RSC_EXT. */
+/* conformance: NET-RX-29, NET-RX-30 */
 static void test_rsc_info_needs_rsc_ext(void **state)
 {
 	struct vnet_rx_ctx rx;
@@ -362,6 +430,8 @@ int main(void)
 		cmocka_unit_test(test_mtu),
 		cmocka_unit_test(test_ecn),
 		cmocka_unit_test(test_uso_per_version),
+		cmocka_unit_test(test_ufo_needs_guest_ufo),
+		cmocka_unit_test(test_needs_csum_preceding_checked),
 		cmocka_unit_test(test_rsc_info_needs_rsc_ext),
 	};
 

@@ -106,12 +106,14 @@ static void b_gso_type_ecn(struct vcase *c)
 	c->h.gso_type = VNET_HDR_GSO_ECN;
 }
 /* Spec driver normative: TCPV4 only with HOST_TSO4. */
+/* conformance: D-TX-04, D-TX-13 */
 static void b_not_neg(struct vcase *c)
 {
 	tso4(c);
 	vnet_features_clear(&c->f, VNET_F_HOST_TSO4);
 }
 /* Spec: GSO_ECN only with HOST_ECN. */
+/* conformance: D-TX-05 */
 static void b_ecn_not_neg(struct vcase *c)
 {
 	tso4(c);
@@ -125,12 +127,15 @@ static void b_ecn_udp(struct vcase *c)
 	c->h.gso_type |= VNET_HDR_GSO_ECN;
 }
 /* Linux: gso_size 0. */
+/* conformance: D-TX-14 */
 static void b_size0(struct vcase *c) { tso4(c); c->h.gso_size = 0; }
 /* Linux: gso_size GSO_BY_FRAGS. */
 static void b_sizemax(struct vcase *c) { tso4(c); c->h.gso_size = 0xffff; }
 /* Spec: GSO MUST come with NEEDS_CSUM (tunnel rule 4 too). */
+/* conformance: D-TX-14 */
 static void b_no_csum(struct vcase *c) { tso4(c); c->h.flags = 0; }
 /* Spec: without VIRTIO_NET_F_CSUM the driver MUST set flags to zero. */
+/* conformance: D-TX-03 */
 static void b_csum_not_neg(struct vcase *c)
 {
 	tso4(c);
@@ -138,24 +143,28 @@ static void b_csum_not_neg(struct vcase *c)
 	vnet_features_clear(&c->f, VNET_F_CSUM);
 }
 /* Tunnel rule 1: tunnel bit without HOST_UDP_TUNNEL_GSO. */
+/* conformance: D-TX-06 */
 static void b_tnl_not_neg(struct vcase *c)
 {
 	tunnel(c);
 	vnet_features_clear(&c->f, VNET_F_HOST_UDP_TUNNEL_GSO);
 }
 /* Tunnel rule 2: both tunnel bits. */
+/* conformance: NET-TX-08, D-TX-09 */
 static void b_tnl_both(struct vcase *c)
 {
 	tunnel(c);
 	c->h.gso_type |= VNET_HDR_GSO_UDP_TUNNEL_IPV6;
 }
 /* Tunnel rule 3: UFO inside a tunnel. */
+/* conformance: D-TX-08 */
 static void b_tnl_ufo(struct vcase *c)
 {
 	tunnel(c);
 	c->h.gso_type = VNET_HDR_GSO_UDP | VNET_HDR_GSO_UDP_TUNNEL_IPV4;
 }
 /* Tunnel rule 6: UDP_TUNNEL_CSUM without its feature. */
+/* conformance: D-TX-07 */
 static void b_tnl_csum_not_neg(struct vcase *c)
 {
 	tunnel(c);
@@ -163,24 +172,42 @@ static void b_tnl_csum_not_neg(struct vcase *c)
 	vnet_features_clear(&c->f, VNET_F_HOST_UDP_TUNNEL_GSO_CSUM);
 }
 /* Tunnel rule 6: UDP_TUNNEL_CSUM without a tunnel bit. */
+/* conformance: NET-TX-13, D-TX-10 */
 static void b_tnl_csum_plain(struct vcase *c)
 {
 	tso4(c);
 	c->h.flags |= VNET_HDR_F_UDP_TUNNEL_CSUM;
 }
 /* Tunnel rule 7: DATA_VALID with a tunnel bit. */
+/* conformance: NET-TX-11 */
 static void b_tnl_data_valid(struct vcase *c)
 {
 	tunnel(c);
 	c->h.flags |= VNET_HDR_F_DATA_VALID;
 }
+/* A tunnel frame without NEEDS_CSUM. */
+/* conformance: NET-TX-10 */
+static void b_tnl_no_csum(struct vcase *c)
+{
+	tunnel(c);
+	c->h.flags &= (uint8_t)~VNET_HDR_F_NEEDS_CSUM;
+}
+/* A tunnel frame whose gso_type, the tunnel bits aside, is NONE. */
+/* conformance: NET-TX-12 */
+static void b_tnl_none(struct vcase *c)
+{
+	tunnel(c);
+	c->h.gso_type = VNET_HDR_GSO_UDP_TUNNEL_IPV4;
+}
 /* Tunnel rule 5: outer_th_offset inside the outer IP header. */
+/* conformance: D-TX-16 */
 static void b_tnl_outer_th(struct vcase *c)
 {
 	tunnel(c);
 	c->h.outer_th_offset = 30;
 }
 /* Tunnel rule 5: inner_nh_offset inside the outer UDP header. */
+/* conformance: D-TX-16 */
 static void b_tnl_inner_nh(struct vcase *c)
 {
 	tunnel(c);
@@ -192,13 +219,17 @@ static void b_tnl_csum_start(struct vcase *c)
 	tunnel(c);
 	c->h.csum_start = (uint16_t)(c->h.inner_nh_offset + 10);
 }
-/* Linux tun_get_user: hdr_len beyond the frame. */
+/* With GUEST_HDRLEN, hdr_len beyond the frame is no headers' length
+ * (without it hdr_len is never relied on: test_fields_not_used). */
+/* conformance: D-TX-15 */
 static void b_hdr_len_range(struct vcase *c)
 {
 	tso4(c);
+	vnet_features_set(&c->f, VNET_F_GUEST_HDRLEN);
 	c->h.hdr_len = (uint16_t)(c->lay.len + 1);
 }
 /* Linux: csum_start + csum_offset + 2 beyond the frame. */
+/* conformance: D-TX-12 */
 static void b_csum_range(struct vcase *c)
 {
 	tso4(c);
@@ -206,6 +237,7 @@ static void b_csum_range(struct vcase *c)
 	c->h.csum_start = (uint16_t)(c->lay.len - 10);
 }
 /* Linux nh_min_len: csum_start inside the minimal network header. */
+/* conformance: D-TX-12 */
 static void b_csum_short(struct vcase *c)
 {
 	tso4(c);
@@ -242,6 +274,7 @@ static void b_csum_l4(struct vcase *c)
 	c->h.csum_start = (uint16_t)(c->lay.l4 + 4);
 }
 /* outer_th_offset not at the outer UDP header. */
+/* conformance: D-TX-16 */
 static void b_tnl_offsets(struct vcase *c)
 {
 	tunnel(c);
@@ -255,6 +288,7 @@ static void b_uso_segs(struct vcase *c)
 	rebuild(c, &s, VNET_HDR_GSO_UDP_L4, 100);
 }
 /* Spec: with GUEST_HDRLEN, hdr_len MUST be the headers' length. */
+/* conformance: D-TX-15 */
 static void b_hdr_len(struct vcase *c)
 {
 	tso4(c);
@@ -295,10 +329,12 @@ static const struct rule rules[] = {
 	{ "tunnel-csum-no-tunnel", VNET_TX_TNL_CSUM_NO_TUNNEL,
 	  b_tnl_csum_plain },
 	{ "tunnel-data-valid", VNET_TX_TNL_DATA_VALID, b_tnl_data_valid },
+	{ "tunnel-no-csum", VNET_TX_GSO_NO_CSUM, b_tnl_no_csum },
+	{ "tunnel-inner-none", VNET_TX_TNL_INNER_TYPE, b_tnl_none },
 	{ "tunnel-outer-th", VNET_TX_TNL_OUTER_TH, b_tnl_outer_th },
 	{ "tunnel-inner-nh", VNET_TX_TNL_INNER_NH, b_tnl_inner_nh },
 	{ "tunnel-csum-start", VNET_TX_TNL_CSUM_START, b_tnl_csum_start },
-	{ "hdr-len-range", VNET_TX_HDR_LEN_RANGE, b_hdr_len_range },
+	{ "hdr-len-range", VNET_TX_HDR_LEN, b_hdr_len_range },
 	{ "csum-range", VNET_TX_CSUM_RANGE, b_csum_range },
 	{ "csum-start-short", VNET_TX_CSUM_START_SHORT, b_csum_short },
 	{ "tcp-csum-offset", VNET_TX_TCP_CSUM_OFFSET, b_tcp_off },
@@ -313,6 +349,9 @@ static const struct rule rules[] = {
 	{ "hdr-too-long", VNET_TX_HDR_TOO_LONG, b_hdr_too_long },
 	{ "ufo-size", VNET_TX_UFO_SIZE, b_ufo_size },
 };
+
+/* The header the last frame was handed on with (passthrough). */
+static struct vnet_hdr pass_hdr;
 
 /* Send one frame through a context; return the count or -errno. */
 static int send_frame(struct vnet_gso_ctx *ctx, const struct vnet_hdr *h,
@@ -331,6 +370,7 @@ static int send_frame(struct vnet_gso_ctx *ctx, const struct vnet_hdr *h,
 	vnet_pkt_init(&pkt, &iov, 1);
 	n = vnet_gso_segment(ctx, h, &pkt, &out);
 	*reason = out.reason;
+	pass_hdr = out.hdr;
 	return n;
 }
 
@@ -409,6 +449,7 @@ static void test_reason_names(void **state)
 }
 
 /* hdr_len is a hint: wrong without GUEST_HDRLEN is fine, never read at. */
+/* conformance: NET-TX-07 */
 static void test_hdr_len_hint(void **state)
 {
 	struct vcase *c = calloc(1, sizeof(*c));
@@ -422,6 +463,67 @@ static void test_hdr_len_hint(void **state)
 	vnet_gso_ctx_init(&ctx, &c->f, VNET_GSO_COPY, 1);
 	assert_int_equal(send_frame(&ctx, &c->h, c->frame, c->lay.len, &why),
 			 3);
+	free(c);
+}
+
+/*
+ * What the device does not recognise or must not use changes nothing: flag
+ * bits it does not know (SECURITY and above: no IPsec here) and those a
+ * driver must not set on transmit (DATA_VALID, RSC_INFO); csum_start and
+ * csum_offset without NEEDS_CSUM; outer_th_offset and inner_nh_offset
+ * without a tunnel bit; hdr_len without GUEST_HDRLEN; num_buffers. Each
+ * frame goes through as the same frame with clean fields would, in every
+ * mode, and a header handed on (passthrough) carries none of them.
+ */
+/* conformance: NET-TX-01, NET-TX-02, NET-TX-07, NET-TX-09, NET-TX-14 */
+/* conformance: D-TX-02, D-TX-18 */
+static void test_fields_not_used(void **state)
+{
+	struct vcase *c = calloc(1, sizeof(*c));
+	static const uint8_t junk_flags[] = { 0x10, 0x20, 0x40, 0x80, 0xf0,
+		VNET_HDR_F_DATA_VALID, VNET_HDR_F_RSC_INFO };
+	struct vnet_gso_ctx ctx;
+	enum vnet_tx_reason why;
+	unsigned int mode, i, gso;
+	int n;
+
+	(void)state;
+	for (mode = 0; mode < 3; mode++)
+	for (gso = 0; gso < 2; gso++)
+	for (i = 0; i < sizeof(junk_flags); i++) {
+		features_all(&c->f);
+		tso4(c);
+		if (!gso)	/* a plain frame, checksum complete */
+			memset(&c->h, 0, sizeof(c->h));
+		c->h.flags |= junk_flags[i];
+		if (!gso) {	/* no NEEDS_CSUM: garbage offsets */
+			c->h.csum_start = 0xffff;
+			c->h.csum_offset = 0xfff0;
+		}
+		c->h.outer_th_offset = 0xfffe;	/* no tunnel bit */
+		c->h.inner_nh_offset = 3;
+		c->h.hdr_len = (uint16_t)(c->lay.len + 100);
+		c->h.num_buffers = 7;
+		vnet_gso_ctx_init(&ctx, &c->f, (enum vnet_gso_mode)mode, 1);
+		ctx.peer = c->f;		/* the peer takes it all */
+		n = send_frame(&ctx, &c->h, c->frame, c->lay.len, &why);
+		assert_int_equal(why, VNET_TX_OK);
+		if (mode != VNET_GSO_PASSTHROUGH) {
+			assert_int_equal(n, gso ? 3 : 1);
+			continue;
+		}
+		assert_int_equal(n, 1);
+		assert_int_equal(pass_hdr.flags,
+				 gso ? VNET_HDR_F_NEEDS_CSUM : 0);
+		assert_int_equal(pass_hdr.gso_type, gso ? VNET_HDR_GSO_TCPV4 : 0);
+		assert_int_equal(pass_hdr.csum_start, gso ? c->lay.l4 : 0);
+		assert_int_equal(pass_hdr.csum_offset, gso ? 16 : 0);
+		assert_int_equal(pass_hdr.outer_th_offset, 0);
+		assert_int_equal(pass_hdr.inner_nh_offset, 0);
+		assert_int_equal(pass_hdr.num_buffers, 0);
+		/* hdr_len: the headers' true length, or none */
+		assert_int_equal(pass_hdr.hdr_len, gso ? c->lay.pay : 0);
+	}
 	free(c);
 }
 
@@ -470,7 +572,7 @@ static void test_random_headers(void **state)
 
 int main(void)
 {
-	struct CMUnitTest tests[sizeof(rules) / sizeof(rules[0]) + 4];
+	struct CMUnitTest tests[sizeof(rules) / sizeof(rules[0]) + 5];
 	size_t i;
 
 	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
@@ -482,6 +584,7 @@ int main(void)
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_good_bases);
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_reason_names);
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_hdr_len_hint);
+	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_fields_not_used);
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_random_headers);
 	return _cmocka_run_group_tests("tx_validate", tests, i, NULL, NULL);
 }

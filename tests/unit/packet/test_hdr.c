@@ -129,6 +129,7 @@ static void test_decode_hash_report(void **state)
 }
 
 /* Legacy interface: "native endian of the guest", here both byte orders. */
+/* conformance: NET-OP-L1 */
 static void test_legacy_endianness(void **state)
 {
 	static const uint8_t little[12] = { 0x01, 0x04, 0x4a, 0x00, 0xa0, 0x05,

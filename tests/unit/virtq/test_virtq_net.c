@@ -65,6 +65,7 @@ static const uint8_t hdr12[12] = { 0x01, 0x01, 0x36, 0x00, 0xa8, 0x05,
 
 /* Message Framing: "could consist of ... three or more descriptors": a
  * 12-byte header in 3, 4 and 5+7 bytes, the frame after it. */
+/* conformance: SPL-01 */
 static void test_tx_header_split(void **state)
 {
 	struct fix *f = *state;
@@ -98,6 +99,7 @@ static void test_tx_header_split(void **state)
 			 -ENOBUFS);
 }
 
+/* conformance: D-TX-01 */
 static void test_tx_header_cut_short(void **state)
 {
 	struct fix *f = *state;
@@ -189,6 +191,7 @@ static void test_rx_any_layout(void **state)
 }
 
 /* A mergeable frame placed over more buffers than it needs is refused. */
+/* conformance: NET-RXB-01 */
 static void test_rx_push_too_many_buffers(void **state)
 {
 	struct fix *f = *state;
@@ -214,6 +217,7 @@ static void test_rx_push_too_many_buffers(void **state)
 
 /* Setting Up Receive Buffers: "If VIRTIO_NET_F_MRG_RXBUF is negotiated,
  * each buffer MUST be at least the size of the struct virtio_net_hdr." */
+/* conformance: D-RXB-01 */
 static void test_hostile_mergeable_buffer_below_header(void **state)
 {
 	struct fix *f = *state;

@@ -112,6 +112,7 @@ static void pop_breaks(struct fix *f, const char *name)
  * descriptor as used, the device sets the VIRTQ_DESC_F_USED bit ... to
  * match the internal Device Ring Wrap Counter. It also sets the
  * VIRTQ_DESC_F_AVAIL bit to match the same value." */
+/* conformance: PKD-06 */
 static void test_single_desc(void **state)
 {
 	struct fix *f = *state;
@@ -140,6 +141,7 @@ static void test_single_desc(void **state)
 /* vnet_virtq_avail() on a packed ring: available descriptors, capped
  * (a list of two counts two: an upper bound on buffers); one whose AVAIL
  * bit the driver has not flipped ends the count. */
+/* conformance: PKD-06 */
 static void test_avail_count(void **state)
 {
 	struct fix *f = *state;
@@ -164,6 +166,7 @@ static void test_avail_count(void **state)
 /* Next Flag: "Buffer ID is included in the last descriptor in the list";
  * "The device only writes out a single used descriptor for the whole
  * list"; a header split over three descriptors reads right. */
+/* conformance: PKD-08 */
 static void test_list_id_in_last(void **state)
 {
 	struct fix *f = *state;
@@ -251,6 +254,7 @@ static void test_indirect(void **state)
  * time it uses the last descriptor in the ring", over many laps of a ring
  * of 5 (not a power of two: "does not have to be a power of 2"), with
  * lists of 1 to 3 descriptors and batches of two. */
+/* conformance: PKD-01 */
 static void test_wrap_counter_laps(void **state)
 {
 	struct fix *f = *state;
@@ -295,6 +299,7 @@ static void test_wrap_counter_laps(void **state)
 /* Batched: nothing visible before flush; lists completed out of order
  * each take "a single used descriptor", the driver skipping by list
  * length. */
+/* conformance: PKD-02 */
 static void test_batch_out_of_order(void **state)
 {
 	struct fix *f = *state;
@@ -416,6 +421,7 @@ static void test_device_event_suppression(void **state)
 /* packed-ring.tex, In-order use of descriptors: "a single used descriptor
  * with the Buffer ID corresponding to the last descriptor in the batch",
  * "overwriting the first available descriptor in the batch". */
+/* conformance: D-SPL-05 */
 static void test_in_order(void **state)
 {
 	struct fix *f = *state;
@@ -487,6 +493,7 @@ static void net_rules(struct vnet_virtq_net *n)
 /* Setting Up Receive Buffers / Processing of Incoming Packets: "MUST set
  * num_buffers to indicate the number of buffers the packet (including the
  * header) is spread over", every buffer but the last filled. */
+/* conformance: NET-RX-02, NET-RX-03, NET-RXB-01 */
 static void test_mergeable_rx(void **state)
 {
 	struct fix *f = *state;
@@ -582,6 +589,7 @@ static void test_base_wrap_bit(void **state)
 
 /* Driver Notifications: with RING_PACKED next_off is the ring offset and
  * next_wrap the wrap counter of the next available descriptor. */
+/* conformance: D-PKD-03 */
 static void test_notification_data(void **state)
 {
 	struct fix *f = *state;
@@ -600,6 +608,7 @@ static void test_notification_data(void **state)
 
 /* Buffer IDs index the driver's per-buffer state, "vq->sgs[id]" of a
  * ring-sized array: one past the ring is out of range. */
+/* conformance: D-PKD-09 */
 static void test_hostile_id_out_of_range(void **state)
 {
 	struct fix *f = *state;
@@ -612,6 +621,7 @@ static void test_hostile_id_out_of_range(void **state)
 /* Scatter-Gather Support: "A driver MUST NOT create a descriptor list
  * longer than the Queue Size. This implies that loops in the descriptor
  * list are forbidden!" */
+/* conformance: D-PKD-04 */
 static void test_hostile_list_longer_than_queue(void **state)
 {
 	struct fix *f = *state;
@@ -627,6 +637,7 @@ static void test_hostile_list_longer_than_queue(void **state)
 /* "A driver MUST NOT make the first descriptor in the list available
  * before all subsequent descriptors comprising the list are made
  * available." */
+/* conformance: D-PKD-06 */
 static void test_hostile_list_tail_not_available(void **state)
 {
 	struct fix *f = *state;
@@ -698,6 +709,7 @@ static void test_indirect_write_ignored_on_tx(void **state)
  * moves past it, while the device has used everything and its positions
  * match the driver's next available one. The device is right here.
  */
+/* conformance: PKD-02 */
 static void test_indirect_id_from_ring_not_table(void **state)
 {
 	struct fix *f = *state;
@@ -797,6 +809,7 @@ static void test_hostile_indirect_zero_size(void **state)
 
 /* "If not limited, the maximum number of descriptors in a list is the
  * virtqueue size." */
+/* conformance: D-PKD-04 */
 static void test_hostile_indirect_larger_than_queue(void **state)
 {
 	struct fix *f = *state;
@@ -808,6 +821,7 @@ static void test_hostile_indirect_larger_than_queue(void **state)
 
 /* "A driver MUST NOT write direct descriptors with VIRTQ_DESC_F_INDIRECT
  * set in a scatter-gather list linked by VIRTQ_DESC_F_NEXT." */
+/* conformance: D-PKD-08 */
 static void test_hostile_indirect_in_list(void **state)
 {
 	struct fix *f = *state;
@@ -824,6 +838,7 @@ static void test_hostile_indirect_in_list(void **state)
 
 /* "The driver MUST NOT set the VIRTQ_DESC_F_INDIRECT flag unless the
  * VIRTIO_F_INDIRECT_DESC feature was negotiated." */
+/* conformance: D-PKD-07 */
 static void test_hostile_indirect_not_negotiated(void **state)
 {
 	struct fix *f = *state;
@@ -837,6 +852,7 @@ static void test_hostile_indirect_not_negotiated(void **state)
 /* "A driver MUST NOT change a descriptor unless it observes the
  * VIRTQ_DESC_F_USED bit in its flags being changed": a driver that makes
  * a slot available again before the device used it. */
+/* conformance: D-PKD-02 */
 static void test_hostile_reuse_before_used(void **state)
 {
 	struct fix *f = *state;
@@ -854,6 +870,7 @@ static void test_hostile_reuse_before_used(void **state)
 
 /* Scatter-Gather: "The driver MUST place any device-writable descriptor
  * elements after any device-readable descriptor elements." */
+/* conformance: D-PKD-05 */
 static void test_hostile_write_before_read(void **state)
 {
 	struct fix *f = *state;
@@ -864,6 +881,7 @@ static void test_hostile_write_before_read(void **state)
 	pop_breaks(f, "write_before_read");
 }
 
+/* conformance: PKD-04 */
 static void test_hostile_readable_on_rx(void **state)
 {
 	struct fix *f = *state;
@@ -874,7 +892,67 @@ static void test_hostile_readable_on_rx(void **state)
 	pop_breaks(f, "wrong_direction");
 }
 
+/* "A device SHOULD NOT read a device-writable buffer": a direct writable
+ * descriptor on a transmit (device-read-only) queue is refused, not read.
+ * (Inside an indirect table on such a queue WRITE is ignored, for DPDK
+ * 22.11: test_indirect_write_ignored_on_tx, the one deviation.) */
+/* conformance: PKD-05 */
+static void test_hostile_writable_on_tx(void **state)
+{
+	struct fix *f = *state;
+	struct buf b[2] = { { G_BUF_GPA, 8, false }, { G_BUF_GPA, 8, true } };
+
+	up(f, VNET_VIRTQ_DIR_OUT, 0);
+	packed_add(&f->d, b, 2, 0);
+	pop_breaks(f, "wrong_direction");
+}
+
+/* "A device MUST NOT change a descriptor after changing it's the
+ * VIRTQ_DESC_F_USED bit in its flags": buffers used in three flushes, out
+ * of order, a lap and more: a descriptor the driver sees used stays byte
+ * for byte as it is until the driver makes it available again. */
+/* conformance: PKD-07 */
+static void test_used_desc_never_changed(void **state)
+{
+	struct fix *f = *state;
+	struct buf b = { G_BUF_GPA, 64, true };
+	struct iovec in[QSIZE][1];
+	struct vnet_virtq_elem e[QSIZE];
+	static const unsigned int order[] = { 1, 0, 3, 2, 5, 4, 6, 7 };
+	uint8_t seen[QSIZE][16];
+	unsigned int i, k, lap;
+	uint16_t id = 0;
+	uint32_t len = 0;
+
+	up(f, VNET_VIRTQ_DIR_IN, 0);
+	for (i = 0; i < QSIZE; i++)
+		vnet_virtq_elem_init(&e[i], NULL, 0, in[i], 1);
+	for (lap = 0; lap < 3; lap++) {
+		for (i = 0; i < QSIZE; i++)
+			packed_add(&f->d, &b, 1, (uint16_t)i);
+		for (i = 0; i < QSIZE; i++)
+			assert_int_equal(vnet_virtq_pop(&f->v.q, &e[i]), 1);
+		for (k = 0; k < QSIZE; k += 2) {	/* flushes of two */
+			for (i = k; i < k + 2; i++)
+				assert_int_equal(vnet_virtq_push(&f->v.q,
+					&e[order[i]], 10 + order[i]), 0);
+			assert_int_equal(vnet_virtq_flush(&f->v.q), 2);
+			for (i = k; i < k + 2; i++) {	/* the driver sees */
+				assert_true(packed_get_used(&f->d, &id, &len,
+							    NULL));
+				assert_int_equal(len, 10 + id);
+				memcpy(seen[i], packed_desc(&f->d, (uint16_t)i),
+				       16);
+			}
+			for (i = 0; i < k + 2; i++)	/* all still as seen */
+				assert_memory_equal(packed_desc(&f->d,
+						    (uint16_t)i), seen[i], 16);
+		}
+	}
+}
+
 /* Structure Size and Alignment: event suppression "Alignment 4". */
+/* conformance: D-PKD-01 */
 static void test_hostile_ring_misaligned(void **state)
 {
 	struct fix *f = *state;
@@ -923,6 +1001,8 @@ int main(void)
 		T(test_hostile_reuse_before_used),
 		T(test_hostile_write_before_read),
 		T(test_hostile_readable_on_rx),
+		T(test_hostile_writable_on_tx),
+		T(test_used_desc_never_changed),
 		T(test_hostile_ring_misaligned),
 	};
 

@@ -2,6 +2,8 @@
 /* test_virtq_split.c - split virtqueues, device side, against a fake driver and a hostile one */
 
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -127,6 +129,7 @@ static void pop_breaks(struct fix *f, const char *name)
 
 /* split-ring.tex, The Virtqueue Used Ring: "id indicates the head entry
  * of the descriptor chain ... len the total of bytes written". */
+/* conformance: SPL-15 */
 static void test_single_desc(void **state)
 {
 	struct fix *f = *state;
@@ -158,6 +161,7 @@ static void test_single_desc(void **state)
 
 /* split-ring.tex, Message Framing: "The driver MUST place any
  * device-writable descriptor elements after any device-readable". */
+/* conformance: D-SPL-02 */
 static void test_chain_read_then_write(void **state)
 {
 	struct fix *f = *state;
@@ -187,6 +191,7 @@ static void test_chain_read_then_write(void **state)
 /* split-ring.tex, Message Framing: "The device MUST NOT make assumptions
  * about the particular arrangement of descriptors": a 12-byte header in
  * four descriptors, the frame in two more, read right through the iovec. */
+/* conformance: SPL-01 */
 static void test_header_split_over_many_descs(void **state)
 {
 	struct fix *f = *state;
@@ -251,6 +256,7 @@ static void test_desc_spans_adjacent_regions(void **state)
 
 /* split-ring.tex, Indirect Descriptors: a table, chained by next in an
  * arbitrary order, read-only entries then a write-only one. */
+/* conformance: SPL-07 */
 static void test_indirect(void **state)
 {
 	struct fix *f = *state;
@@ -281,6 +287,7 @@ static void test_indirect(void **state)
  * descriptors followed by a single descriptor with INDIRECT", and "MUST
  * ignore the write-only flag ... in the descriptor that refers to an
  * indirect table" (here on a read-only queue). */
+/* conformance: SPL-06, SPL-07 */
 static void test_direct_then_indirect(void **state)
 {
 	struct fix *f = *state;
@@ -353,6 +360,7 @@ static bool one_round(struct fix *f)
 /* split-ring.tex, Used Buffer Notification Suppression: "If the idx field
  * in the used ring ... was equal to used_event, the device MUST send a
  * notification. Otherwise the device SHOULD NOT", across 65535 -> 0. */
+/* conformance: SPL-11, SPL-12, SPL-13 */
 static void test_event_idx_wraparound(void **state)
 {
 	struct fix *f = *state;
@@ -394,6 +402,7 @@ static void test_event_idx_wraparound(void **state)
 
 /* Without EVENT_IDX: "If flags is 1, the device SHOULD NOT send a
  * notification. If flags is 0, the device MUST send a notification." */
+/* conformance: SPL-08, SPL-09, SPL-10 */
 static void test_no_interrupt_flag(void **state)
 {
 	struct fix *f = *state;
@@ -410,6 +419,7 @@ static void test_no_interrupt_flag(void **state)
 
 /* Available Buffer Notification Suppression, device side: flags 0 or 1
  * without EVENT_IDX; with it flags stay 0 and avail_event says where. */
+/* conformance: SPL-17 */
 static void test_enable_disable_notify(void **state)
 {
 	struct fix *f = *state;
@@ -427,6 +437,7 @@ static void test_enable_disable_notify(void **state)
 	assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
 }
 
+/* conformance: SPL-19 */
 static void test_enable_notify_event_idx(void **state)
 {
 	struct fix *f = *state;
@@ -449,10 +460,154 @@ static void test_enable_notify_event_idx(void **state)
 	assert_int_equal(split_avail_event(&f->d), 3);
 }
 
+/* The Virtqueue Descriptor Table: "A device MUST NOT write to any
+ * descriptor table entry": a direct chain, a chain ending in an indirect
+ * table and a receive buffer, popped, one given back and popped again,
+ * used and flushed: the table and the indirect table are byte for byte
+ * what the driver wrote. */
+/* conformance: SPL-05 */
+static void test_desc_table_never_written(void **state)
+{
+	struct fix *f = *state;
+	uint64_t t = G_RING_GPA + 0x8000;
+	struct buf b[2] = { { G_BUF_GPA, 40, false },
+			    { G_BUF_GPA + 0x1000, 200, true } };
+	uint8_t table[QSIZE * 16], itable[3 * 16];
+	struct iovec o2[NIOV], i2[NIOV];
+	struct vnet_virtq_elem e2;
+	unsigned int k;
+
+	up_dir(f, VNET_VIRTQ_DIR_ANY, VNET_F_INDIRECT_DESC);
+	vnet_virtq_elem_init(&e2, o2, NIOV, i2, NIOV);
+	split_table_desc(f->v.g, t, 0, G_BUF_GPA + 100, 20, G_DESC_F_NEXT, 1);
+	split_table_desc(f->v.g, t, 1, G_BUF_GPA + 200, 30, G_DESC_F_NEXT, 2);
+	split_table_desc(f->v.g, t, 2, G_BUF_GPA + 300, 64, G_DESC_F_WRITE, 0);
+	split_add(&f->d, b, 2);
+	split_desc(&f->d, 4, G_BUF_GPA + 400, 10, G_DESC_F_NEXT, 5);
+	split_desc(&f->d, 5, t, 3 * 16, G_DESC_F_INDIRECT, 0);
+	split_avail_add(&f->d, 4);
+	split_add(&f->d, &b[1], 1);
+	memcpy(table, gp(f->v.g, f->d.desc, sizeof(table)), sizeof(table));
+	memcpy(itable, gp(f->v.g, t, sizeof(itable)), sizeof(itable));
+	for (k = 0; k < 3; k++) {
+		assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+		if (k == 1) {	/* given back, then taken again */
+			vnet_virtq_unpop(&f->v.q, &f->v.e);
+			assert_int_equal(vnet_virtq_pop(&f->v.q, &f->v.e), 1);
+		}
+		assert_int_equal(vnet_virtq_push(&f->v.q, &f->v.e, f->v.e.in_len), 0);
+	}
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 3);
+	assert_int_equal(vnet_virtq_enable_notify(&f->v.q), 0);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &e2), 0);
+	assert_memory_equal(gp(f->v.g, f->d.desc, sizeof(table)), table,
+			    sizeof(table));
+	assert_memory_equal(gp(f->v.g, t, sizeof(itable)), itable,
+			    sizeof(itable));
+}
+
+/*
+ * The Virtqueue Used Ring: "The device MUST set len prior to updating the
+ * used idx", seen by a driver on another CPU: a reader thread loads the
+ * used idx (acquire) and checks each entry below it already holds the len
+ * the device gave it, never a previous lap's; the device uses buffers in
+ * batches, len = the entry's position modulo LEN_MOD (later laps only
+ * move it forward, by less than half of LEN_MOD).
+ */
+#define LEN_ORDER_POS	4000000
+#define LEN_MOD		60000
+
+struct len_reader {
+	struct split_drv *d;
+	uint32_t seen;		/* entries checked (atomic) */
+	unsigned int bad;
+};
+
+static void *len_reader_run(void *arg)
+{
+	struct len_reader *r = arg;
+	const volatile uint8_t *used = gp(r->d->g, r->d->used,
+					  6 + 8ULL * QSIZE);
+	uint32_t seen = 0, len;
+	uint16_t idx;
+
+	while (seen < LEN_ORDER_POS) {	/* idx: 16 bits, seen: 32 */
+		idx = __atomic_load_n((const volatile uint16_t *)(used + 2),
+				      __ATOMIC_ACQUIRE);
+		for (; (uint16_t)seen != idx; seen++) {
+			len = __atomic_load_n((const volatile uint32_t *)
+					      (used + 4 + 8 * (seen % QSIZE) + 4),
+					      __ATOMIC_RELAXED);
+			r->bad += (len + LEN_MOD - seen % LEN_MOD) % LEN_MOD >
+				  LEN_MOD / 2;
+		}
+		__atomic_store_n(&r->seen, seen, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+/* conformance: SPL-14 */
+static void test_used_len_before_idx(void **state)
+{
+	struct fix *f = *state;
+	struct buf b = { G_BUF_GPA, 0xf000, true };
+	struct len_reader r = { &f->d, 0, 0 };
+	struct iovec in[QSIZE][1];
+	struct vnet_virtq_elem e[QSIZE];
+	uint32_t pos = 0;
+	pthread_t th;
+	unsigned int i;
+
+	up_dir(f, VNET_VIRTQ_DIR_IN, 0);
+	for (i = 0; i < QSIZE; i++)
+		vnet_virtq_elem_init(&e[i], NULL, 0, in[i], 1);
+	assert_int_equal(pthread_create(&th, NULL, len_reader_run, &r), 0);
+	while (pos < LEN_ORDER_POS) {
+		/* never a 16-bit idx lap ahead of the reader */
+		while (pos - __atomic_load_n(&r.seen, __ATOMIC_ACQUIRE) > 16384)
+			sched_yield();
+		for (i = 0; i < QSIZE; i++)
+			split_add(&f->d, &b, 1);
+		for (i = 0; i < QSIZE; i++)
+			assert_int_equal(vnet_virtq_pop(&f->v.q, &e[i]), 1);
+		for (i = 0; i < QSIZE; i++)
+			assert_int_equal(vnet_virtq_push(&f->v.q, &e[i],
+							 pos++ % LEN_MOD), 0);
+		assert_int_equal(vnet_virtq_flush(&f->v.q), QSIZE);
+	}
+	pthread_join(th, NULL);
+	assert_int_equal(r.bad, 0);
+}
+
+/* Used Buffer Notification Suppression, a driver that breaks "The driver
+ * MUST set flags to 0 or 1" (no EVENT_IDX) or "to 0" (EVENT_IDX): without
+ * EVENT_IDX only bit 0 counts (VIRTQ_AVAIL_F_NO_INTERRUPT, the other bits
+ * are no flag the device knows); with it the flags are ignored. */
+/* conformance: D-SPL-12 */
+static void test_avail_flags_other_bits(void **state)
+{
+	struct fix *f = *state;
+
+	up_dir(f, VNET_VIRTQ_DIR_OUT, 0);
+	split_set_avail_flags(&f->d, 0xfffe);
+	assert_true(one_round(f));
+	split_set_avail_flags(&f->d, 0x8003);
+	assert_false(one_round(f));
+	assert_false(vnet_virtq_broken(&f->v.q));
+	vnet_virtq_reset(&f->v.q);
+	split_init(&f->d, f->v.g, QSIZE, G_RING_GPA);
+	up_dir(f, VNET_VIRTQ_DIR_OUT, VNET_F_EVENT_IDX);
+	split_set_avail_flags(&f->d, 0xffff);
+	split_set_used_event(&f->d, 0);
+	assert_true(one_round(f));		/* wrote 0 == used_event */
+	assert_false(vnet_virtq_broken(&f->v.q));
+}
+
 /* split-ring.tex, In-order use of descriptors: one used entry for a
  * batch, "with the id corresponding to the head entry of the descriptor
  * chain describing the last buffer", at "an offset matching the first
  * available ring entry"; written buffers keep their own entries. */
+/* conformance: D-SPL-05 */
 static void test_in_order(void **state)
 {
 	struct fix *f = *state;
@@ -506,6 +661,7 @@ static void net_rules(struct vnet_virtq_net *n, bool mrg)
  * num_buffers to indicate the number of buffers the packet (including the
  * header) is spread over" and "MUST use all buffers but the last ...
  * completely up to the full length of each buffer". */
+/* conformance: NET-RXB-01, NET-RX-02, NET-RX-03, NET-RX-04 */
 static void test_mergeable_rx(void **state)
 {
 	struct fix *f = *state;
@@ -546,6 +702,7 @@ static void test_mergeable_rx(void **state)
 
 /* Not enough buffers: every one popped is given back, unchanged state,
  * and the same buffers serve once the driver adds more. */
+/* conformance: D-CFG-03 */
 static void test_mergeable_rx_rollback(void **state)
 {
 	struct fix *f = *state;
@@ -578,6 +735,7 @@ static void test_mergeable_rx_rollback(void **state)
 /* "The device MUST use only a single descriptor if VIRTIO_NET_F_MRG_RXBUF
  * was not negotiated": num_buffers 1; a frame that does not fit is
  * dropped and the buffer stays. */
+/* conformance: NET-RXB-02, NET-RX-01, D-RXB-02, D-CFG-03 */
 static void test_rx_without_mergeable(void **state)
 {
 	struct fix *f = *state;
@@ -694,6 +852,7 @@ static void test_uva_ring_addresses(void **state)
 
 /* Legacy Interfaces: A Note on Virtqueue Endianness: "MUST use the native
  * endian of the guest", here a big-endian guest, written by hand. */
+/* conformance: SPL-L2, VU-21 */
 static void test_big_endian_legacy(void **state)
 {
 	struct fix *f = *state;
@@ -725,6 +884,7 @@ static void test_big_endian_legacy(void **state)
 
 /* The Virtqueue Descriptor Table: "this implies that loops in the
  * descriptor chain are forbidden!" */
+/* conformance: D-SPL-04 */
 static void test_hostile_desc_loop(void **state)
 {
 	struct fix *f = *state;
@@ -739,6 +899,7 @@ static void test_hostile_desc_loop(void **state)
 
 /* Indirect Descriptors: "A driver MUST NOT create a descriptor chain
  * longer than the Queue Size of the device": all 8 chained, then back. */
+/* conformance: D-SPL-07 */
 static void test_hostile_chain_longer_than_queue(void **state)
 {
 	struct fix *f = *state;
@@ -755,6 +916,7 @@ static void test_hostile_chain_longer_than_queue(void **state)
 
 /* Available Ring: "each ring entry refers to the head of a descriptor
  * chain": an index past the table refers to none. */
+/* conformance: D-SPL-11 */
 static void test_hostile_head_out_of_range(void **state)
 {
 	struct fix *f = *state;
@@ -765,6 +927,7 @@ static void test_hostile_head_out_of_range(void **state)
 	pop_breaks(f, "head_out_of_range");
 }
 
+/* conformance: D-SPL-11 */
 static void test_hostile_next_out_of_range(void **state)
 {
 	struct fix *f = *state;
@@ -778,6 +941,7 @@ static void test_hostile_next_out_of_range(void **state)
 
 /* Feature VIRTIO_F_ACCESS_PLATFORM clear: the device "can access any
  * address supplied to it by the driver" - only inside the memory table. */
+/* conformance: D-SPL-13 */
 static void test_hostile_addr_outside_regions(void **state)
 {
 	struct fix *f = *state;
@@ -788,6 +952,7 @@ static void test_hostile_addr_outside_regions(void **state)
 	pop_breaks(f, "addr_not_in_memory");
 }
 
+/* conformance: D-SPL-13 */
 static void test_hostile_addr_runs_off_region(void **state)
 {
 	struct fix *f = *state;
@@ -798,6 +963,7 @@ static void test_hostile_addr_runs_off_region(void **state)
 	pop_breaks(f, "addr_not_in_memory");
 }
 
+/* conformance: D-SPL-13 */
 static void test_hostile_addr_len_wraps(void **state)
 {
 	struct fix *f = *state;
@@ -809,6 +975,7 @@ static void test_hostile_addr_len_wraps(void **state)
 }
 
 /* "Drivers MUST NOT add a descriptor chain longer than 2^32 bytes" */
+/* conformance: D-SPL-04 */
 static void test_hostile_chain_over_4g(void **state)
 {
 	struct fix *f = *state;
@@ -830,6 +997,7 @@ static void add_indirect(struct fix *f, uint64_t t, uint32_t len,
 }
 
 /* "struct virtq_desc desc[len / 16]": len not a multiple of 16. */
+/* conformance: D-SPL-09 */
 static void test_hostile_indirect_not_multiple_of_16(void **state)
 {
 	struct fix *f = *state;
@@ -841,6 +1009,7 @@ static void test_hostile_indirect_not_multiple_of_16(void **state)
 	pop_breaks(f, "indirect_bad_size");
 }
 
+/* conformance: D-SPL-09 */
 static void test_hostile_indirect_zero_size(void **state)
 {
 	struct fix *f = *state;
@@ -852,6 +1021,7 @@ static void test_hostile_indirect_zero_size(void **state)
 
 /* "A driver MUST NOT create a descriptor chain longer than the Queue
  * Size": a table of 9 entries on a queue of 8. */
+/* conformance: D-SPL-07 */
 static void test_hostile_indirect_larger_than_queue(void **state)
 {
 	struct fix *f = *state;
@@ -869,6 +1039,7 @@ static void test_hostile_indirect_larger_than_queue(void **state)
 
 /* "The driver MUST NOT set the VIRTQ_DESC_F_INDIRECT flag within an
  * indirect descriptor (ie. only one table per descriptor)." */
+/* conformance: D-SPL-06 */
 static void test_hostile_indirect_nested(void **state)
 {
 	struct fix *f = *state;
@@ -883,6 +1054,7 @@ static void test_hostile_indirect_nested(void **state)
 
 /* "A driver MUST NOT set both VIRTQ_DESC_F_INDIRECT and
  * VIRTQ_DESC_F_NEXT in flags." */
+/* conformance: D-SPL-08 */
 static void test_hostile_indirect_with_next(void **state)
 {
 	struct fix *f = *state;
@@ -897,6 +1069,7 @@ static void test_hostile_indirect_with_next(void **state)
 
 /* "The driver MUST NOT set the VIRTQ_DESC_F_INDIRECT flag unless the
  * VIRTIO_F_INDIRECT_DESC feature was negotiated." */
+/* conformance: D-SPL-06 */
 static void test_hostile_indirect_not_negotiated(void **state)
 {
 	struct fix *f = *state;
@@ -932,6 +1105,7 @@ static void test_hostile_indirect_loop(void **state)
 
 /* Supplying Buffers: "this is not possible since the ring buffer is the
  * same size as the descriptor table": idx more than size ahead. */
+/* conformance: D-SPL-10 */
 static void test_hostile_avail_idx_jump(void **state)
 {
 	struct fix *f = *state;
@@ -966,6 +1140,7 @@ static void test_avail_count(void **state)
 
 /* Supplying Buffers: the count reads the index with pop's checks: more
  * than the queue size ahead breaks the queue, and the count is 0. */
+/* conformance: D-SPL-10 */
 static void test_hostile_avail_count_jump(void **state)
 {
 	struct fix *f = *state;
@@ -977,6 +1152,7 @@ static void test_hostile_avail_count_jump(void **state)
 }
 
 /* "A driver MUST NOT decrement the available idx" */
+/* conformance: D-SPL-10 */
 static void test_hostile_avail_idx_decrement(void **state)
 {
 	struct fix *f = *state;
@@ -992,6 +1168,7 @@ static void test_hostile_avail_idx_decrement(void **state)
 }
 
 /* Network transmit buffers are device-readable only. */
+/* conformance: SPL-04 */
 static void test_hostile_writable_on_tx(void **state)
 {
 	struct fix *f = *state;
@@ -1003,6 +1180,7 @@ static void test_hostile_writable_on_tx(void **state)
 }
 
 /* Network receive buffers are device-writable only. */
+/* conformance: SPL-03 */
 static void test_hostile_readable_on_rx(void **state)
 {
 	struct fix *f = *state;
@@ -1015,6 +1193,7 @@ static void test_hostile_readable_on_rx(void **state)
 
 /* "The driver MUST place any device-writable descriptor elements after
  * any device-readable descriptor elements." */
+/* conformance: D-SPL-02 */
 static void test_hostile_write_before_read(void **state)
 {
 	struct fix *f = *state;
@@ -1032,6 +1211,7 @@ static void test_hostile_write_before_read(void **state)
  * element says so (truncated), the buffer is returned, and the queue goes
  * on with the next buffer. A write descriptor before a read one in the
  * unmapped part is still refused: the walk checks to the end. */
+/* conformance: D-SPL-03 */
 static void test_long_chain_truncated(void **state)
 {
 	struct fix *f = *state;
@@ -1069,6 +1249,7 @@ static void test_long_chain_truncated(void **state)
 /* Virtqueues: the driver "MUST ensure that the physical address of the
  * first byte of each virtqueue part is a multiple of the specified
  * alignment", inside guest memory: otherwise the queue never starts. */
+/* conformance: D-SPL-01 */
 static void test_hostile_ring_not_translatable(void **state)
 {
 	struct fix *f = *state;
@@ -1107,6 +1288,9 @@ int main(void)
 		T(test_no_interrupt_flag),
 		T(test_enable_disable_notify),
 		T(test_enable_notify_event_idx),
+		T(test_desc_table_never_written),
+		T(test_used_len_before_idx),
+		T(test_avail_flags_other_bits),
 		T(test_in_order),
 		T(test_mergeable_rx),
 		T(test_mergeable_rx_rollback),
