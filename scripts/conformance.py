@@ -64,7 +64,7 @@ def offered_features(src):
 	"""What vnetd can offer: its default offer and the bits options add."""
 	text = open(os.path.join(src, 'src/vnetd/options.c'), encoding='utf-8').read()
 	found = set()
-	for arr in ('base_bits', 'offload_bits'):
+	for arr in ('base_bits', 'offload_bits', 'device_bits'):
 		m = re.search(arr + r'\[\]\s*=\s*\{(.*?)\};', text, re.S)
 		if not m:
 			sys.exit(f'options.c: no {arr}[]: teach conformance.py the offer')

@@ -1047,6 +1047,39 @@ static void test_coal_feature_gates(void **state)
 	tu_dev_free(d);
 }
 
+/* "The device SHOULD respond to TX_SET and RX_SET commands with
+ * VIRTIO_NET_ERR if it was not able to change the parameters": a command
+ * whose parameters cannot be read as its structure (one byte short, one
+ * byte over) is answered ERR and no queue's parameters change
+ * (assert_refused compares the whole device); the same parameters well
+ * formed are then taken. */
+/* conformance: NET-COAL-02 */
+static void test_coal_set_unable(void **state)
+{
+	struct vnet_dev *d = tu_dev(TU_ALL_CTRL);
+	struct tu_cmd c = { .big = 0 };
+	static const uint8_t sets[] = { VNET_CTRL_NOTF_COAL_TX_SET,
+					VNET_CTRL_NOTF_COAL_RX_SET };
+	uint32_t pk, us;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		coal_cmd(&c, sets[i], 7, 70);
+		c.len--;			/* max_usecs cut short */
+		assert_refused(d, &c, ctrl_err_len);
+		coal_cmd(&c, sets[i], 7, 70);
+		tu_u8(&c, 0);			/* a byte more */
+		assert_refused(d, &c, ctrl_err_len);
+		coal_cmd(&c, sets[i], 7, 70);
+		assert_int_equal(tu_exec(d, &c), VNET_CTRL_OK);
+		assert_int_equal(coal_get(d, i == 0 ? 1 : 0, &pk, &us),
+				 VNET_CTRL_OK);
+		assert_true(pk == 7 && us == 70);
+	}
+	tu_dev_free(d);
+}
+
 /* ---- legacy byte order ---- */
 
 #define LEGACY_ALL "mac,status,ctrl_vq,ctrl_rx,ctrl_vlan,mq,rss," \
@@ -1393,6 +1426,7 @@ int main(void)
 		cmocka_unit_test(test_coal_vq_bad_and_reenable),
 		cmocka_unit_test(test_coal_vq_refused_and_rx_reenable),
 		cmocka_unit_test(test_coal_feature_gates),
+		cmocka_unit_test(test_coal_set_unable),
 		cmocka_unit_test(test_stats_query),
 		cmocka_unit_test(test_stats_get),
 		cmocka_unit_test(test_stats_get_bad),
