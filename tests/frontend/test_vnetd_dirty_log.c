@@ -100,8 +100,8 @@ static void vnetd_start(unsigned int queues, bool packed, bool gro,
 {
 	char nq[8];
 	const char *argv[14] = { vnetd_path, "--socket-path", sock_path,
-				 "--tap", "dl0", "--queues", nq };
-	int n = 7;
+				 "--tap", "dl0", "--tap-transient", "--queues", nq };
+	int n = 8;
 
 	snprintf(nq, sizeof(nq), "%u", queues);
 	if (packed)

@@ -71,8 +71,8 @@ static const uint8_t guest_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 /* vnetd on the tap with @extra (NULL-terminated); the tap up, addressed. */
 static void vnetd_start(const char *const *extra)
 {
-	const char *args[24] = { "--tap", TAP };
-	int n = 2, i;
+	const char *args[24] = { "--tap", TAP, "--tap-transient" };
+	int n = 3, i;
 
 	for (i = 0; extra && extra[i] && n < 23; i++)
 		args[n++] = extra[i];

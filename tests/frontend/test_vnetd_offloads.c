@@ -99,8 +99,9 @@ static int read_mac(const char *ifname, uint8_t mac[6])
 /* vnetd with @extra (NULL-terminated), its tap vt0 addressed, vx0 over it. */
 static void vnetd_start(const char *const *extra)
 {
-	const char *args[24] = { "--tap", "vt0", "--stats", stats_path };
-	int n = 4, i;
+	const char *args[24] = { "--tap", "vt0", "--tap-transient",
+				 "--stats", stats_path };
+	int n = 5, i;
 
 	for (i = 0; extra && extra[i] && n < 23; i++)
 		args[n++] = extra[i];

@@ -80,9 +80,9 @@ static uint64_t now_ms(void)
 static void vnetd_start(const char *const *extra)
 {
 	const char *argv[16] = { vnetd_path, "--socket-path", sock_path,
-				 "--tap", "qr0", "--queues", "2" };
+				 "--tap", "qr0", "--tap-transient", "--queues", "2" };
 	struct stat st;
-	int n = 7, i;
+	int n = 8, i;
 
 	for (i = 0; extra && extra[i] && n < 15; i++)
 		argv[n++] = extra[i];
