@@ -98,10 +98,10 @@ total() {
 overlay() {
 	# vnetd A's address is R's inner MAC and vnetd B's is ta's, so each
 	# device's receive filter takes what crosses the bridge
-	ip netns exec "$A" "$vnetd" --socket-path "$dir/a.sock" --tap ta \
+	ip netns exec "$A" "$vnetd" --socket-path "$dir/a.sock" --tap ta --tap-transient \
 		--mac 02:00:00:00:42:02 >"$dir/a.log" 2>&1 &
 	va=$!
-	ip netns exec "$U" "$vnetd" --socket-path "$dir/b.sock" --tap u0 \
+	ip netns exec "$U" "$vnetd" --socket-path "$dir/b.sock" --tap u0 --tap-transient \
 		--mac 02:00:00:00:42:01 \
 		--vxlan vni=42,local=192.0.2.2,remote=198.51.100.2 \
 		>"$dir/b.log" 2>&1 &

@@ -165,7 +165,7 @@ stat_rx() { /usr/bin/python3 "$(dirname "$0")/../tests/interop/vnetd_stats.py" "
 # and its CPU time per delivered frame
 one_tap() {
 	taskset -c 0 ip netns exec "$ns" "$2" --socket-path "$dir/vu.sock" \
-		--tap vt0 --stats "$dir/stats.sock" $4 >"$dir/vnetd.log" 2>&1 &
+		--tap vt0 --tap-transient --stats "$dir/stats.sock" $4 >"$dir/vnetd.log" 2>&1 &
 	dpid=$!
 	pids="$pids $dpid"
 	wait_sock
@@ -214,7 +214,7 @@ one_tcp() {
 	for x in "a sa ta 02:00:00:00:00:0b" "b sb tb 02:00:00:00:00:0a"; do
 		set -- $x
 		ip netns exec "$ns-$1" "$vnetd" --socket-path "$dir/$2.sock" \
-			--tap "$3" --mac "$4" --stats "$dir/st-$1.sock" $extra \
+			--tap "$3" --tap-transient --mac "$4" --stats "$dir/st-$1.sock" $extra \
 			>"$dir/vnetd-$1.log" 2>&1 &
 		pids="$pids $!"
 		eval "vpid_$1=$!"

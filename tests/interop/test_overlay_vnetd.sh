@@ -129,7 +129,7 @@ fi
 start_vnetd() {
 	ns=$1; shift
 	ip netns exec "$ns" "$vnetd" --socket-path "$tmp/$1.sock" --tap $2 \
-		$ovl_opt "$3" --log-level info >"$tmp/$1.log" 2>&1 &
+		--tap-transient $ovl_opt "$3" --log-level info >"$tmp/$1.log" 2>&1 &
 	eval "${1}_pid=$!"
 	vnetd_pids="$vnetd_pids $!"
 	i=0

@@ -31,7 +31,7 @@ stat() { /usr/bin/python3 "$here/vnetd_stats.py" "$dir/stats.sock" "$1"; }
 
 start_vnetd() { # extra options
 	ip netns exec "$ns" "$vnetd" --socket-path "$dir/vu.sock" --tap vt0 \
-		--stats "$dir/stats.sock" "$@" >"$dir/vnetd.log" 2>&1 &
+		--tap-transient --stats "$dir/stats.sock" "$@" >"$dir/vnetd.log" 2>&1 &
 	vpid=$!
 	i=0
 	while [ ! -S "$dir/vu.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done

@@ -55,7 +55,7 @@ stat() { /usr/bin/python3 "$here/vnetd_stats.py" "$dir/st-$1.sock" "$2"; }
 
 start_vnetd() { # SIDE TAP MAC EXTRA
 	ip netns exec "$ns-$1" "$vnetd" --socket-path "$dir/s$1.sock" \
-		--tap "$2" --mac "$3" --stats "$dir/st-$1.sock" $4 \
+		--tap "$2" --tap-transient --mac "$3" --stats "$dir/st-$1.sock" $4 \
 		>"$dir/vnetd-$1.log" 2>&1 &
 	eval "vpid_$1=$!"
 	pids="$pids $!"

@@ -48,7 +48,7 @@ stat_queues() { # NAME: a counter per queue pair
 vnetd_start() { # [VNETD-OPTIONS]: vnetd on vr0 with $pairs pairs
 	rm -f "$dir/vu.sock" "$dir/stats.sock"
 	ip netns exec "$ns" timeout 60 "$vnetd" --socket-path "$dir/vu.sock" \
-		--tap vr0 --queues "$pairs" --stats "$dir/stats.sock" "$@" \
+		--tap vr0 --tap-transient --queues "$pairs" --stats "$dir/stats.sock" "$@" \
 		>"$dir/vnetd.log" 2>&1 &
 	vpid=$!
 	i=0
