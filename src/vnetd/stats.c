@@ -73,10 +73,14 @@ static const struct {
 	VU_COUNTER(unknown), VU_COUNTER(io_errors), VU_COUNTER(nacks),
 	VU_COUNTER(queue_errors), VU_COUNTER(mem_repeats),
 	VU_COUNTER(bad_inflight), VU_COUNTER(resubmitted),
+	VU_COUNTER(mem_faults),
 #undef VU_COUNTER
 };
 
 #define VU_COUNTERS	(sizeof(vu_counters) / sizeof(vu_counters[0]))
+/* a counter added to the transport and not named here would go unseen */
+_Static_assert(VU_COUNTERS == sizeof(struct vnet_vu_stats) / sizeof(uint64_t),
+	       "every vhost-user counter has its name in vu_counters");
 
 static uint64_t load(const uint64_t *v)
 {
