@@ -246,6 +246,9 @@ static void run(struct backend *b)
 		if (p[2].revents)
 			vnet_vu_kick_drain(b->vu, TXQ);
 		serve_tx(b);
+		/* a started ring the frontend disabled: its frames are used
+		 * and dropped, never sent (0 when there is none) */
+		vnet_vu_discard(b->vu, TXQ);
 		serve_rx(b);
 	}
 }

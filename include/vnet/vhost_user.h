@@ -93,6 +93,12 @@ struct vnet_vu;
  * @set_config:		write them; 0 or -errno
  * @queue_state:	queue @idx started and enabled (@running), or not
  *			any more: the owner adds or drops its kick fd
+ * @queue_discard:	transmit queue @idx disabled while started (@on),
+ *			or not any more: the owner watches its kick fd and
+ *			calls vnet_vu_discard() on each kick (vhost-user
+ *			"Starting and stopping rings": such a ring is
+ *			processed, its packets discarded). The transport
+ *			discards what is there when the state begins.
  * @features:		features negotiated (SET_FEATURES)
  * @set_mtu:		NET_SET_MTU; 0 or -errno
  * @send_rarp:		SEND_RARP with the guest's MAC; 0 or -errno
@@ -110,6 +116,7 @@ struct vnet_vu_ops {
 	int (*set_mtu)(void *opaque, uint16_t mtu);
 	int (*send_rarp)(void *opaque, const uint8_t mac[6]);
 	void (*reset)(void *opaque);
+	void (*queue_discard)(void *opaque, unsigned int idx, bool on);
 };
 
 /**
@@ -169,6 +176,8 @@ struct vnet_vu_config {
  * @mem_faults:		frontends dropped because a file they share (guest
  *			memory, the dirty log, the inflight region) shrank
  *			under its mapping (SIGBUS survived)
+ * @discarded:		transmit buffers of started but disabled rings used
+ *			without sending them (vnet_vu_discard())
  */
 struct vnet_vu_stats {
 	uint64_t connections;
@@ -190,6 +199,7 @@ struct vnet_vu_stats {
 	uint64_t bad_inflight;
 	uint64_t resubmitted;
 	uint64_t mem_faults;
+	uint64_t discarded;
 };
 
 /**
@@ -331,6 +341,29 @@ int vnet_vu_kick_fd(const struct vnet_vu *vu, unsigned int idx);
  * if the queue has no kick fd
  */
 int vnet_vu_kick_drain(struct vnet_vu *vu, unsigned int idx);
+
+/**
+ * vnet_vu_discard() - process a started but disabled transmit ring
+ * @vu:		the backend
+ * @idx:	queue index
+ *
+ * vhost-user "Starting and stopping rings": "If a ring is started but
+ * disabled, the backend must process the ring without talking to the
+ * network: it must not supply any new RX packets, but must process and
+ * discard any TX packets." This holds for a ring disabled after it ran;
+ * one started and not enabled yet keeps its buffers for the enable that
+ * frontends send right after the start (on a migration's destination, or
+ * after a reconnect, they are frames the guest queued). Every buffer the
+ * driver made available is
+ * used, with length 0, and the driver notified; notifications are left
+ * on, so the next buffer brings a kick. Call it on each kick of such a
+ * queue (struct vnet_vu_ops.queue_discard); from the thread that would
+ * serve the queue.
+ *
+ * Return: buffers discarded; 0 when the queue is not a started but
+ * disabled transmit queue; -ENODEV for an index out of range
+ */
+int vnet_vu_discard(struct vnet_vu *vu, unsigned int idx);
 
 /**
  * vnet_vu_notify() - signal the frontend's call eventfd if the queue asks

@@ -177,6 +177,8 @@ struct vu_vring {
 	bool started;
 	bool enabled;
 	bool running;
+	bool served;		/* running since it last started */
+	bool discarding;	/* a transmit queue disabled since */
 };
 
 struct vnet_vu {

@@ -8,8 +8,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vnet/virtq_serve.h"
 #include "vnet/vq_map.h"
 #include "vu_int.h"
+
+/* Discarding reads no byte of a buffer: a few segments are enough (a
+ * longer chain is truncated, and used all the same). Passes of a whole
+ * ring at most, so a driver that refills as fast as it can cannot hold
+ * the thread. */
+#define VNET_VU_DISCARD_SEGS	4
+#define VNET_VU_DISCARD_ROUNDS	4
 
 /**
  * vu_vring_init() - a queue with nothing configured
@@ -58,16 +66,81 @@ static enum vnet_virtq_dir vu_vring_dir(const struct vnet_vu *vu,
 void vu_vring_update(struct vnet_vu *vu, unsigned int idx)
 {
 	struct vu_vring *v = &vu->vr[idx];
+	const struct vnet_vu_ops *ops = vu->cfg.ops;
 	/* Without PROTOCOL_FEATURES a ring is enabled from the start. */
 	bool legacy = !(vu->transport_features &
 			(1ULL << VNET_VU_F_PROTOCOL_FEATURES));
 	bool running = v->started && (v->enabled || legacy);
+	bool discarding;
 
-	if (running == v->running)
-		return;
-	v->running = running;
-	if (vu->cfg.ops && vu->cfg.ops->queue_state)
-		vu->cfg.ops->queue_state(vu->cfg.opaque, idx, running);
+	/*
+	 * Discarded: a transmit ring disabled after it ran. One started
+	 * and not enabled yet keeps its buffers for the enable, which
+	 * frontends send right after the start: on a migration's
+	 * destination or after a reconnect they are the guest's queued
+	 * frames, not to be dropped.
+	 */
+	v->served |= running;
+	discarding = v->started && !running && v->served &&
+		     vu_vring_dir(vu, idx) == VNET_VIRTQ_DIR_OUT;
+
+	/* the owner stops serving the queue before it starts discarding
+	 * it, and stops discarding before it serves it */
+	if (discarding != v->discarding && !discarding) {
+		v->discarding = false;
+		if (ops && ops->queue_discard)
+			ops->queue_discard(vu->cfg.opaque, idx, false);
+	}
+	if (running != v->running) {
+		v->running = running;
+		if (ops && ops->queue_state)
+			ops->queue_state(vu->cfg.opaque, idx, running);
+	}
+	if (discarding != v->discarding) {
+		v->discarding = true;
+		vnet_vu_discard(vu, idx);	/* what it holds already */
+		if (ops && ops->queue_discard)
+			ops->queue_discard(vu->cfg.opaque, idx, true);
+	}
+}
+
+/* A discarded buffer: used, nothing written, nothing sent. */
+static uint32_t vu_discard_one(struct vnet_virtq_elem *e, void *opaque)
+{
+	(void)e;
+	(void)opaque;
+	return 0;
+}
+
+int vnet_vu_discard(struct vnet_vu *vu, unsigned int idx)
+{
+	struct iovec out[VNET_VU_DISCARD_SEGS];
+	struct vnet_virtq_elem e;
+	struct vu_vring *v;
+	unsigned int n = 0, rounds;
+	bool again = true;
+
+	if (idx >= vu->nqueues)
+		return -ENODEV;
+	v = &vu->vr[idx];
+	if (!v->discarding)
+		return 0;
+	/* a segment array too short only truncates: the buffer is used
+	 * all the same */
+	vnet_virtq_elem_init(&e, out, VNET_VU_DISCARD_SEGS, NULL, 0);
+	for (rounds = 0; again && rounds < VNET_VU_DISCARD_ROUNDS; rounds++) {
+		again = false;
+		n += vnet_virtq_serve(&v->q, &e, v->num, vu_discard_one, NULL,
+				      &again);
+		/* the next buffer must bring a kick */
+		if (!again && vnet_virtq_enable_notify(&v->q) == 1)
+			again = true;
+	}
+	if (n) {
+		__atomic_fetch_add(&vu->stats.discarded, n, __ATOMIC_RELAXED);
+		vnet_vu_notify(vu, idx);
+	}
+	return (int)n;
 }
 
 /**
@@ -211,7 +284,7 @@ uint32_t vu_vring_stop(struct vnet_vu *vu, unsigned int idx)
 
 	if (!v->started)
 		return base;
-	v->started = false;
+	v->started = v->served = false;
 	vu_vring_update(vu, idx);
 	base = vnet_virtq_get_base(&v->q);
 	vnet_virtq_reset(&v->q);

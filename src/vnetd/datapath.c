@@ -284,7 +284,13 @@ void vnetd_tx_process(struct vnetd *d, unsigned int vq)
 		return;		/* not a transmit queue of this layout */
 	qp = &d->qp[vq / 2];
 	qp->tx_more = false;
-	if (!q || !d->ready)
+	if (!q) {
+		/* started but disabled: "process and discard any TX
+		 * packets" (VU-04); a stopped queue discards nothing */
+		vnet_vu_discard(d->vu, vq);
+		return;
+	}
+	if (!d->ready)
 		return;
 	qp->now = vnetd_now_ns();
 	vnet_virtq_elem_init(&e, out, TX_SEGS_MAX, in, 4);

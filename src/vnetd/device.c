@@ -113,6 +113,19 @@ static void hook_queue_state(void *opaque, unsigned int idx, bool running)
 	vnetd_rx_pairs_update(d);
 }
 
+/* A transmit queue started but not enabled: its kicks are watched, each
+ * discards what the driver gave (vnetd_tx_process()). */
+static void hook_queue_discard(void *opaque, unsigned int idx, bool on)
+{
+	struct vnetd *d = opaque;
+
+	if (idx >= VNET_VU_QUEUES_MAX)
+		return;
+	kick_watch(d, idx, on);
+	vnetd_log(VNETD_LOG_DEBUG, "queue %u %s", idx,
+		  on ? "disabled: transmit buffers discarded" : "not discarded");
+}
+
 /* The tap's offloads follow what the guest may receive now. */
 static void tap_follow_guest(struct vnetd *d)
 {
@@ -238,6 +251,7 @@ static const struct vnet_vu_ops vu_ops = {
 	.get_config = hook_get_config,
 	.set_config = hook_set_config,
 	.queue_state = hook_queue_state,
+	.queue_discard = hook_queue_discard,
 	.features = hook_features,
 	.send_rarp = hook_send_rarp,
 	.reset = hook_reset,

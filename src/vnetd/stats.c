@@ -73,7 +73,7 @@ static const struct {
 	VU_COUNTER(unknown), VU_COUNTER(io_errors), VU_COUNTER(nacks),
 	VU_COUNTER(queue_errors), VU_COUNTER(mem_repeats),
 	VU_COUNTER(bad_inflight), VU_COUNTER(resubmitted),
-	VU_COUNTER(mem_faults),
+	VU_COUNTER(mem_faults), VU_COUNTER(discarded),
 #undef VU_COUNTER
 };
 

@@ -150,7 +150,7 @@ guest() {
 	timeout $QEMU_TIMEOUT ip netns exec "$NU" "$qemu" -accel tcg -m $MEM \
 		-smp 1 -nographic -nodefaults -serial stdio -no-reboot \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 quiet panic=-1 $3" \
+		-append "console=ttyS0 quiet panic=-1 no_timer_check $3" \
 		-chardev socket,id=c0,path="$tmp/$1.sock" \
 		-netdev vhost-user,id=n0,chardev=c0 \
 		-object memory-backend-memfd,id=mem,size=${MEM}M,share=on \
