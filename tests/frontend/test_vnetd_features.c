@@ -77,7 +77,7 @@ static void vnetd_start(const char *const *extra)
 	for (i = 0; extra && extra[i] && n < 23; i++)
 		args[n++] = extra[i];
 	assert_true(run_start(&run, args));
-	assert_int_equal(run_sh("ip link set " TAP " up && ip addr add "
+	assert_int_equal(sh("ip link set " TAP " up && ip addr add "
 				"192.0.2.1/24 dev " TAP " && ip neigh replace "
 				"192.0.2.2 lladdr 52:54:00:12:34:56 dev " TAP), 0);
 	assert_int_equal(peer_inject_open(&host, TAP), 0);
@@ -820,7 +820,7 @@ int main(int argc, char **argv)
 	why = argc < 2 ? "usage: test_vnetd_features PATH/TO/vnetd" :
 			 run_setup(&run, argv[1]);
 	/* no IPv6 chatter from the tap: the receive counts are the test's */
-	if (!why && run_sh("sysctl -qw net.ipv6.conf.default.disable_ipv6=1"
+	if (!why && sh("sysctl -qw net.ipv6.conf.default.disable_ipv6=1"
 			   " net.ipv6.conf.all.disable_ipv6=1"))
 		why = "cannot turn IPv6 off in the namespace";
 	if (why) {	/* what it needs is installed by the repo: a failure */

@@ -108,7 +108,7 @@ static void vnetd_start(const char *const *extra)
 	unlink(stats_path);
 	assert_true(run_start(&vr, args));
 	assert_int_equal(read_mac("vt0", tap_mac), 0);
-	assert_int_equal(run_sh("ip link set vt0 up && ip addr add 192.0.2.1/24 dev vt0 &&"
+	assert_int_equal(sh("ip link set vt0 up && ip addr add 192.0.2.1/24 dev vt0 &&"
 			    " ip addr add 2001:db8::1/64 dev vt0 nodad &&"
 			    " ip neigh replace 192.0.2.2 lladdr 52:54:00:12:34:56 dev vt0 &&"
 			    " ip neigh replace 2001:db8::2 lladdr 52:54:00:12:34:56 dev vt0 &&"
@@ -123,7 +123,7 @@ static void vnetd_stop(void)
 {
 	bool ok = run_stop(&vr);
 
-	run_sh("ip link del vx0 2>/dev/null");
+	sh("ip link del vx0 2>/dev/null");
 	assert_true(ok);
 }
 
@@ -885,10 +885,10 @@ static void gro_to_guest(struct vuf *f, struct tcp_conn *t)
 	uint64_t segs = stat_get("rx_coalesced");
 	unsigned int supers = 0, i;
 
-	assert_int_equal(run_sh("ethtool -K vt0 tx off >/dev/null 2>&1"), 0);
+	assert_int_equal(sh("ethtool -K vt0 tx off >/dev/null 2>&1"), 0);
 	for (i = 0; i < 4; i++)
 		supers += tcp_to_guest(f, t, true);
-	assert_int_equal(run_sh("ethtool -K vt0 tx on tso on >/dev/null 2>&1"), 0);
+	assert_int_equal(sh("ethtool -K vt0 tx on tso on >/dev/null 2>&1"), 0);
 	frames = stat_get("rx_gro_frames") - frames;
 	segs = stat_get("rx_coalesced") - segs;
 	print_message("  vnetd coalesced %llu segments into %llu super-frames "
@@ -955,7 +955,7 @@ static void backpressure_to_guest(struct vuf *f, bool complete)
 	int s = udp_sock(4, 6004);
 
 	if (complete)
-		assert_int_equal(run_sh("ethtool -K vt0 tx off >/dev/null 2>&1"), 0);
+		assert_int_equal(sh("ethtool -K vt0 tx off >/dev/null 2>&1"), 0);
 	memcpy(&a.sin_addr, guest4, 4);
 	for (i = 0; i < n; i++) {	/* each longer: none coalesces */
 		put32(data, i);
@@ -974,7 +974,7 @@ static void backpressure_to_guest(struct vuf *f, bool complete)
 	}
 	drops = stat_get("rx_no_buffers") - drops;
 	if (complete)	/* back where the guest's offloads allow it */
-		run_sh("ethtool -K vt0 tx on >/dev/null 2>&1;"
+		sh("ethtool -K vt0 tx on >/dev/null 2>&1;"
 		   " ethtool -K vt0 tso on >/dev/null 2>&1");
 	print_message("  %u of %u datagrams received, %llu dropped by vnetd for "
 		      "want of buffers\n", got, n, (unsigned long long)drops);
@@ -1202,7 +1202,7 @@ static int teardown(void **state)
 	guest_hdrlen = false;
 	close_socks();
 	run_kill(&vr);
-	run_sh("ip link del vx0 2>/dev/null");
+	sh("ip link del vx0 2>/dev/null");
 	return 0;
 }
 
