@@ -36,7 +36,8 @@
 #include <cmocka.h>
 
 #include "vnet/vhost_user.h"
-#include "vnetd_netns.h"
+#include "vnetd_run.h"
+#include "vu_test_util.h"
 #include "vu_front.h"
 
 #define QSIZE		256
@@ -44,10 +45,7 @@
 #define QUIET_MS	300	/* how long "nothing arrives" is watched */
 #define DEADLINE_MS	3000
 
-static const char *vnetd_path;
-static char dir[] = "/tmp/vnetd-ring-enable-XXXXXX";
-static char sock_path[100], log_path[100];
-static pid_t vnetd_pid = -1;
+static struct vnetd_run vr;
 static struct vuf front;
 static bool connected;
 static int host = -1;		/* packet socket on re0 */
@@ -63,15 +61,14 @@ static uint64_t now_ms(void)
 
 static int setup(void **state)
 {
-	const char *argv[] = { vnetd_path, "--socket-path", sock_path,
-			       "--tap", "re0", "--tap-transient", NULL };
+	static const char *const args[] = { "--tap", "re0", "--tap-transient",
+					    NULL };
 	struct sockaddr_ll a = { .sll_family = AF_PACKET,
 				 .sll_protocol = htons(ETH_P_ALL) };
 	struct vuf_opts o = { .pairs = 1, .qsize = QSIZE };
 
 	(void)state;
-	vnetd_pid = vnetd_spawn(argv, log_path, sock_path);
-	assert_true(vnetd_pid > 0);
+	assert_true(run_start(&vr, args));
 	assert_int_equal(sh("sysctl -qw net.ipv6.conf.re0.disable_ipv6=1 &&"
 			    " ip link set re0 up"), 0);
 	host = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
@@ -80,14 +77,14 @@ static int setup(void **state)
 	a.sll_ifindex = (int)if_nametoindex("re0");
 	assert_true(a.sll_ifindex > 0);
 	assert_int_equal(bind(host, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(vuf_start(&front, sock_path, &o), 0);
+	assert_int_equal(vuf_start(&front, vr.sock, &o), 0);
 	connected = true;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	bool clean = true;
+	bool clean;
 
 	(void)state;
 	if (connected)
@@ -96,9 +93,7 @@ static int teardown(void **state)
 	if (host >= 0)
 		close(host);
 	host = -1;
-	if (vnetd_pid > 0)
-		clean = vnetd_term(vnetd_pid);
-	vnetd_pid = -1;
+	clean = run_stop(&vr);
 	assert_true(clean);	/* exit 0: no sanitizer report */
 	return 0;
 }
@@ -115,14 +110,7 @@ static void ring_enable(unsigned int idx, bool on)
  * 259 bytes, within any MTU. Return: its length */
 static unsigned int test_frame(uint32_t seq, uint8_t *buf)
 {
-	unsigned int len = 60 + seq % 200, i;
-
-	memset(buf, 0xff, 6);
-	memcpy(buf + 6, "\x02\x00\x00\x00\x00\x03\x88\xb5", 8);
-	for (i = 14; i < len; i++)
-		buf[i] = (uint8_t)(seq * 7 + i * 13);
-	memcpy(buf + 14, &seq, 4);
-	return len;
+	return tx_frame_len(seq, 60 + seq % 200, buf);
 }
 
 /* The sequence number of a test_frame() frame, or -1 for another frame. */
@@ -267,22 +255,12 @@ int main(int argc, char **argv)
 						setup, teardown),
 	};
 	const char *why;
-	int rc;
 
 	if (argc < 2)
 		return cannot_run("usage: test_vnetd_ring_enable PATH/TO/vnetd");
-	vnetd_path = argv[1];
-	why = netns_enter();
+	why = run_setup(&vr, argv[1]);
 	if (why)
 		return cannot_run(why);
-	if (!mkdtemp(dir))
-		return cannot_run("no temporary directory");
-	snprintf(sock_path, sizeof(sock_path), "%s/vu.sock", dir);
-	snprintf(log_path, sizeof(log_path), "%s/vnetd.log", dir);
 	signal(SIGPIPE, SIG_IGN);
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	if (rc)
-		sh("cat %s", log_path);
-	sh("rm -rf %s", dir);
-	return rc;
+	return run_finish(&vr, cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -54,10 +54,12 @@ static inline void backend_stop(struct backend *b)
 	rmdir(b->dir);
 }
 
-/* Frames the frontend sends: 60..3000 bytes, content from @seq. */
-static inline unsigned int tx_frame(uint32_t seq, uint8_t *buf)
+/* Frame @seq of @len bytes (at least 18): broadcast, ethertype 0x88b5,
+ * the number, then content from it. Return: @len */
+static inline unsigned int tx_frame_len(uint32_t seq, unsigned int len,
+					uint8_t *buf)
 {
-	unsigned int len = 60 + (seq * 131) % 2941, i;
+	unsigned int i;
 
 	memset(buf, 0xff, 6);
 	memcpy(buf + 6, "\x02\x00\x00\x00\x00\x03\x88\xb5", 8);
@@ -65,6 +67,12 @@ static inline unsigned int tx_frame(uint32_t seq, uint8_t *buf)
 		buf[i] = (uint8_t)(seq * 7 + i * 13);
 	memcpy(buf + 14, &seq, 4);
 	return len;
+}
+
+/* Frames the frontend sends: 60..3000 bytes, content from @seq. */
+static inline unsigned int tx_frame(uint32_t seq, uint8_t *buf)
+{
+	return tx_frame_len(seq, 60 + (seq * 131) % 2941, buf);
 }
 
 /* Open fds of this process. */
