@@ -60,11 +60,15 @@ int virtq_packed_setup(struct vnet_virtq *q,
 	/* the device writes used descriptors into the descriptor ring */
 	q->desc = virtq_ring_ptr(q, cfg, cfg->desc_addr, DESC_SIZE * n, 16,
 				 VNET_IOTLB_RW);
+	if (!q->desc)
+		return virtq_rings_failed(q);	/* one miss per attempt */
 	q->driver = virtq_ring_ptr(q, cfg, cfg->driver_addr, EVENT_SIZE, 4,
 				   VNET_IOTLB_RO);
+	if (!q->driver)
+		return virtq_rings_failed(q);
 	q->device = virtq_ring_ptr(q, cfg, cfg->device_addr, EVENT_SIZE, 4,
 				   VNET_IOTLB_WO);
-	if (!q->desc || !q->driver || !q->device)
+	if (!q->device)
 		return virtq_rings_failed(q);
 	if (q->rings_mapped)
 		return 0;	/* mapped again after an invalidation */

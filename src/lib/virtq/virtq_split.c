@@ -45,14 +45,19 @@ int virtq_split_setup(struct vnet_virtq *q, const struct vnet_virtq_config *cfg)
 	uint64_t n = cfg->size;
 
 	/* split-ring.tex, table of alignments and sizes */
+	/* one at a time: a miss asks for one mapping per attempt */
 	q->desc = virtq_ring_ptr(q, cfg, cfg->desc_addr, DESC_SIZE * n, 16,
 				 VNET_IOTLB_RO);
+	if (!q->desc)
+		return virtq_rings_failed(q);
 	q->driver = virtq_ring_ptr(q, cfg, cfg->driver_addr, 6 + 2 * n, 2,
 				   VNET_IOTLB_RO);
+	if (!q->driver)
+		return virtq_rings_failed(q);
 	/* read too: the used index where the driver last saw it */
 	q->device = virtq_ring_ptr(q, cfg, cfg->device_addr, 6 + 8 * n, 4,
 				   q->rings_mapped ? VNET_IOTLB_WO : VNET_IOTLB_RW);
-	if (!q->desc || !q->driver || !q->device)
+	if (!q->device)
 		return virtq_rings_failed(q);
 	if (q->rings_mapped)
 		return 0;	/* mapped again after an invalidation */
