@@ -205,6 +205,7 @@ static bool all_zero(struct vuf *f, uint64_t gpa, size_t len)
 /* Everything mapped with the permissions a guest gives: both directions
  * move, the buffers the device reads mapped read-only, those it writes
  * write-only. */
+/* conformance: VU-20, VU-37 */
 static void test_traffic_through_mappings(void **state)
 {
 	struct iommu_test *t = *state;
@@ -232,6 +233,7 @@ static void test_traffic_through_mappings(void **state)
  * queue first looks at them: misses for each, served as QEMU serves them
  * (the page, identity).
  */
+/* conformance: VU-36 */
 static void test_miss_then_update(void **state)
 {
 	struct iommu_test *t = *state;
@@ -328,6 +330,7 @@ static void test_no_answer_and_miss_flood(void **state)
  * zero size, no permission, an unknown message type. A transmit buffer
  * at the IOVA they named is then asked for, not used.
  */
+/* conformance: VU-34, VU-35 */
 static void test_bad_updates_refused(void **state)
 {
 	struct iommu_test *t = *state;
