@@ -200,6 +200,37 @@ int vnet_iotlb_translate(const struct vnet_iotlb *tlb,
 			 unsigned int iov_max, uint64_t *miss);
 
 /**
+ * vnet_iotlb_cache_hit() - the cache alone: one segment if it holds the range
+ * @tlb:	the table (its generation)
+ * @cache:	the caller's cache
+ * @iova:	first IOVA
+ * @len:	bytes, non-zero
+ * @perm:	access the device makes
+ * @iov:	the segment, on a hit
+ *
+ * A range inside a cached window of the current generation whose
+ * mapping permits @perm: a few compares, no call.
+ *
+ * Return: true on a hit
+ */
+static inline bool vnet_iotlb_cache_hit(const struct vnet_iotlb *tlb,
+					const struct vnet_iotlb_cache *cache,
+					uint64_t iova, uint64_t len,
+					unsigned int perm, struct iovec *iov)
+{
+	const struct vnet_iotlb_line *l =
+		&cache->line[(iova >> 12) & (VNET_IOTLB_CACHE_LINES - 1)];
+	uint64_t off = iova - l->iova;
+
+	if (cache->gen != tlb->gen || off >= l->size || !len ||
+	    len > l->size - off || (l->perm & perm) != perm)
+		return false;
+	iov->iov_base = l->hva + off;
+	iov->iov_len = (size_t)len;
+	return true;
+}
+
+/**
  * vnet_iotlb_translate_cached() - vnet_iotlb_translate(), cache first
  * @tlb:	the table
  * @mem:	guest memory
@@ -225,17 +256,10 @@ static inline int vnet_iotlb_translate_cached(const struct vnet_iotlb *tlb,
 					      unsigned int iov_max,
 					      uint64_t *miss)
 {
-	const struct vnet_iotlb_line *l =
-		&cache->line[(iova >> 12) & (VNET_IOTLB_CACHE_LINES - 1)];
-	uint64_t off = iova - l->iova;
-
-	if (cache->gen != tlb->gen || off >= l->size || !len ||
-	    len > l->size - off || (l->perm & perm) != perm || !iov_max)
-		return vnet_iotlb_translate(tlb, mem, cache, iova, len, perm,
-					    iov, iov_max, miss);
-	iov->iov_base = l->hva + off;
-	iov->iov_len = (size_t)len;
-	return 1;
+	if (iov_max && vnet_iotlb_cache_hit(tlb, cache, iova, len, perm, iov))
+		return 1;
+	return vnet_iotlb_translate(tlb, mem, cache, iova, len, perm, iov,
+				    iov_max, miss);
 }
 
 VNET_API_END

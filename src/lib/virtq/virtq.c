@@ -253,15 +253,15 @@ static int iotlb_object(struct vnet_virtq *q, uint64_t iova, uint64_t len,
 	return 0;
 }
 
-int virtq_iotlb_buf(struct vnet_virtq *q, uint64_t addr, uint32_t len,
-		    bool write, struct iovec *iov, unsigned int room)
+int virtq_iotlb_buf_slow(struct vnet_virtq *q, uint64_t addr, uint32_t len,
+			 bool write, struct iovec *iov, unsigned int room)
 {
 	unsigned int perm = write ? VNET_IOTLB_WO : VNET_IOTLB_RO;
 	uint64_t miss = 0;
 	int n;
 
-	n = vnet_iotlb_translate_cached(q->iotlb, q->mem, &q->tlb_cache, addr,
-					len, perm, iov, room, &miss);
+	n = vnet_iotlb_translate(q->iotlb, q->mem, &q->tlb_cache, addr, len,
+				 perm, iov, room, &miss);
 	if (n == -ENOENT)
 		return virtq_miss(q, miss, perm);
 	return n;

@@ -264,7 +264,7 @@ VIRTQ_INTERNAL void *virtq_ring_ptr(struct vnet_virtq *q,
 VIRTQ_INTERNAL int virtq_rings_failed(struct vnet_virtq *q);
 
 /**
- * virtq_iotlb_buf() - translate a buffer through the IOTLB
+ * virtq_iotlb_buf_slow() - virtq_iotlb_buf() past the queue's cache
  * @q:		the queue, with an IOTLB
  * @addr:	IOVA
  * @len:	bytes, non-zero
@@ -275,9 +275,22 @@ VIRTQ_INTERNAL int virtq_rings_failed(struct vnet_virtq *q);
  * Return: as vnet_mem_translate(); -EAGAIN after a miss, -EACCES for a
  * mapping that does not permit the access
  */
-VIRTQ_INTERNAL int virtq_iotlb_buf(struct vnet_virtq *q, uint64_t addr,
-				   uint32_t len, bool write, struct iovec *iov,
-				   unsigned int room);
+VIRTQ_INTERNAL int virtq_iotlb_buf_slow(struct vnet_virtq *q, uint64_t addr,
+					uint32_t len, bool write,
+					struct iovec *iov, unsigned int room);
+
+/* A buffer through the IOTLB: the cache's hit inline, as the memory
+ * table's hint is. Return: as virtq_iotlb_buf_slow(). */
+static inline int virtq_iotlb_buf(struct vnet_virtq *q, uint64_t addr,
+				  uint32_t len, bool write, struct iovec *iov,
+				  unsigned int room)
+{
+	if (room && vnet_iotlb_cache_hit(q->iotlb, &q->tlb_cache, addr, len,
+					 write ? VNET_IOTLB_WO : VNET_IOTLB_RO,
+					 iov))
+		return 1;
+	return virtq_iotlb_buf_slow(q, addr, len, write, iov, room);
+}
 
 /**
  * virtq_truncate() - mark an element whose chain outgrew its arrays
