@@ -143,6 +143,7 @@ static void vu_iotlb_miss(struct vnet_virtq *q, uint64_t iova,
 	struct vu_iotlb_msg t = { .iova = iova, .perm = (uint8_t)perm,
 				  .type = VNET_VU_IOTLB_MISS };
 	uint64_t now = vu_now_ms();
+	bool sent;
 
 	if (v->waiting && v->miss_iova == iova &&
 	    now - v->miss_ms < VU_MISS_RESEND_MS)
@@ -152,10 +153,15 @@ static void vu_iotlb_miss(struct vnet_virtq *q, uint64_t iova,
 	v->miss_ms = now;
 	memcpy(payload, &t, sizeof(t));
 	pthread_mutex_lock(&vu->backend_lock);
-	if (vu->backend_fd >= 0 && !vu_msg_send(vu->backend_fd, &h, payload))
-		__atomic_add_fetch(&vu->stats.iotlb_misses, 1,
-				   __ATOMIC_RELAXED);
+	sent = vu->backend_fd >= 0 && !vu_msg_send(vu->backend_fd, &h, payload);
 	pthread_mutex_unlock(&vu->backend_lock);
+	if (sent) {
+		__atomic_add_fetch(&vu->stats.iotlb_misses, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	/* not sent (a full socket, no channel): the next try asks again */
+	v->miss_ms = now - VU_MISS_RESEND_MS;
+	__atomic_add_fetch(&vu->stats.io_errors, 1, __ATOMIC_RELAXED);
 }
 
 /**
