@@ -297,6 +297,29 @@ def vu_fds_seeds():
         b"\xfe" + vu_rec(1) + b"\xff")
 
 
+def iotlb_rec(kind, sel, iova, size, uva, raw=0):
+    """One 16-byte record of fuzz_iotlb.c: grid values (in 4-byte units
+    from the grid bases) unless sel asks for raw 64-bit ones."""
+    return (bytes([kind, sel]) + struct.pack("<HHH", iova, size, uva) +
+            struct.pack("<Q", raw))
+
+
+def iotlb_seeds():
+    rw, wo = 3, 2
+    # map, overlap it, translate across, invalidate the middle, translate
+    put("iotlb", "overlap-split",
+        iotlb_rec(0, rw, 0, 0x400, 0) + iotlb_rec(0, wo, 0x100, 0x100, 0x800) +
+        iotlb_rec(3, 0, 0x80, 0x200, 0) + iotlb_rec(2, 0, 0x180, 0x40, 0) +
+        iotlb_rec(3, 1, 0x80, 0x200, 0))
+    # two mappings into the two regions, a buffer straddling them
+    put("iotlb", "straddle",
+        iotlb_rec(0, rw, 0, 0x100, 0) + iotlb_rec(0, rw | 0x20, 0x100, 0x100, 0) +
+        iotlb_rec(3, 1, 0xc0, 0x80, 0))
+    # raw values: a size that wraps, an invalidation of everything
+    put("iotlb", "wrap", iotlb_rec(0, rw | 0x40, 0x10, 0, 0, 2**64 - 1) +
+        iotlb_rec(2, 0x40, 0, 0, 0, 0) + iotlb_rec(3, 0, 0x10, 0x10, 0))
+
+
 if __name__ == "__main__":
     parse_seeds()
     hdr_seeds()
@@ -306,3 +329,4 @@ if __name__ == "__main__":
     vu_seeds()
     stats_seeds()
     vu_fds_seeds()
+    iotlb_seeds()

@@ -21,7 +21,7 @@ LAYERS = [
 	('packet', 'src/lib/packet', 'export csum csum_verify features hdr parse pkt', 'common'),
 	('offload', 'src/lib/offload', 'gro gso rx tx', 'packet'),
 	('device', 'src/lib/device', 'coal config ctrl dev dev_rx filter rss steer toeplitz vq_map', 'packet'),
-	('virtq', 'src/lib/virtq', 'dirty_log mem virtq virtq_net virtq_serve', 'packet'),
+	('virtq', 'src/lib/virtq', 'dirty_log iotlb mem virtq virtq_net virtq_serve', 'packet'),
 	('vhost', 'src/vhost', 'vhost_user', 'offload device virtq'),
 	('ports', 'src/ports', 'overlay overlay_fdb tap', 'vhost'),
 	('pcap', 'src/pcap', '', ''),

@@ -136,6 +136,18 @@ const struct vnet_mem_region *vnet_mem_find_hint(const struct vnet_mem *mem,
 void *vnet_mem_ptr(const struct vnet_mem *mem, uint64_t gpa, uint64_t len);
 
 /**
+ * vnet_mem_uva_find() - the region holding a frontend user address
+ * @mem:	the table
+ * @uva:	the address
+ *
+ * User ranges may alias: the region with the lowest guest address wins.
+ *
+ * Return: the region, or NULL if no region holds @uva
+ */
+const struct vnet_mem_region *vnet_mem_uva_find(const struct vnet_mem *mem,
+						uint64_t uva);
+
+/**
  * vnet_mem_uva_ptr() - host pointer to a frontend user range in one region
  * @mem:	the table
  * @uva:	the frontend's user address of the first byte

@@ -31,6 +31,7 @@ VNET_API_BEGIN
 #define VNET_VU_PROTOCOL_F_RARP			2
 #define VNET_VU_PROTOCOL_F_REPLY_ACK		3
 #define VNET_VU_PROTOCOL_F_MTU			4
+#define VNET_VU_PROTOCOL_F_BACKEND_REQ		5
 #define VNET_VU_PROTOCOL_F_CROSS_ENDIAN		6
 #define VNET_VU_PROTOCOL_F_CONFIG		9
 #define VNET_VU_PROTOCOL_F_INFLIGHT_SHMFD	12
@@ -70,6 +71,8 @@ enum vnet_vu_request {
 	VNET_VU_SET_VRING_ENABLE = 18,
 	VNET_VU_SEND_RARP = 19,
 	VNET_VU_NET_SET_MTU = 20,
+	VNET_VU_SET_BACKEND_REQ_FD = 21,
+	VNET_VU_IOTLB_MSG = 22,
 	VNET_VU_SET_VRING_ENDIAN = 23,
 	VNET_VU_GET_CONFIG = 24,
 	VNET_VU_SET_CONFIG = 25,
@@ -84,6 +87,16 @@ enum vnet_vu_request {
 	VNET_VU_GET_FEATURES_EX = 0x7f00,	/* vnetd extension */
 	VNET_VU_SET_FEATURES_EX = 0x7f01,	/* vnetd extension */
 };
+
+/* Backend-initiated requests, on the backend channel ("Back-end message
+ * types"; the spec's text calls them slave requests). */
+#define VNET_VU_BACKEND_IOTLB_MSG		1
+
+/* vhost_iotlb_msg types (vhost-user.rst, "An IOTLB message"). */
+#define VNET_VU_IOTLB_MISS			1
+#define VNET_VU_IOTLB_UPDATE			2
+#define VNET_VU_IOTLB_INVALIDATE		3
+#define VNET_VU_IOTLB_ACCESS_FAIL		4
 
 struct vnet_vu;
 
@@ -178,6 +191,13 @@ struct vnet_vu_config {
  *			under its mapping (SIGBUS survived)
  * @discarded:		transmit buffers of started but disabled rings used
  *			without sending them (vnet_vu_discard())
+ * @bad_iotlb:		IOTLB messages refused (answered non-zero, nothing
+ *			changed): unknown type, zero size, bad permission,
+ *			a range that wraps or lies outside guest memory,
+ *			or ACCESS_PLATFORM not negotiated
+ * @iotlb_misses:	misses sent to the frontend on the backend channel
+ * @iotlb_resumed:	queues woken because an update came while they
+ *			waited for a mapping
  */
 struct vnet_vu_stats {
 	uint64_t connections;
@@ -200,6 +220,9 @@ struct vnet_vu_stats {
 	uint64_t resubmitted;
 	uint64_t mem_faults;
 	uint64_t discarded;
+	uint64_t bad_iotlb;
+	uint64_t iotlb_misses;
+	uint64_t iotlb_resumed;
 };
 
 /**

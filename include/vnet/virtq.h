@@ -10,6 +10,7 @@
 
 #include "vnet/dirty_log.h"
 #include "vnet/features.h"
+#include "vnet/iotlb.h"
 #include "vnet/mem.h"
 #include "vnet/export.h"
 
@@ -61,6 +62,12 @@ VNET_API_BEGIN
  * @VNET_VIRTQ_ERR_INFLIGHT_REGION:	the inflight region (vhost-user
  *					INFLIGHT_SHMFD) is corrupt: bad
  *					version, size, index, list or count
+ * @VNET_VIRTQ_ERR_IOTLB_PERM:		with an IOTLB: a mapping does not
+ *					permit the access (a read-only one
+ *					for a ring or buffer the device
+ *					writes, a write-only one for one it
+ *					reads), or a ring or indirect table
+ *					not contiguous in host memory
  * @VNET_VIRTQ_ERR__COUNT:		number of codes
  */
 enum vnet_virtq_err {
@@ -85,6 +92,7 @@ enum vnet_virtq_err {
 	VNET_VIRTQ_ERR_DESC_NOT_AVAIL,
 	VNET_VIRTQ_ERR_NET_HDR,
 	VNET_VIRTQ_ERR_INFLIGHT_REGION,
+	VNET_VIRTQ_ERR_IOTLB_PERM,
 	VNET_VIRTQ_ERR__COUNT,
 };
 
@@ -135,6 +143,17 @@ struct vnet_virtq;
  * @log_addr:		where the device area is marked in the log, when it is
  *			not where the memory table puts it (vhost-user's
  *			log_guest_addr, sent with VHOST_VRING_F_LOG)
+ * @iotlb:		optional: VIRTIO_F_ACCESS_PLATFORM, every address of
+ *			the queue (the three above, descriptors, indirect
+ *			tables) is an I/O virtual address translated through
+ *			this table, which must outlive the configuration;
+ *			@addr_is_uva and @log_addr are then not used (the log
+ *			is marked by guest physical address, found from the
+ *			host address). Not with @inflight
+ * @miss:		with @iotlb, optional: called with @opaque when the
+ *			queue needs an IOVA no mapping holds, and the access
+ *			(VNET_IOTLB_RO, _WO); the queue waits where it stopped
+ *			(its calls answer -EAGAIN) until the table holds it
  */
 struct vnet_virtq_config {
 	uint16_t size;
@@ -154,6 +173,9 @@ struct vnet_virtq_config {
 	const struct vnet_dirty_log *log;
 	bool has_log_addr;
 	uint64_t log_addr;
+	const struct vnet_iotlb *iotlb;
+	void (*miss)(struct vnet_virtq *q, uint64_t iova, unsigned int perm,
+		     void *opaque);
 };
 
 /**
@@ -214,6 +236,7 @@ struct vnet_virtq_elem {
  *			(struct vnet_virtq_elem.truncated)
  * @resubmitted:	buffers popped again from an inflight region after a
  *			reconnect
+ * @iotlb_misses:	translations an IOTLB did not hold (the queue waited)
  * @errors:		guest rule violations, by enum vnet_virtq_err
  */
 struct vnet_virtq_stats {
@@ -227,6 +250,7 @@ struct vnet_virtq_stats {
 	uint64_t kicks_empty;
 	uint64_t resubmitted;
 	uint64_t truncated;
+	uint64_t iotlb_misses;
 	uint64_t errors[VNET_VIRTQ_ERR__COUNT];
 };
 
@@ -286,6 +310,12 @@ struct vnet_virtq {
 	bool has_log_addr;
 	uint64_t log_addr;
 	unsigned int log_hint;
+	const struct vnet_iotlb *iotlb;
+	struct vnet_iotlb_cache tlb_cache;
+	bool rings_mapped;
+	bool ring_missed;
+	uint64_t rings_gen;
+	struct vnet_virtq_config ring_cfg;
 	struct vnet_virtq_stats stats;
 };
 

@@ -76,6 +76,10 @@ eth_up() {
 		say "channels $(ethtool -l eth0 | awk '/^Combined/ { n = $2 } END { print n }')"
 	fi
 	say "features $(cat /sys/class/net/eth0/device/features)"
+	# behind an IOMMU: the PCI function has a group, the DMAR unit says so
+	g=$(readlink /sys/class/net/eth0/device/../iommu_group 2>/dev/null)
+	say "iommu_group ${g##*/}"
+	say "dmar $(dmesg | grep -c 'DMAR:') $(cat /sys/class/net/eth0/device/../iommu_group/type 2>/dev/null)"
 	say "mtu $(cat /sys/class/net/eth0/mtu)"
 	ethtool -k eth0 2>/dev/null | grep -E \
 	'^(rx-|tx-)checksumming|tcp-segmentation-offload|^	tx-tcp6?-segm|generic-receive-offload|large-receive' |

@@ -3,12 +3,14 @@
 #ifndef VNET_VU_INT_H
 #define VNET_VU_INT_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "vnet/dirty_log.h"
 #include "vnet/features.h"
+#include "vnet/iotlb.h"
 #include "vnet/mem.h"
 #include "vnet/vhost_user.h"
 #include "vnet/virtq.h"
@@ -93,6 +95,18 @@ struct vu_config {
 	uint8_t data[VNET_VU_CONFIG_MAX];
 } __attribute__((packed));
 
+/* struct vhost_iotlb_msg: 26 bytes as the spec draws it, 32 as QEMU and
+ * DPDK send it (their struct is not packed). */
+struct vu_iotlb_msg {
+	uint64_t iova;
+	uint64_t size;
+	uint64_t uva;
+	uint8_t perm;
+	uint8_t type;
+} __attribute__((packed));
+
+#define VU_IOTLB_MSG_PADDED	32
+
 union vu_payload {
 	uint64_t u64;
 	uint64_t u64x2[2];
@@ -103,6 +117,7 @@ union vu_payload {
 	struct vu_log log;
 	struct vu_inflight inflight;
 	struct vu_config config;
+	struct vu_iotlb_msg iotlb;
 	uint8_t raw[sizeof(struct vu_config)];
 };
 
@@ -164,6 +179,9 @@ struct vu_map {
  * @started:	@q is set up (kick fd received)
  * @enabled:	SET_VRING_ENABLE state
  * @running:	last state reported to the owner
+ * @miss_iova:	the IOVA the queue waits for (valid with @waiting)
+ * @miss_ms:	when that miss was last sent
+ * @waiting:	the queue waits for a mapping: an update wakes it
  */
 struct vu_vring {
 	struct vnet_virtq q;
@@ -179,6 +197,9 @@ struct vu_vring {
 	bool running;
 	bool served;		/* running since it last started */
 	bool discarding;	/* a transmit queue disabled since */
+	uint64_t miss_iova;
+	uint64_t miss_ms;
+	bool waiting;
 };
 
 struct vnet_vu {
@@ -210,6 +231,9 @@ struct vnet_vu {
 	unsigned int nqueues;
 	struct vu_vring vr[VNET_VU_QUEUES_MAX];
 	struct vu_rx rx;
+	int backend_fd;
+	pthread_mutex_t backend_lock;
+	struct vnet_iotlb iotlb;
 	struct vnet_vu_stats stats;
 };
 
@@ -265,6 +289,12 @@ int vu_inflight_set(struct vnet_vu *vu, struct vu_msg *m);
 void vu_inflight_clear(struct vnet_vu *vu);
 void *vu_inflight_queue(const struct vnet_vu *vu, unsigned int idx,
 			size_t *len);
+
+/* vu_iotlb.c */
+int vu_set_backend_fd(struct vnet_vu *vu, struct vu_msg *m);
+void vu_iotlb_msg(struct vnet_vu *vu, struct vu_msg *m, struct vu_msg *r);
+void vu_iotlb_reset(struct vnet_vu *vu);
+void vu_iotlb_queue(struct vnet_vu *vu, struct vnet_virtq_config *c);
 
 /* vu_request.c */
 int vu_request(struct vnet_vu *vu, struct vu_msg *m, struct vu_msg *reply);

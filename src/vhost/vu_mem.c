@@ -97,6 +97,7 @@ int vu_mem_del(struct vnet_vu *vu, const struct vu_region *r)
 	}
 	m = &vu->maps[i];
 	vnet_mem_del(&vu->mem, m->gpa, m->size);
+	vnet_iotlb_mem_changed(&vu->iotlb);	/* caches hold its addresses */
 	vu_unmap_file(m->base, m->len);
 	*m = vu->maps[--vu->nmaps];
 	return 0;
@@ -114,6 +115,7 @@ void vu_mem_clear(struct vnet_vu *vu)
 		vu_unmap_file(vu->maps[i].base, vu->maps[i].len);
 	vu->nmaps = 0;
 	vnet_mem_init(&vu->mem);
+	vnet_iotlb_mem_changed(&vu->iotlb);
 }
 
 /**

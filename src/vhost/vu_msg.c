@@ -39,6 +39,9 @@ static const struct vu_rule r_reg = { sizeof(struct vu_mem_reg),
 				      sizeof(struct vu_mem_reg), 1, false,
 				      false };
 static const struct vu_rule r_rem = EXACT(sizeof(struct vu_mem_reg));
+static const struct vu_rule r_fd = { 0, 8, 1, false, false };
+static const struct vu_rule r_iotlb = { sizeof(struct vu_iotlb_msg),
+					VU_IOTLB_MSG_PADDED, 0, false, false };
 /* The inflight description: 20 bytes as the spec draws it, 24 as QEMU,
  * DPDK and libvhost-user send it (their struct is not packed). */
 static const struct vu_rule r_ifget = { sizeof(struct vu_inflight),
@@ -71,6 +74,8 @@ static const struct {
 	{ VNET_VU_SET_VRING_ENABLE, &r_state },
 	{ VNET_VU_SEND_RARP, &r_u64 },
 	{ VNET_VU_NET_SET_MTU, &r_u64 },
+	{ VNET_VU_SET_BACKEND_REQ_FD, &r_fd },
+	{ VNET_VU_IOTLB_MSG, &r_iotlb },
 	{ VNET_VU_SET_VRING_ENDIAN, &r_state },
 	{ VNET_VU_GET_CONFIG, &r_config },
 	{ VNET_VU_GET_INFLIGHT_FD, &r_ifget },

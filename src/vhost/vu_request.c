@@ -457,6 +457,7 @@ static bool vu_negotiated(const struct vnet_vu *vu, uint32_t req)
 		{ VNET_VU_SET_LOG_BASE, VNET_VU_PROTOCOL_F_LOG_SHMFD },
 		{ VNET_VU_SEND_RARP, VNET_VU_PROTOCOL_F_RARP },
 		{ VNET_VU_NET_SET_MTU, VNET_VU_PROTOCOL_F_MTU },
+		{ VNET_VU_SET_BACKEND_REQ_FD, VNET_VU_PROTOCOL_F_BACKEND_REQ },
 		{ VNET_VU_SET_VRING_ENDIAN, VNET_VU_PROTOCOL_F_CROSS_ENDIAN },
 		{ VNET_VU_GET_CONFIG, VNET_VU_PROTOCOL_F_CONFIG },
 		{ VNET_VU_SET_CONFIG, VNET_VU_PROTOCOL_F_CONFIG },
@@ -492,6 +493,9 @@ static int vu_request_get(struct vnet_vu *vu, struct vu_msg *m,
 			  struct vu_msg *r)
 {
 	switch (m->hdr.request) {
+	case VNET_VU_IOTLB_MSG:	/* answered 0 or 1, never dropped for */
+		vu_iotlb_msg(vu, m, r);
+		return 0;
 	case VNET_VU_GET_FEATURES:
 		return vu_get_features(vu, m, r);
 	case VNET_VU_GET_FEATURES_EX:
@@ -574,6 +578,8 @@ static int vu_request_set(struct vnet_vu *vu, struct vu_msg *m)
 		return vu_send_rarp(vu, m);
 	case VNET_VU_NET_SET_MTU:
 		return vu_set_mtu(vu, m);
+	case VNET_VU_SET_BACKEND_REQ_FD:
+		return vu_set_backend_fd(vu, m);
 	case VNET_VU_SET_STATUS:
 		vu->status = (uint8_t)m->p.u64;
 		return 0;

@@ -17,6 +17,7 @@ static const uint64_t vu_protocol_supported =
 	(1ULL << VNET_VU_PROTOCOL_F_RARP) |
 	(1ULL << VNET_VU_PROTOCOL_F_REPLY_ACK) |
 	(1ULL << VNET_VU_PROTOCOL_F_MTU) |
+	(1ULL << VNET_VU_PROTOCOL_F_BACKEND_REQ) |
 	(1ULL << VNET_VU_PROTOCOL_F_CROSS_ENDIAN) |
 	(1ULL << VNET_VU_PROTOCOL_F_CONFIG) |
 	(1ULL << VNET_VU_PROTOCOL_F_INFLIGHT_SHMFD) |
@@ -111,6 +112,12 @@ struct vnet_vu *vnet_vu_new(const struct vnet_vu_config *cfg, int *err)
 	vu->listen_fd = vu->conn_fd = -1;
 	vu->offer = cfg->features;
 	vu->protocol_offer = vu_protocol_supported & ~cfg->protocol_mask;
+	/* the backend channel carries IOTLB misses only */
+	if (!vnet_features_has(&cfg->features, VNET_F_ACCESS_PLATFORM))
+		vu->protocol_offer &= ~(1ULL << VNET_VU_PROTOCOL_F_BACKEND_REQ);
+	vu->backend_fd = -1;
+	pthread_mutex_init(&vu->backend_lock, NULL);
+	vnet_iotlb_init(&vu->iotlb);
 	vu->nqueues = 2 * cfg->queue_pairs +
 		      vnet_features_has(&cfg->features, VNET_F_CTRL_VQ);
 	vu_conn_reset(vu);
@@ -123,6 +130,7 @@ struct vnet_vu *vnet_vu_new(const struct vnet_vu_config *cfg, int *err)
 	}
 	return vu;
 fail_free:
+	pthread_mutex_destroy(&vu->backend_lock);
 	free(vu->path);
 	free(vu);
 fail:
@@ -142,6 +150,7 @@ void vnet_vu_disconnect(struct vnet_vu *vu)
 	vu_mem_clear(vu);
 	vu_log_clear(vu);
 	vu_inflight_clear(vu);	/* the frontend keeps the fd for the next */
+	vu_iotlb_reset(vu);
 	close(vu->conn_fd);
 	vu->conn_fd = -1;
 	vu->stats.disconnects++;
@@ -159,6 +168,7 @@ void vnet_vu_free(struct vnet_vu *vu)
 		close(vu->listen_fd);
 		unlink(vu->path);
 	}
+	pthread_mutex_destroy(&vu->backend_lock);
 	free(vu->path);
 	free(vu);
 }

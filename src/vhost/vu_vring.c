@@ -252,6 +252,7 @@ int vu_vring_start(struct vnet_vu *vu, unsigned int idx)
 	c.opaque = vu;
 	c.inflight = vu_inflight_queue(vu, idx, &c.inflight_len);
 	vu_log_queue(vu, idx, &c);	/* setup's own ring stores are logged */
+	vu_iotlb_queue(vu, &c);
 	ret = vnet_virtq_setup(&v->q, &vu->mem, &c);
 	if (ret) {
 		vnet_virtq_reset(&v->q);

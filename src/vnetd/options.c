@@ -28,7 +28,7 @@ static const unsigned int offload_bits[] = {
 static const unsigned int device_bits[] = {
 	VNET_F_SPEED_DUPLEX, VNET_F_NOTF_COAL, VNET_F_VQ_NOTF_COAL,
 	VNET_F_GUEST_HDRLEN, VNET_F_HASH_TUNNEL, VNET_F_NOTIFICATION_DATA,
-	VNET_F_DEVICE_STATS, VNET_F_IN_ORDER,
+	VNET_F_DEVICE_STATS, VNET_F_IN_ORDER, VNET_F_ACCESS_PLATFORM,
 };
 
 /* Everything else offered by default. */

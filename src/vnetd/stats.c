@@ -74,6 +74,7 @@ static const struct {
 	VU_COUNTER(queue_errors), VU_COUNTER(mem_repeats),
 	VU_COUNTER(bad_inflight), VU_COUNTER(resubmitted),
 	VU_COUNTER(mem_faults), VU_COUNTER(discarded),
+	VU_COUNTER(bad_iotlb), VU_COUNTER(iotlb_misses), VU_COUNTER(iotlb_resumed),
 #undef VU_COUNTER
 };
 

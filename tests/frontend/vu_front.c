@@ -154,6 +154,7 @@ void vuf_attach(struct vuf *f, int sock)
 	memset(f, 0, sizeof(*f));
 	f->memfd = -1;
 	f->inflight_fd = -1;
+	f->backend = -1;
 	for (i = 0; i < VUF_QUEUES_MAX; i++)
 		f->q[i].kick = f->q[i].call = f->q[i].err = -1;
 	f->sock = sock;
@@ -211,6 +212,9 @@ void vuf_close(struct vuf *f)
 		munmap(f->inflight, f->inflight_size);
 	f->inflight_fd = -1;
 	f->inflight = NULL;
+	if (f->backend >= 0)
+		close(f->backend);
+	f->backend = -1;
 	free(f->g);
 	f->sock = f->memfd = -1;
 	f->mem = NULL;
@@ -401,6 +405,8 @@ static void vuf_vring_addr(const struct vuf *f, unsigned int idx, bool log,
 		a->used = q->s.used;
 	}
 	a->log = a->used;
+	if (f->o.iommu)
+		return;		/* I/O virtual addresses: the guest's own */
 	a->desc += VUF_UVA_BIAS;
 	a->avail += VUF_UVA_BIAS;
 	a->used += VUF_UVA_BIAS;
@@ -478,6 +484,8 @@ static void vuf_want(const struct vuf_opts *o, struct vnet_features *w)
 	}
 	if (o->notif_data)
 		vnet_features_set(w, VNET_F_NOTIFICATION_DATA);
+	if (o->iommu)
+		vnet_features_set(w, VNET_F_ACCESS_PLATFORM);
 	w->w[0] |= o->offloads.w[0];
 	w->w[1] |= o->offloads.w[1];
 }
@@ -504,7 +512,8 @@ static int vuf_protocol(struct vuf *f, bool wide)
 		(1ULL << VNET_VU_PROTOCOL_F_CONFIG) |
 		(1ULL << VNET_VU_PROTOCOL_F_STATUS) |
 		(wide ? 1ULL << VNET_VU_PROTOCOL_F_FEATURES_EX : 0) |
-		(f->o.inflight ? 1ULL << VNET_VU_PROTOCOL_F_INFLIGHT_SHMFD : 0);
+		(f->o.inflight ? 1ULL << VNET_VU_PROTOCOL_F_INFLIGHT_SHMFD : 0) |
+		(f->o.iommu ? 1ULL << VNET_VU_PROTOCOL_F_BACKEND_REQ : 0);
 	uint64_t proto, v;
 	int ret;
 
@@ -589,6 +598,8 @@ int vuf_begin(struct vuf *f, const struct vuf_opts *o)
 		ret = vuf_negotiate(f);
 	if (!ret)
 		ret = vuf_mem_table(f);
+	if (!ret && o->iommu)
+		ret = vuf_backend_channel(f);
 	if (!ret && o->inflight)
 		ret = vuf_inflight_get(f, (uint16_t)f->nq, o->qsize);
 	if (!ret && o->inflight)

@@ -61,6 +61,10 @@
  *		chain of the header's descriptor and 17 pages' worth
  *		(VUF_BIG_SLOTS contiguous slots), so a 64 KiB super-frame
  *		fits one buffer
+ * @iommu:	ACCESS_PLATFORM: ring and buffer addresses are I/O virtual
+ *		addresses, the guest physical ones (identity), mapped only
+ *		as the test maps them (vuf_iotlb_*()); BACKEND_REQ, and a
+ *		backend channel the device sends its misses on
  */
 struct vuf_opts {
 	bool packed;
@@ -82,6 +86,7 @@ struct vuf_opts {
 	bool no_mq;
 	bool unsealable;
 	bool big;
+	bool iommu;
 };
 
 /* Descriptors of one buffer at most, and slots of a big receive buffer. */
@@ -138,6 +143,7 @@ struct vuf {
 	uint64_t inflight_size;
 	uint16_t inflight_queues;
 	uint16_t inflight_qsize;
+	int backend;		/* our end of the backend channel, or -1 */
 };
 
 /* Connection and raw messages (for hostile tests too). */
@@ -205,6 +211,15 @@ int vuf_ctrl_result(struct vuf *f, uint8_t cls, uint8_t cmd, const void *data,
 int vuf_get_config(struct vuf *f, uint32_t off, void *buf, uint32_t len);
 void vuf_kick(struct vuf *f, unsigned int idx);
 uint64_t vuf_outstanding(const struct vuf *f, unsigned int idx);
+
+/* vIOMMU (vu_front_iotlb.c): the IOTLB as the test drives it. */
+int vuf_backend_channel(struct vuf *f);
+int vuf_iotlb(struct vuf *f, uint8_t type, uint64_t iova, uint64_t size,
+	      uint64_t uva, uint8_t perm);
+int vuf_iotlb_map(struct vuf *f, uint64_t iova, uint64_t size, uint8_t perm);
+int vuf_iotlb_unmap(struct vuf *f, uint64_t iova, uint64_t size);
+int vuf_iotlb_miss(struct vuf *f, int ms, uint64_t *iova, uint8_t *perm);
+int vuf_iotlb_serve(struct vuf *f, int ms);
 
 /* A guest pointer into the frontend's memory. */
 static inline uint8_t *vuf_gp(struct vuf *f, uint64_t gpa, size_t len)

@@ -20,7 +20,16 @@
 # VNETD_GUEST_QUEUES=N (vhost-user: N queue pairs: mq=on on the device,
 # queues=N on the netdev, --queues N to vnetd, and the guest turns them
 # on with ethtool -L), VNETD_GUEST_PACKED=1 (vhost-user: packed rings:
-# packed=on on the device, --packed to vnetd; checked negotiated).
+# packed=on on the device, --packed to vnetd; checked negotiated),
+# VNETD_GUEST_IOMMU=1 (vhost-user, issue 18: a q35 machine with a
+# virtual Intel IOMMU, intel-iommu first, the device behind a PCIe root
+# port with iommu_platform=on and ats=on, the guest's IOMMU on in strict
+# mode, every unmap invalidated at once; checked: ACCESS_PLATFORM
+# negotiated, the device in an IOMMU group of a translating domain, and
+# the IOTLB traffic vnetd counted).
+# vhost-user.rst, "IOMMU support": "When the VIRTIO_F_IOMMU_PLATFORM
+# feature has been negotiated ... Guest addresses ... are translated to
+# user addresses via the IOTLB".
 # Exit: 0 pass, 1 fail (no root or namespaces, no QEMU, no kernel package
 # too), 77 skip (no tap device in the kernel), saying why.
 set -u
@@ -37,6 +46,7 @@ GUEST_IP=192.0.2.10
 QEMU_TIMEOUT=210
 QUEUES=${VNETD_GUEST_QUEUES:-1}
 PACKED=${VNETD_GUEST_PACKED:-0}
+IOMMU=${VNETD_GUEST_IOMMU:-0}
 
 case $mode in
 tap) ;;
@@ -51,8 +61,9 @@ esac
 case $QUEUES in
 ''|*[!0-9]*|0) fail "VNETD_GUEST_QUEUES=$QUEUES: a number of queue pairs" ;;
 esac
-if [ "$mode" = tap ] && { [ "$QUEUES" != 1 ] || [ "$PACKED" != 0 ]; }; then
-	fail "VNETD_GUEST_QUEUES and VNETD_GUEST_PACKED are for vhost-user"
+if [ "$mode" = tap ] && { [ "$QUEUES" != 1 ] || [ "$PACKED" != 0 ] ||
+			  [ "$IOMMU" != 0 ]; }; then
+	fail "VNETD_GUEST_QUEUES, _PACKED and _IOMMU are for vhost-user"
 fi
 
 # What the knobs add to the device, the netdev and vnetd's arguments.
@@ -65,6 +76,14 @@ fi
 if [ "$PACKED" = 1 ]; then
 	device_opts="$device_opts,packed=on"
 	vnetd_args="$vnetd_args --packed"
+fi
+# the IOMMU before any device it translates for; the root port for ATS
+machine_opts='' iommu_append=''
+if [ "$IOMMU" = 1 ]; then
+	machine_opts="-machine q35 -device intel-iommu,intremap=off,device-iotlb=on"
+	machine_opts="$machine_opts -device pcie-root-port,id=rp0,bus=pcie.0,chassis=1"
+	device_opts="$device_opts,bus=rp0,disable-legacy=on,iommu_platform=on,ats=on"
+	iommu_append="intel_iommu=on iommu.strict=1"
 fi
 
 ns_require_root_and_netns
@@ -124,7 +143,7 @@ tap)
 vhost-user)
 	sock=$tmp/vnetd.sock
 	ip netns exec "$ns" "$vnetd" --socket-path "$sock" --tap tap0 \
-		$vnetd_args >"$tmp/vnetd.log" 2>&1 &
+		--stats "$tmp/stats.sock" $vnetd_args >"$tmp/vnetd.log" 2>&1 &
 	vnetd_pid=$!
 	i=0
 	until [ -S "$sock" ]; do
@@ -140,9 +159,9 @@ esac
 append="console=ttyS0 quiet panic=-1 no_timer_check vnet.ip=$GUEST_IP/24 vnet.peer=$HOST_IP"
 append="$append vnet.bytes=$BYTES vnet.port=$PORT vnet.timeout=$((QEMU_TIMEOUT - 10))"
 append="$append vnet.test=tcpudp"
-append="$append vnet.queues=$QUEUES"
+append="$append vnet.queues=$QUEUES $iommu_append"
 t0=$(date +%s)
-timeout $QEMU_TIMEOUT ip netns exec "$ns" "$qemu" $(guest_qemu_args $MEM) \
+timeout $QEMU_TIMEOUT ip netns exec "$ns" "$qemu" $machine_opts $(guest_qemu_args $MEM) \
 	-append "$append" $netdev $(guest_device 52:54:00:12:34:56 "$device_opts") \
 	</dev/null >"$tmp/console.log" 2>&1
 qrc=$?
@@ -212,6 +231,37 @@ if [ "$QUEUES" -gt 1 ]; then
 		bad "feature MQ (bit 22) was not negotiated"
 	[ "$(g channels | cut -d' ' -f2)" = "$QUEUES" ] ||
 		bad "the guest has $(g channels | cut -d' ' -f2) combined channels, not $QUEUES"
+fi
+
+if [ "$IOMMU" = 1 ]; then
+	[ "$(echo "$feat" | cut -c34)" = 1 ] ||
+		bad "feature ACCESS_PLATFORM (bit 33) was not negotiated"
+	grp=$(g iommu_group | cut -d' ' -f2)
+	[ -n "$grp" ] || bad "eth0's PCI function is in no IOMMU group"
+	set -- $(g dmar)
+	[ "${2:-0}" -gt 0 ] || bad "the guest's kernel printed no DMAR line"
+	case ${3:-} in DMA|DMA-FQ) ;; *) bad "IOMMU domain '${3:-}', not DMA (strict)";; esac
+	echo "guest: eth0 in IOMMU group $grp, domain ${3:-}, $2 DMAR lines"
+	# what vnetd saw: misses it asked, updates that woke a queue, and no
+	# IOTLB message refused
+	vu_stat() {
+		$py -c 'import json, socket, sys
+s = socket.socket(socket.AF_UNIX); s.settimeout(10); s.connect(sys.argv[1])
+s.sendall(b"json\n"); d = b""
+while (c := s.recv(65536)): d += c
+def find(o):
+    if isinstance(o, dict):
+        for k, v in o.items():
+            if k == sys.argv[2]: return v
+            r = find(v)
+            if r is not None: return r
+print(find(json.loads(d)))' "$tmp/stats.sock" "vhost_user_$1"
+	}
+	misses=$(vu_stat iotlb_misses) resumed=$(vu_stat iotlb_resumed)
+	refused=$(vu_stat bad_iotlb)
+	echo "vnetd: $misses IOTLB misses sent, $resumed queues resumed, $refused refused"
+	[ "${misses:-0}" -gt 0 ] || bad "vnetd sent no IOTLB miss"
+	[ "${refused:-x}" = 0 ] || bad "vnetd refused $refused IOTLB messages"
 fi
 
 g ping | grep -q '^ping ok' || bad "the guest could not ping $HOST_IP"

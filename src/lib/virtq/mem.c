@@ -150,16 +150,31 @@ void *vnet_mem_ptr(const struct vnet_mem *mem, uint64_t gpa, uint64_t len)
 	return region_at(r, off);
 }
 
+const struct vnet_mem_region *vnet_mem_uva_find(const struct vnet_mem *mem,
+						uint64_t uva)
+{
+	unsigned int i;
+
+	for (i = 0; i < mem->nregions; i++) {
+		const struct vnet_mem_region *r = &mem->regions[i];
+
+		if (uva >= r->uva && uva - r->uva < r->size)
+			return r;
+	}
+	return NULL;
+}
+
 void *vnet_mem_uva_ptr(const struct vnet_mem *mem, uint64_t uva, uint64_t len)
 {
+	const struct vnet_mem_region *r;
 	unsigned int i;
 
 	if (!len)
 		return NULL;
 	for (i = 0; i < mem->nregions; i++) {
-		const struct vnet_mem_region *r = &mem->regions[i];
 		uint64_t off;
 
+		r = &mem->regions[i];
 		if (uva < r->uva)
 			continue;
 		off = uva - r->uva;

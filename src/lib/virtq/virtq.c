@@ -29,6 +29,7 @@ static const char *const err_names[VNET_VIRTQ_ERR__COUNT] = {
 	[VNET_VIRTQ_ERR_DESC_NOT_AVAIL] = "desc_not_available",
 	[VNET_VIRTQ_ERR_NET_HDR] = "net_hdr_buffer",
 	[VNET_VIRTQ_ERR_INFLIGHT_REGION] = "inflight_region",
+	[VNET_VIRTQ_ERR_IOTLB_PERM] = "iotlb_permission",
 };
 
 const char *vnet_virtq_err_name(enum vnet_virtq_err err)
@@ -82,6 +83,8 @@ void vnet_virtq_elem_init(struct vnet_virtq_elem *elem, struct iovec *out,
 	elem->in_max = in_max;
 }
 
+static int rings_map(struct vnet_virtq *q);
+
 /* Copy the configuration's scalars into the queue. */
 static void setup_fields(struct vnet_virtq *q, const struct vnet_mem *mem,
 			 const struct vnet_virtq_config *cfg)
@@ -102,9 +105,15 @@ static void setup_fields(struct vnet_virtq *q, const struct vnet_mem *mem,
 	q->broken_fn = cfg->broken;
 	q->opaque = cfg->opaque;
 	q->notify_enabled = true;
+	q->ring_cfg = *cfg;
+	q->iotlb = cfg->iotlb;
 	/* before the rings are touched: setup's own stores are logged */
 	vnet_virtq_set_log(q, cfg->log);
-	vnet_virtq_set_log_addr(q, cfg->has_log_addr, cfg->log_addr);
+	/* with an IOMMU, log_guest_addr is an IOVA too: the used ring is
+	 * logged by the guest physical address of its host address, as
+	 * Linux vhost does (log_used) */
+	vnet_virtq_set_log_addr(q, cfg->has_log_addr && !cfg->iotlb,
+				cfg->log_addr);
 }
 
 int vnet_virtq_setup(struct vnet_virtq *q, const struct vnet_mem *mem,
@@ -125,13 +134,22 @@ int vnet_virtq_setup(struct vnet_virtq *q, const struct vnet_mem *mem,
 		return -EINVAL;
 	if (cfg->base > UINT16_MAX)
 		return -EINVAL;		/* the state is 16 bits */
+	if (cfg->iotlb && cfg->inflight)
+		return -EOPNOTSUPP;	/* its rings may not be mapped yet */
 
 	vnet_virtq_reset(q);
 	setup_fields(q, mem, cfg);
 	q->pending = calloc(cfg->size, sizeof(*q->pending));
 	if (!q->pending)
 		return -ENOMEM;
-	ret = packed ? virtq_packed_setup(q, cfg) : virtq_split_setup(q, cfg);
+	if (q->iotlb) {
+		ret = rings_map(q);
+		if (ret == -EAGAIN)
+			ret = 0;	/* mapped on first use */
+	} else {
+		ret = packed ? virtq_packed_setup(q, cfg) :
+			       virtq_split_setup(q, cfg);
+	}
 	if (!ret)
 		ret = virtq_inflight_setup(q, cfg);
 	if (ret) {
@@ -202,21 +220,107 @@ static void log_written(struct vnet_virtq *q, const struct vnet_virtq_elem *e,
 	}
 }
 
-void *virtq_ring_ptr(const struct vnet_virtq *q,
-		     const struct vnet_virtq_config *cfg, uint64_t addr,
-		     uint64_t len, unsigned int align)
+int virtq_miss(struct vnet_virtq *q, uint64_t iova, unsigned int perm)
 {
-	void *p;
+	q->stats.iotlb_misses++;
+	if (q->ring_cfg.miss)
+		q->ring_cfg.miss(q, iova, perm, q->opaque);
+	return -EAGAIN;
+}
 
-	if (cfg->addr_is_uva)
+/*
+ * Host range of an object the device uses in place (a ring area, an
+ * indirect table) through the IOTLB: it must be contiguous in host
+ * memory, however many mappings it spans. Return: as
+ * vnet_iotlb_translate(), and -EACCES for one not contiguous.
+ */
+static int iotlb_object(struct vnet_virtq *q, uint64_t iova, uint64_t len,
+			unsigned int perm, void **p)
+{
+	struct iovec iov;
+	uint64_t miss = 0;
+	int n;
+
+	n = vnet_iotlb_translate_cached(q->iotlb, q->mem, &q->tlb_cache, iova,
+					len, perm, &iov, 1, &miss);
+	if (n == -ENOENT)
+		return virtq_miss(q, miss, perm);
+	if (n == -ENOBUFS)
+		return -EACCES;	/* pieces apart in host memory */
+	if (n < 0)
+		return n;
+	*p = iov.iov_base;
+	return 0;
+}
+
+int virtq_iotlb_buf_slow(struct vnet_virtq *q, uint64_t addr, uint32_t len,
+			 bool write, struct iovec *iov, unsigned int room)
+{
+	unsigned int perm = write ? VNET_IOTLB_WO : VNET_IOTLB_RO;
+	uint64_t miss = 0;
+	int n;
+
+	n = vnet_iotlb_translate(q->iotlb, q->mem, &q->tlb_cache, addr, len,
+				 perm, iov, room, &miss);
+	if (n == -ENOENT)
+		return virtq_miss(q, miss, perm);
+	return n;
+}
+
+void *virtq_ring_ptr(struct vnet_virtq *q, const struct vnet_virtq_config *cfg,
+		     uint64_t addr, uint64_t len, unsigned int align,
+		     unsigned int perm)
+{
+	void *p = NULL;
+	int ret;
+
+	if (q->iotlb) {
+		ret = iotlb_object(q, addr, len, perm, &p);
+		if (ret == -EAGAIN)
+			q->ring_missed = true;
+		if (ret)
+			return NULL;
+	} else if (cfg->addr_is_uva) {
 		p = vnet_mem_uva_ptr(q->mem, addr, len);
-	else
+	} else {
 		p = vnet_mem_ptr(q->mem, addr, len);
+	}
 	if (!p)
 		return NULL;
 	if ((addr | (uintptr_t)p) & (align - 1))
 		return NULL;	/* "a multiple of the specified alignment" */
 	return p;
+}
+
+int virtq_rings_failed(struct vnet_virtq *q)
+{
+	if (q->ring_missed) {
+		q->ring_missed = false;
+		return -EAGAIN;		/* waits for the mapping */
+	}
+	virtq_bad(q, VNET_VIRTQ_ERR_RING_ADDR);
+	return -EFAULT;
+}
+
+/*
+ * With an IOTLB: translate the rings when the queue is first used, and
+ * again after any mapping went (an invalidation voids what the queue
+ * held). The first time also runs the format's setup, which reads and
+ * writes the rings.
+ */
+static int rings_map(struct vnet_virtq *q)
+{
+	const struct vnet_virtq_config *cfg = &q->ring_cfg;
+	uint64_t gen = q->iotlb->gen;
+	int ret;
+
+	ret = q->packed ? virtq_packed_setup(q, cfg) :
+			  virtq_split_setup(q, cfg);
+	if (ret)
+		return ret;
+	q->rings_mapped = true;
+	q->rings_gen = gen;
+	return 0;
 }
 
 /* The element is full: the rest of the chain is walked, not mapped. */
@@ -228,33 +332,36 @@ int virtq_truncate(struct vnet_virtq *q, struct vnet_virtq_elem *e)
 	return 0;
 }
 
-const uint8_t *virtq_indirect_table(struct vnet_virtq *q,
-				    const struct virtq_desc_copy *d,
-				    bool chained, unsigned int *count)
+int virtq_indirect_table(struct vnet_virtq *q, const struct virtq_desc_copy *d,
+			 bool chained, unsigned int *count,
+			 const uint8_t **table)
 {
-	const uint8_t *table;
+	void *p = NULL;
+	int ret;
 
-	if (!q->indirect) {	/* "MUST NOT set ... unless ... negotiated" */
-		virtq_bad(q, VNET_VIRTQ_ERR_INDIRECT_FEATURE);
-		return NULL;
-	}
-	if (chained) {		/* "MUST NOT set both INDIRECT and NEXT" */
-		virtq_bad(q, VNET_VIRTQ_ERR_INDIRECT_NEXT);
-		return NULL;
-	}
+	if (!q->indirect)	/* "MUST NOT set ... unless ... negotiated" */
+		return virtq_bad(q, VNET_VIRTQ_ERR_INDIRECT_FEATURE);
+	if (chained)		/* "MUST NOT set both INDIRECT and NEXT" */
+		return virtq_bad(q, VNET_VIRTQ_ERR_INDIRECT_NEXT);
 	if (!d->len || d->len % DESC_SIZE || d->len / DESC_SIZE > q->size) {
 		/* "struct virtq_desc desc[len / 16]"; "MUST NOT create a
 		 * descriptor chain longer than the Queue Size" */
-		virtq_bad(q, VNET_VIRTQ_ERR_INDIRECT_SIZE);
-		return NULL;
+		return virtq_bad(q, VNET_VIRTQ_ERR_INDIRECT_SIZE);
 	}
-	table = vnet_mem_ptr(q->mem, d->addr, d->len);
-	if (!table) {
-		virtq_bad(q, VNET_VIRTQ_ERR_INDIRECT_ADDR);
-		return NULL;
+	if (q->iotlb) {
+		ret = iotlb_object(q, d->addr, d->len, VNET_IOTLB_RO, &p);
+		if (ret == -EAGAIN)
+			return ret;
+		if (ret == -EACCES)
+			return virtq_bad(q, VNET_VIRTQ_ERR_IOTLB_PERM);
+	} else {
+		p = vnet_mem_ptr(q->mem, d->addr, d->len);
 	}
+	if (!p)
+		return virtq_bad(q, VNET_VIRTQ_ERR_INDIRECT_ADDR);
 	*count = d->len / DESC_SIZE;
-	return table;
+	*table = p;
+	return 0;
 }
 
 unsigned int virtq_run_end(const struct vnet_virtq *q, unsigned int i)
@@ -264,14 +371,28 @@ unsigned int virtq_run_end(const struct vnet_virtq *q, unsigned int i)
 	return i;
 }
 
-/* Common gate of every ring operation. */
-static int check_usable(const struct vnet_virtq *q)
+/* The gate of operations that do not touch the rings. */
+static int check_state(const struct vnet_virtq *q)
 {
 	if (q->err != VNET_VIRTQ_OK)
 		return -EIO;
 	if (!q->ready)
 		return -ENODEV;
 	return 0;
+}
+
+/* Common gate of every ring operation: with an IOTLB, rings mapped as
+ * the table is now (-EAGAIN while a ring's mapping is missing). */
+static int check_usable(struct vnet_virtq *q)
+{
+	int ret = check_state(q);
+
+	if (ret || !q->iotlb)
+		return ret;
+	if (__builtin_expect(q->rings_mapped &&
+			     q->rings_gen == q->iotlb->gen, 1))
+		return 0;
+	return rings_map(q);
 }
 
 int vnet_virtq_pop(struct vnet_virtq *q, struct vnet_virtq_elem *elem)
@@ -350,7 +471,7 @@ int vnet_virtq_push(struct vnet_virtq *q, const struct vnet_virtq_elem *elem,
 		    uint32_t len)
 {
 	struct vnet_virtq_pending *p;
-	int ret = check_usable(q);
+	int ret = check_state(q);	/* the rings wait for the flush */
 
 	if (ret)
 		return ret;
@@ -468,10 +589,15 @@ uint32_t vnet_virtq_get_base(const struct vnet_virtq *q)
 
 int vnet_virtq_set_base(struct vnet_virtq *q, uint32_t base)
 {
+	int ret;
+
 	if (!q->ready)
 		return -ENODEV;
 	if (base > UINT16_MAX)
 		return -EINVAL;
+	ret = q->iotlb ? check_usable(q) : 0;
+	if (ret)
+		return ret;	/* the rings must be mapped to be written */
 	if (q->pop_seq != q->push_seq || q->npending)
 		return -EBUSY;
 	if (vnet_virtq_resubmit_pending(q))

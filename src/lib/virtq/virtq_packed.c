@@ -57,13 +57,21 @@ int virtq_packed_setup(struct vnet_virtq *q,
 	uint64_t n = cfg->size;
 
 	/* packed-ring.tex, Structure Size and Alignment */
-	q->desc = virtq_ring_ptr(q, cfg, cfg->desc_addr, DESC_SIZE * n, 16);
-	q->driver = virtq_ring_ptr(q, cfg, cfg->driver_addr, EVENT_SIZE, 4);
-	q->device = virtq_ring_ptr(q, cfg, cfg->device_addr, EVENT_SIZE, 4);
-	if (!q->desc || !q->driver || !q->device) {
-		virtq_bad(q, VNET_VIRTQ_ERR_RING_ADDR);
-		return -EFAULT;
-	}
+	/* the device writes used descriptors into the descriptor ring */
+	q->desc = virtq_ring_ptr(q, cfg, cfg->desc_addr, DESC_SIZE * n, 16,
+				 VNET_IOTLB_RW);
+	if (!q->desc)
+		return virtq_rings_failed(q);	/* one miss per attempt */
+	q->driver = virtq_ring_ptr(q, cfg, cfg->driver_addr, EVENT_SIZE, 4,
+				   VNET_IOTLB_RO);
+	if (!q->driver)
+		return virtq_rings_failed(q);
+	q->device = virtq_ring_ptr(q, cfg, cfg->device_addr, EVENT_SIZE, 4,
+				   VNET_IOTLB_WO);
+	if (!q->device)
+		return virtq_rings_failed(q);
+	if (q->rings_mapped)
+		return 0;	/* mapped again after an invalidation */
 	if (virtq_packed_set_base(q, cfg->base))
 		return -EINVAL;
 	/* Device event suppression is written only by the device: enable. */
@@ -80,15 +88,15 @@ static int packed_indirect(struct vnet_virtq *q, struct virtq_walk *w,
 {
 	const uint8_t *table;
 	unsigned int count, i;
+	int ret;
 
 	/* "MUST NOT write direct descriptors with VIRTQ_DESC_F_INDIRECT set
 	 * in a scatter-gather list linked by VIRTQ_DESC_F_NEXT" */
-	table = virtq_indirect_table(q, ind, chained, &count);
-	if (!table)
-		return -EIO;
+	ret = virtq_indirect_table(q, ind, chained, &count, &table);
+	if (ret)
+		return ret;
 	for (i = 0; i < count; i++) {
 		struct virtq_desc_copy d;
-		int ret;
 
 		/* "The VIRTQ_DESC_F_WRITE flags bit is the only valid flag
 		 * for descriptors in the indirect table. Others are reserved

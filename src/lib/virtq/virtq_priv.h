@@ -223,19 +223,74 @@ static inline void virtq_copy_desc(const struct vnet_virtq *q, const void *p,
 VIRTQ_INTERNAL int virtq_bad(struct vnet_virtq *q, enum vnet_virtq_err err);
 
 /**
+ * virtq_miss() - the queue needs a mapping the IOTLB does not hold
+ * @q:		the queue
+ * @iova:	the address
+ * @perm:	the access
+ *
+ * Counts it and tells the owner (struct vnet_virtq_config, @miss); the
+ * queue waits where it stopped.
+ *
+ * Return: -EAGAIN, for the caller to return
+ */
+VIRTQ_INTERNAL int virtq_miss(struct vnet_virtq *q, uint64_t iova,
+			      unsigned int perm);
+
+/**
  * virtq_ring_ptr() - translate a ring area given at setup
  * @q:		the queue, with its memory table set
  * @cfg:	the configuration (says which address space)
- * @addr:	guest physical or frontend user address
+ * @addr:	guest physical, frontend user or I/O virtual address
  * @len:	bytes of the area
  * @align:	alignment the driver must give the area, a power of two
+ * @perm:	with an IOTLB, the access the device makes (VNET_IOTLB_*)
  *
- * Return: host pointer to the whole area inside one region, or NULL
+ * With an IOTLB, a miss sets @q->ring_missed (and reports it).
+ *
+ * Return: host pointer to the whole area, contiguous, or NULL
  */
-VIRTQ_INTERNAL void *virtq_ring_ptr(const struct vnet_virtq *q,
+VIRTQ_INTERNAL void *virtq_ring_ptr(struct vnet_virtq *q,
 				    const struct vnet_virtq_config *cfg,
 				    uint64_t addr, uint64_t len,
-				    unsigned int align);
+				    unsigned int align, unsigned int perm);
+
+/**
+ * virtq_rings_failed() - a ring area was not translated at setup
+ * @q:	the queue
+ *
+ * Return: -EAGAIN after a miss (the queue waits for the mapping), else
+ * -EFAULT after marking the queue broken
+ */
+VIRTQ_INTERNAL int virtq_rings_failed(struct vnet_virtq *q);
+
+/**
+ * virtq_iotlb_buf_slow() - virtq_iotlb_buf() past the queue's cache
+ * @q:		the queue, with an IOTLB
+ * @addr:	IOVA
+ * @len:	bytes, non-zero
+ * @write:	the device writes it
+ * @iov:	output segments
+ * @room:	room in @iov
+ *
+ * Return: as vnet_mem_translate(); -EAGAIN after a miss, -EACCES for a
+ * mapping that does not permit the access
+ */
+VIRTQ_INTERNAL int virtq_iotlb_buf_slow(struct vnet_virtq *q, uint64_t addr,
+					uint32_t len, bool write,
+					struct iovec *iov, unsigned int room);
+
+/* A buffer through the IOTLB: the cache's hit inline, as the memory
+ * table's hint is. Return: as virtq_iotlb_buf_slow(). */
+static inline int virtq_iotlb_buf(struct vnet_virtq *q, uint64_t addr,
+				  uint32_t len, bool write, struct iovec *iov,
+				  unsigned int room)
+{
+	if (room && vnet_iotlb_cache_hit(q->iotlb, &q->tlb_cache, addr, len,
+					 write ? VNET_IOTLB_WO : VNET_IOTLB_RO,
+					 iov))
+		return 1;
+	return virtq_iotlb_buf_slow(q, addr, len, write, iov, room);
+}
 
 /**
  * virtq_truncate() - mark an element whose chain outgrew its arrays
@@ -292,8 +347,15 @@ static inline int virtq_add_buf(struct vnet_virtq *q, struct virtq_walk *w,
 	if (!room || e->truncated)
 		return virtq_truncate(q, e);
 	iov = write ? e->in + e->in_num : e->out + e->out_num;
-	n = vnet_mem_translate_hint(q->mem, &q->mem_hint, addr, len, iov,
-				    room);
+	if (q->iotlb)
+		n = virtq_iotlb_buf(q, addr, len, write, iov, room);
+	else
+		n = vnet_mem_translate_hint(q->mem, &q->mem_hint, addr, len,
+					    iov, room);
+	if (n == -EAGAIN)
+		return n;		/* a miss: the queue waits */
+	if (n == -EACCES)
+		return virtq_bad(q, VNET_VIRTQ_ERR_IOTLB_PERM);
 	if (n == -EOVERFLOW)
 		return virtq_bad(q, VNET_VIRTQ_ERR_LEN_OVERFLOW);
 	if (n == -ENOBUFS)
@@ -316,12 +378,15 @@ static inline int virtq_add_buf(struct vnet_virtq *q, struct virtq_walk *w,
  * @d:		the descriptor that refers to the table
  * @chained:	@d carries NEXT (split), or is part of a list (packed)
  * @count:	entries in the table
+ * @table:	host pointer to the table
  *
- * Return: host pointer to the table, or NULL after marking the queue broken
+ * Return: 0; -EIO after marking the queue broken; -EAGAIN after an IOTLB
+ * miss
  */
-VIRTQ_INTERNAL const uint8_t *
-virtq_indirect_table(struct vnet_virtq *q, const struct virtq_desc_copy *d,
-		     bool chained, unsigned int *count);
+VIRTQ_INTERNAL int virtq_indirect_table(struct vnet_virtq *q,
+					const struct virtq_desc_copy *d,
+					bool chained, unsigned int *count,
+					const uint8_t **table);
 
 /**
  * virtq_run_end() - last pending buffer of the used entry that starts at @i

@@ -45,13 +45,22 @@ int virtq_split_setup(struct vnet_virtq *q, const struct vnet_virtq_config *cfg)
 	uint64_t n = cfg->size;
 
 	/* split-ring.tex, table of alignments and sizes */
-	q->desc = virtq_ring_ptr(q, cfg, cfg->desc_addr, DESC_SIZE * n, 16);
-	q->driver = virtq_ring_ptr(q, cfg, cfg->driver_addr, 6 + 2 * n, 2);
-	q->device = virtq_ring_ptr(q, cfg, cfg->device_addr, 6 + 8 * n, 4);
-	if (!q->desc || !q->driver || !q->device) {
-		virtq_bad(q, VNET_VIRTQ_ERR_RING_ADDR);
-		return -EFAULT;
-	}
+	/* one at a time: a miss asks for one mapping per attempt */
+	q->desc = virtq_ring_ptr(q, cfg, cfg->desc_addr, DESC_SIZE * n, 16,
+				 VNET_IOTLB_RO);
+	if (!q->desc)
+		return virtq_rings_failed(q);
+	q->driver = virtq_ring_ptr(q, cfg, cfg->driver_addr, 6 + 2 * n, 2,
+				   VNET_IOTLB_RO);
+	if (!q->driver)
+		return virtq_rings_failed(q);
+	/* read too: the used index where the driver last saw it */
+	q->device = virtq_ring_ptr(q, cfg, cfg->device_addr, 6 + 8 * n, 4,
+				   q->rings_mapped ? VNET_IOTLB_WO : VNET_IOTLB_RW);
+	if (!q->device)
+		return virtq_rings_failed(q);
+	if (q->rings_mapped)
+		return 0;	/* mapped again after an invalidation */
 	q->last_avail = q->shadow_avail = (uint16_t)cfg->base;
 	/* The used index stays where the driver last saw it. */
 	q->used_idx = virtq_load16(q, used_at(q, USED_OFF_IDX));
@@ -92,13 +101,13 @@ static int split_indirect(struct vnet_virtq *q, struct virtq_walk *w,
 	unsigned int count, n = 0;
 	uint16_t i = 0;
 
-	table = virtq_indirect_table(q, ind, ind->flags & VIRTQ_DESC_F_NEXT,
-				     &count);
-	if (!table)
-		return -EIO;
+	int ret = virtq_indirect_table(q, ind, ind->flags & VIRTQ_DESC_F_NEXT,
+				       &count, &table);
+
+	if (ret)
+		return ret;
 	for (;;) {
 		struct virtq_desc_copy d;
-		int ret;
 
 		if (++n > count)	/* next links loop inside the table */
 			return virtq_bad(q, VNET_VIRTQ_ERR_CHAIN_LEN);
