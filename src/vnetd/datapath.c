@@ -392,14 +392,13 @@ static int gro_flush(struct vnetd_qp *qp)
 			      qp) == -EAGAIN ? -EAGAIN : 0;
 }
 
-/* Whether the coalescing engine takes the frame: a plain segment whose
- * checksums it can verify (not one left to complete), of a kind the
- * guest takes whole. */
+/* Whether the coalescing engine takes the frame: a plain segment (its
+ * header goes with it: DATA_VALID not summed again, NEEDS_CSUM coalesced
+ * as Linux's GRO does), of a kind the guest takes whole. */
 static bool gro_takes(const struct vnetd_qp *qp, const struct vnet_rx_frame *f)
 {
 	return qp->gro_ready && (qp->gro.p.flags & VNET_GRO_F_ALL) &&
-	       f->hdr.gso_type == VNET_HDR_GSO_NONE &&
-	       !(f->hdr.flags & VNET_HDR_F_NEEDS_CSUM);
+	       f->hdr.gso_type == VNET_HDR_GSO_NONE;
 }
 
 /*
@@ -424,6 +423,9 @@ static int rx_take(struct vnetd_qp *qp, size_t len)
 	f->iov.iov_len = len - hl;
 	vnet_pkt_init(&f->pkt, &f->iov, 1);
 	f->segs = f->hdr.gso_type ? 0 : 1;
+	/* the kernel verified it (CHECKSUM_UNNECESSARY): not summed again,
+	 * DATA_VALID passed on as vhost-net passes it */
+	f->csum_ok = f->hdr.flags & VNET_HDR_F_DATA_VALID;
 	if (d->cfg->has_overlay)
 		f = vnetd_overlay_rx(qp, f);
 	if (!f)
@@ -458,8 +460,9 @@ int vnetd_rx_give(struct vnetd_qp *qp)
 	int rc;
 
 	if (qp->hand && qp->hand_gro)
-		rc = vnet_gro_receive(&qp->gro, &qp->hand->pkt, qp->now,
-				      gro_emit, qp);
+		rc = vnet_gro_receive_hdr(&qp->gro, &qp->hand->pkt,
+					  &qp->hand->hdr, qp->now, gro_emit,
+					  qp);
 	else
 		rc = gro_flush(qp);
 	if (rc == -EAGAIN)
