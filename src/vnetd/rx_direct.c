@@ -33,7 +33,11 @@
  * popped them, never from the frame.
  *
  * Where it does not apply, the bounce buffer path (datapath.c) runs:
- * coalescing (the engine copies the payload into its flow buffers), RSS
+ * coalescing (while the engine holds flows nothing is read directly, so
+ * that nothing overtakes them; a plain segment read directly while the
+ * engine is engaged is copied out of guest memory to it, as the engine
+ * copies payloads into its flow buffers anyway; a super-frame from the
+ * tap, which the engine passes, stays where it was read), RSS
  * and hash reporting (the queue is known after the hash of the frame),
  * the overlay (the guest gets the inner frame), a frame the guest must get
  * segmented or with its checksum completed in software (one buffer chain
@@ -53,8 +57,16 @@ bool vnetd_rx_direct_ok(const struct vnetd_qp *qp)
 
 	return !d->cfg->no_direct_rx && !d->cfg->has_overlay &&
 	       !qp->steer.hashing && !qp->hand && !qp->pending_done &&
-	       !(qp->gro_ready && (qp->gro.p.flags & VNET_GRO_F_ALL)) &&
 	       !qp->gro.nheld;
+}
+
+/* Whether the coalescing engine wants the frame (datapath.c's
+ * gro_takes()): a plain segment while it is engaged. */
+static bool direct_gro_wants(const struct vnetd_qp *qp,
+			     const struct vnet_hdr *h)
+{
+	return qp->gro_ready && (qp->gro.p.flags & VNET_GRO_F_ALL) &&
+	       h->gso_type == VNET_HDR_GSO_NONE;
 }
 
 /* The tap's MTU, asked of the kernel; 0 if it does not say. */
@@ -202,8 +214,13 @@ static enum vnetd_direct direct_deliver(struct vnetd_qp *qp,
 		vnetd_drop(qp, VNETD_DROP_RX_FILTERED);
 		return VNETD_DIRECT_DONE;	/* its buffers stay held */
 	}
+	if (direct_gro_wants(qp, &df->f.hdr)) {
+		rc = -EXDEV;	/* its payload goes to a flow buffer */
+		goto bounce;
+	}
 	vnetd_capture(d, qp, &df->f.pkt);
 	rc = vnet_rx_deliver(&qp->rx, &df->f, direct_emit, df);
+bounce:
 	if (rc == -EXDEV && !df->in_place) {
 		*bounce = direct_bounce(qp, df);
 		/* the bounce path pops its own buffers */
