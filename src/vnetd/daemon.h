@@ -94,9 +94,10 @@ enum vnetd_drop {
  * @now:	the time of the burst under way, in ns
  * @rx_elems:	receive buffers of one frame (initialised once)
  * @rx_iov:	their segments
- * @held:	direct read: buffers popped for it and not yet used, at the
- *		start of @rx_elems in popping order (given back unused at
- *		the end of a burst; rx_direct.c)
+ * @held_first: direct read: where the buffers held start in @rx_elems
+ * @held:	direct read: buffers popped for it and not yet used, in
+ *		@rx_elems from @held_first in popping order (given back
+ *		unused at the end of a burst; rx_direct.c)
  * @direct_max:	direct read: the largest frame the tap may hand over
  * @direct_hdr:	direct read: the tap's header, read into device memory
  * @direct_iov:	direct read: the header, then the buffers' frame area
@@ -139,6 +140,7 @@ struct vnetd_qp {
 	uint64_t now;
 	struct vnet_virtq_elem rx_elems[VNETD_RX_BUFS_MAX];
 	struct iovec rx_iov[VNETD_RX_BUFS_MAX][VNETD_RX_SEGS];
+	unsigned int held_first;
 	unsigned int held;
 	size_t direct_max;
 	uint8_t direct_hdr[VNET_HDR_LEN_MAX];

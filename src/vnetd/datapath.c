@@ -151,6 +151,7 @@ void vnetd_qp_negotiated(struct vnetd_qp *qp)
 	qp->rx_waiting = false;
 	qp->hand = NULL;
 	qp->held = 0;
+	qp->held_first = 0;
 	vnetd_rx_direct_setup(qp);
 	gro_negotiated(qp);
 	if (d->cfg->has_overlay)

@@ -61,12 +61,27 @@ bool vnetd_rx_direct_ok(const struct vnetd_qp *qp)
 }
 
 /* Whether the coalescing engine wants the frame (datapath.c's
- * gro_takes()): a plain segment while it is engaged. */
+ * gro_takes()): a plain segment of a kind it coalesces now. The kind is
+ * read in guest memory: a guest that changes it only chooses which path
+ * its own frame takes. */
 static bool direct_gro_wants(const struct vnetd_qp *qp,
-			     const struct vnet_hdr *h)
+			     const struct vnet_rx_frame *f)
 {
-	return qp->gro_ready && (qp->gro.p.flags & VNET_GRO_F_ALL) &&
-	       h->gso_type == VNET_HDR_GSO_NONE;
+	uint32_t fl = qp->gro.p.flags;
+	struct vnet_parse_result res;
+	bool v6;
+
+	if (!qp->gro_ready || !(fl & VNET_GRO_F_ALL) ||
+	    f->hdr.gso_type != VNET_HDR_GSO_NONE ||
+	    vnet_parse(&f->pkt, &qp->gro.parse, &res))
+		return false;
+	v6 = res.outer.l3 == VNET_L3_IPV6;
+	if (res.outer.l4 == VNET_L4_TCP)
+		return fl & (v6 ? VNET_GRO_F_TCP6 : VNET_GRO_F_TCP4);
+	if (res.outer.l4 == VNET_L4_UDP)	/* a tunnel, or UDP itself */
+		return fl & (VNET_GRO_F_TUNNEL |
+			     (v6 ? VNET_GRO_F_UDP6 : VNET_GRO_F_UDP4));
+	return false;
 }
 
 /* The tap's MTU, asked of the kernel; 0 if it does not say. */
@@ -107,26 +122,43 @@ void vnetd_rx_direct_setup(struct vnetd_qp *qp)
 		qp->direct_max = mtu + DIRECT_L2_MAX;
 }
 
+/* The buffers held, in popping order. */
+static struct vnet_virtq_elem *held_elems(struct vnetd_qp *qp)
+{
+	return qp->rx_elems + qp->held_first;
+}
+
 /* Every buffer held goes back unused, the last popped first. */
 void vnetd_rx_direct_return(struct vnetd_qp *qp, struct vnet_virtq *q)
 {
 	while (qp->held)
-		vnet_virtq_unpop(q, &qp->rx_elems[--qp->held]);
+		vnet_virtq_unpop(q, &held_elems(qp)[--qp->held]);
+	qp->held_first = 0;
 }
 
-/* The @used buffers the frame filled leave the held ones; the rest move
- * to the front, in popping order (each element keeps its own arrays). */
+/* The held buffers moved to the front of rx_elems, in popping order
+ * (swapped: each element keeps its own segment arrays), once they are
+ * past the middle: amortised, not per frame. */
+static void held_compact(struct vnetd_qp *qp)
+{
+	unsigned int i, f = qp->held_first;
+
+	if (f < VNETD_RX_BUFS_MAX / 2)
+		return;
+	for (i = 0; i < qp->held; i++) {
+		struct vnet_virtq_elem t = qp->rx_elems[i];
+
+		qp->rx_elems[i] = qp->rx_elems[f + i];
+		qp->rx_elems[f + i] = t;
+	}
+	qp->held_first = 0;
+}
+
+/* The @used buffers the frame filled leave the held ones. */
 static void held_consume(struct vnetd_qp *qp, unsigned int used)
 {
-	unsigned int i;
-
-	for (i = used; i < qp->held; i++) {
-		struct vnet_virtq_elem t = qp->rx_elems[i - used];
-
-		qp->rx_elems[i - used] = qp->rx_elems[i];
-		qp->rx_elems[i] = t;
-	}
 	qp->held -= used;
+	qp->held_first = qp->held ? qp->held_first + used : 0;
 }
 
 /**
@@ -157,13 +189,13 @@ static int direct_emit(void *opaque, const struct vnet_hdr *h,
 
 	if (pkt != &df->f.pkt)
 		return -EXDEV;
-	nb = vnet_virtq_net_rx_bufs_for(&qp->d->net, qp->rx_elems, qp->held,
+	nb = vnet_virtq_net_rx_bufs_for(&qp->d->net, held_elems(qp), qp->held,
 					df->len);
 	if (nb < 0)
 		return nb;
 	hh.hash_value = qp->steer.hash.value;
 	hh.hash_report = qp->steer.hash.report;
-	if (vnet_virtq_net_rx_commit(df->q, &qp->d->net, qp->rx_elems,
+	if (vnet_virtq_net_rx_commit(df->q, &qp->d->net, held_elems(qp),
 				     (unsigned int)nb, &hh, df->len))
 		return -EIO;
 	held_consume(qp, (unsigned int)nb);
@@ -214,7 +246,7 @@ static enum vnetd_direct direct_deliver(struct vnetd_qp *qp,
 		vnetd_drop(qp, VNETD_DROP_RX_FILTERED);
 		return VNETD_DIRECT_DONE;	/* its buffers stay held */
 	}
-	if (direct_gro_wants(qp, &df->f.hdr)) {
+	if (direct_gro_wants(qp, &df->f)) {
 		rc = -EXDEV;	/* its payload goes to a flow buffer */
 		goto bounce;
 	}
@@ -248,13 +280,14 @@ enum vnetd_direct vnetd_rx_direct(struct vnetd_qp *qp, struct vnet_virtq *q,
 	ssize_t len;
 	int nseg;
 
-	if (vnet_virtq_net_rx_reserve(q, &d->net, qp->rx_elems,
-				      VNETD_RX_BUFS_MAX, &qp->held,
-				      qp->direct_max)) {
+	held_compact(qp);
+	if (vnet_virtq_net_rx_reserve(q, &d->net, held_elems(qp),
+				      VNETD_RX_BUFS_MAX - qp->held_first,
+				      &qp->held, qp->direct_max)) {
 		vnetd_rx_direct_return(qp, q);
 		return VNETD_DIRECT_NO_ROOM;
 	}
-	nseg = vnet_virtq_net_rx_frame_iov(&d->net, qp->rx_elems, qp->held,
+	nseg = vnet_virtq_net_rx_frame_iov(&d->net, held_elems(qp), qp->held,
 					   qp->direct_iov + 1,
 					   VNETD_DIRECT_IOV_MAX - 1);
 	if (nseg < 0) {
