@@ -227,6 +227,18 @@ static inline uint64_t vnetd_tag(enum vnetd_event ev, unsigned int idx)
 }
 
 /* device.c */
+void vnetd_capture_write(struct vnetd *d, struct vnetd_qp *qp,
+			 const struct vnet_pkt *pkt);
+
+/* A frame to the pcap file, if there is one (the check inline: it is on
+ * every frame's path). */
+static inline void vnetd_capture(struct vnetd *d, struct vnetd_qp *qp,
+				 const struct vnet_pkt *pkt)
+{
+	if (d->pcap)
+		vnetd_capture_write(d, qp, pkt);
+}
+
 int vnetd_device_start(struct vnetd *d, const struct vnetd_config *cfg);
 void vnetd_device_stop(struct vnetd *d);
 void vnetd_device_vu_event(struct vnetd *d);
@@ -254,8 +266,6 @@ int vnetd_rx_own(struct vnetd_qp *qp, struct vnet_rx_frame *f);
 int vnetd_rx_give(struct vnetd_qp *qp);
 void vnetd_rx_count(struct vnetd_qp *qp, const struct vnet_hdr *h, size_t len);
 void vnetd_drop(struct vnetd_qp *qp, enum vnetd_drop why);
-void vnetd_capture(struct vnetd *d, struct vnetd_qp *qp,
-		   const struct vnet_pkt *pkt);
 void vnetd_rx_kick(struct vnetd *d, unsigned int vq);
 int vnetd_qp_init(struct vnetd_qp *qp);
 void vnetd_qp_fini(struct vnetd_qp *qp);

@@ -159,12 +159,12 @@ void vnetd_qp_negotiated(struct vnetd_qp *qp)
 	vnetd_steer_reset(qp);
 }
 
-void vnetd_capture(struct vnetd *d, struct vnetd_qp *qp,
-		   const struct vnet_pkt *pkt)
+void vnetd_capture_write(struct vnetd *d, struct vnetd_qp *qp,
+			 const struct vnet_pkt *pkt)
 {
 	struct timeval tv;
 
-	if (!d->pcap || vnet_pkt_len(pkt) > VNETD_FRAME_MAX ||
+	if (vnet_pkt_len(pkt) > VNETD_FRAME_MAX ||
 	    vnet_pkt_read(pkt, 0, qp->flat, vnet_pkt_len(pkt)))
 		return;
 	gettimeofday(&tv, NULL);

@@ -96,6 +96,37 @@ static int iov_tail(const struct iovec *iov, unsigned int cnt, size_t off,
 	return (int)n;
 }
 
+/*
+ * The common case: the header lies in the first segment (every driver that
+ * puts header and frame in one descriptor, or the header in its own). It
+ * is still copied out once before it is decoded (the guest may change it),
+ * and the frame's segments follow without a walk from the start.
+ */
+static int tx_hdr_first(const struct vnet_virtq_net *n,
+			const struct vnet_virtq_elem *e, struct vnet_hdr *h,
+			struct iovec *frame, unsigned int frame_max)
+{
+	uint8_t buf[VNET_HDR_LEN_MAX];
+	size_t hlen = n->layout.size, rest = e->out[0].iov_len - hlen;
+	unsigned int first = rest ? 1 : 0, cnt = e->out_num - 1 + first;
+
+	if (hlen == 12)		/* VERSION_1 without hash: a constant copy */
+		memcpy(buf, e->out[0].iov_base, 12);
+	else
+		memcpy(buf, e->out[0].iov_base, hlen);
+	vnet_hdr_decode(&n->layout, buf, hlen, h);
+	if (cnt > frame_max)	/* empty segments counted: the walk skips them */
+		return iov_tail(e->out, e->out_num, hlen, frame, frame_max);
+	if (first) {
+		frame[0].iov_base = (uint8_t *)e->out[0].iov_base + hlen;
+		frame[0].iov_len = rest;
+	}
+	if (e->out_num > 1)
+		memcpy(frame + first, e->out + 1,
+		       (e->out_num - 1) * sizeof(*frame));
+	return (int)cnt;
+}
+
 int vnet_virtq_net_tx_hdr(const struct vnet_virtq_net *n,
 			  const struct vnet_virtq_elem *e, struct vnet_hdr *h,
 			  struct iovec *frame, unsigned int frame_max)
@@ -107,6 +138,8 @@ int vnet_virtq_net_tx_hdr(const struct vnet_virtq_net *n,
 		return -E2BIG;		/* more segments than were mapped */
 	if (e->out_len < hlen)
 		return -EMSGSIZE;	/* the header is cut short */
+	if (e->out_num && e->out[0].iov_len >= hlen)
+		return tx_hdr_first(n, e, h, frame, frame_max);
 	if (iov_read(e->out, e->out_num, 0, buf, hlen) != hlen)
 		return -EMSGSIZE;
 	vnet_hdr_decode(&n->layout, buf, hlen, h);
