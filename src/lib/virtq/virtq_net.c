@@ -428,7 +428,8 @@ int vnet_virtq_net_rx_reserve(struct vnet_virtq *q,
 			return ret;
 		(*held)++;
 		ret = rx_room(q, n, &elems[*held - 1], *held == 1, &r);
-		room += r;
+		if (!ret)
+			room += r;
 	}
 	if (!ret)
 		rx_prefetch(&elems[0]);
