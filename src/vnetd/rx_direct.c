@@ -281,6 +281,12 @@ enum vnetd_direct vnetd_rx_direct(struct vnetd_qp *qp, struct vnet_virtq *q,
 	int nseg;
 
 	held_compact(qp);
+	/* a frame dropped after the read would leave guest pages written
+	 * that no push marks: while the dirty log is on, the bounce path */
+	if (vnet_virtq_logging(q)) {
+		vnetd_rx_direct_return(qp, q);
+		return VNETD_DIRECT_NO_ROOM;
+	}
 	if (vnet_virtq_net_rx_reserve(q, &d->net, held_elems(qp),
 				      VNETD_RX_BUFS_MAX - qp->held_first,
 				      &qp->held, qp->direct_max)) {
