@@ -42,9 +42,10 @@
  * the overlay (the guest gets the inner frame), a frame the guest must get
  * segmented or with its checksum completed in software (one buffer chain
  * cannot hold the segments: the frame is copied out of guest memory and
- * takes that path), and a guest with too few buffers for the largest
+ * takes that path), a guest with too few buffers for the largest
  * frame (one buffer without MRG_RXBUF smaller than it, or a ring short of
- * buffers now).
+ * buffers now), and live migration's dirty log (a frame dropped after the
+ * read would leave written pages that no push marks).
  */
 
 /* Ethernet header and two VLAN tags beyond the tap's MTU. */
