@@ -58,7 +58,10 @@ static int deliver(void *opaque, const struct vnet_rx_frame *f)
 }
 
 /*
- * Input: one byte of VNET_GRO_F_* flags, one byte choosing the guest's
+ * Input: one byte of VNET_GRO_F_* flags (bits 0-5) and what the source
+ * vouches for (bits 6-7: nothing, DATA_VALID, NEEDS_CSUM at the TCP
+ * checksum of an untagged IPv4 frame, or each frame's time step's low bit
+ * choosing between the two), one byte choosing the guest's
  * offloads, then frames, each as a 2-byte length, a 1-byte time step (in
  * 100 us) and the bytes. Every frame is fed, then everything flushed; the
  * engine must never read out of bounds, hold past the end, or lose count.
@@ -76,6 +79,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 	struct vnet_gro_params p;
 	struct vnet_features f;
+	struct vnet_hdr vh[2];
+	unsigned int trust;
 	uint64_t now = 0, in = 0;
 	size_t off = 2;
 
@@ -84,6 +89,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vnet_features_parse(offl[data[1] & 3], VNET_PROFILE_STANDARD, &f,
 			    NULL, NULL);
 	vnet_gro_params_default(&p, data[0] & 0x3f);
+	trust = data[0] >> 6;
+	memset(vh, 0, sizeof(vh));
+	vh[0].flags = VNET_HDR_F_DATA_VALID;
+	vh[1].flags = VNET_HDR_F_NEEDS_CSUM;
+	vh[1].csum_start = 34;
+	vh[1].csum_offset = 16;
 	p.flows = 4;
 	p.max_segs = 1 + (data[1] >> 2) % 64;
 	if (vnet_gro_init(&gro, &p) || vnet_rx_ctx_init(&rx, &f, 1500))
@@ -101,7 +112,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(iov.iov_base, data + off, len);
 		iov.iov_len = len;
 		vnet_pkt_init(&pkt, &iov, 1);
-		vnet_gro_receive(&gro, &pkt, now, deliver, NULL);
+		if (!trust)
+			vnet_gro_receive(&gro, &pkt, now, deliver, NULL);
+		else
+			vnet_gro_receive_hdr(&gro, &pkt, &vh[trust == 3 ?
+					     data[off - 1] & 1 : trust - 1],
+					     now, deliver, NULL);
 		free(iov.iov_base);
 		off += len;
 		in++;

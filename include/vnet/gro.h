@@ -20,9 +20,15 @@ VNET_API_BEGIN
  * whole and the payloads of the next ones are appended. Nothing on the
  * per-frame path allocates.
  *
- * Every segment's checksums are verified before it is merged; a segment
+ * Every segment's checksums are verified before it is merged, once: a
+ * segment whose source vouched for it (vnet_gro_receive_hdr() with
+ * DATA_VALID, as Linux's GRO trusts CHECKSUM_UNNECESSARY) is not summed
+ * again, and one carrying a local sender's partial checksum (NEEDS_CSUM at
+ * its L4 header) is coalesced unsummed as Linux's GRO coalesces
+ * CHECKSUM_PARTIAL; IPv4 header checksums are always checked. A segment
  * that fails (or cannot be checked) flushes its flow and is passed on as
- * it is. A super-frame leaves with the host-side header Linux would give
+ * it is. A super-frame is marked verified (csum_ok) only when every one of
+ * its segments was verified, here or by its source. A super-frame leaves with the host-side header Linux would give
  * it (NEEDS_CSUM, the L4 checksum field holding the pseudo-header sum,
  * gso_type, gso_size the first segment's payload, hdr_len, tunnel offsets)
  * and is meant for vnet_rx_deliver(), which fits it to the guest.
@@ -112,6 +118,9 @@ enum vnet_gro_stat {
 	VNET_GRO_S_HELD_BYTES,		/* flushed for the held-bytes bound */
 	VNET_GRO_S_TIMER,		/* flows released by the timer */
 	VNET_GRO_S_BURST,		/* flows released at a burst's end */
+	VNET_GRO_S_VOUCHED,		/* segments taken on their source's
+					 * word (DATA_VALID, NEEDS_CSUM): no
+					 * L4 checksum summed */
 	VNET_GRO_S_MAX,
 };
 
@@ -244,6 +253,35 @@ int vnet_gro_set_flags(struct vnet_gro_ctx *ctx, uint32_t flags,
  */
 int vnet_gro_receive(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
 		     uint64_t now, vnet_gro_emit_fn emit, void *opaque);
+
+/**
+ * vnet_gro_receive_hdr() - feed one frame with what its source says of it
+ * @ctx:	the context
+ * @pkt:	the frame, as for vnet_gro_receive()
+ * @h:		the host-side header it came with (a tap's IFF_VNET_HDR
+ *		header, decoded), or NULL for none
+ * @now:	the time in ns
+ * @emit:	as for vnet_gro_receive(); a frame passed on keeps @h
+ * @opaque:	passed to @emit
+ *
+ * What @h may say:
+ * - DATA_VALID: the source verified the frame's outermost L4 checksum (a
+ *   tap sets it for what the kernel verified): it is not summed again,
+ *   and a frame passed on or a super-frame holding only such segments and
+ *   verified ones is marked verified (csum_ok). In a tunnel the inner
+ *   checksums are still verified (Linux's csum_level 0).
+ * - NEEDS_CSUM with csum_start at the coalesced layer's L4 header and
+ *   csum_offset its checksum field (a local sender's partial checksum; no
+ *   tunnel): coalesced without a sum, never marked verified; a flow of one
+ *   such segment leaves with NEEDS_CSUM. Any other NEEDS_CSUM is passed.
+ * - gso_type other than NONE: not a segment; passed on, its flow flushed.
+ * IPv4 header checksums are verified whatever @h says.
+ *
+ * Return: as vnet_gro_receive()
+ */
+int vnet_gro_receive_hdr(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
+			 const struct vnet_hdr *h, uint64_t now,
+			 vnet_gro_emit_fn emit, void *opaque);
 
 /* vnet_gro_flush() modes */
 #define VNET_GRO_FLUSH_ALL	0	/* every flow (end of a burst) */

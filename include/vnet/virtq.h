@@ -575,6 +575,19 @@ int vnet_virtq_set_base(struct vnet_virtq *q, uint32_t base);
 void vnet_virtq_set_log(struct vnet_virtq *q, const struct vnet_dirty_log *log);
 
 /**
+ * vnet_virtq_logging() - is a dirty log attached
+ * @q:		the queue
+ *
+ * A device that lets something else write into guest buffers (a tap's
+ * readv() straight into them) and might give such a buffer back unused
+ * has no push to mark the pages: it asks this first, and while a log is
+ * attached writes only what it pushes.
+ *
+ * Return: true while vnet_virtq_set_log() has a log attached
+ */
+bool vnet_virtq_logging(const struct vnet_virtq *q);
+
+/**
  * vnet_virtq_set_log_addr() - where the device area is marked in the log
  * @q:		a set-up queue
  * @has_addr:	false: where the memory table puts the device area

@@ -107,6 +107,88 @@ int vnet_virtq_net_rx_push(struct vnet_virtq *q, const struct vnet_virtq_net *n,
 			   struct vnet_hdr *h, const void *frame,
 			   size_t frame_len);
 
+/*
+ * A frame read straight into the guest's buffers (the tap's readv() into
+ * guest memory, no bounce buffer): enough buffers for the largest frame
+ * the source may hand over are held first (vnet_virtq_net_rx_reserve()),
+ * the frame is read into their frame area (vnet_virtq_net_rx_frame_iov()),
+ * the buffers it filled are published with the header
+ * (vnet_virtq_net_rx_bufs_for(), vnet_virtq_net_rx_commit()), and the
+ * rest stay held for the next frame, or go back unused, without a used
+ * entry, with vnet_virtq_unpop() in the reverse order of popping.
+ */
+
+/**
+ * vnet_virtq_net_rx_reserve() - hold buffers for a frame of up to @frame_max
+ * @q:		receive queue
+ * @n:		the rules
+ * @elems:	elements, each with its own segment arrays; the first *@held
+ *		are buffers already held, in the order they were popped
+ * @max:	elements in @elems
+ * @held:	in: buffers held; out: buffers held now (more are popped)
+ * @frame_max:	bytes of the largest frame, without the virtio-net header
+ *
+ * Without MRG_RXBUF one buffer must take @frame_max. Whatever it returns,
+ * the *@held buffers are the caller's, to publish or give back.
+ *
+ * Return: 0 when they have room for @frame_max; -EAGAIN if the driver has
+ * too few buffers now; -EMSGSIZE if more than @max (one without MRG_RXBUF)
+ * would be needed; -EIO if the queue is broken; -EINVAL if @max is 0
+ */
+int vnet_virtq_net_rx_reserve(struct vnet_virtq *q,
+			      const struct vnet_virtq_net *n,
+			      struct vnet_virtq_elem *elems, unsigned int max,
+			      unsigned int *held, size_t frame_max);
+
+/**
+ * vnet_virtq_net_rx_frame_iov() - where a frame goes in held buffers
+ * @n:		the rules
+ * @elems:	the buffers
+ * @nbufs:	how many
+ * @iov:	the frame area: the first buffer after its header (and, with
+ *		legacy framing, the rest of the header's descriptor), then
+ *		the others whole; pointers into guest memory
+ * @max:	room in @iov
+ *
+ * Return: segments written, or -ENOBUFS if more than @max are needed
+ */
+int vnet_virtq_net_rx_frame_iov(const struct vnet_virtq_net *n,
+				const struct vnet_virtq_elem *elems,
+				unsigned int nbufs, struct iovec *iov,
+				unsigned int max);
+
+/**
+ * vnet_virtq_net_rx_bufs_for() - how many of the held buffers a frame fills
+ * @n:		the rules
+ * @elems:	the buffers, in the order the frame was read into them
+ * @held:	how many
+ * @frame_len:	the frame's bytes, without the header
+ *
+ * Return: buffers, at least 1; -EMSGSIZE if the held ones cannot take it
+ */
+int vnet_virtq_net_rx_bufs_for(const struct vnet_virtq_net *n,
+			       const struct vnet_virtq_elem *elems,
+			       unsigned int held, size_t frame_len);
+
+/**
+ * vnet_virtq_net_rx_commit() - publish buffers a frame was read into
+ * @q:		receive queue
+ * @n:		the rules
+ * @elems:	the buffers, the frame already in their frame area
+ * @nbufs:	how many it fills (vnet_virtq_net_rx_bufs_for())
+ * @h:		header to write; its num_buffers is set to @nbufs
+ * @frame_len:	the frame's bytes
+ *
+ * As vnet_virtq_net_rx_push() without the copy.
+ *
+ * Return: 0; -EMSGSIZE if the buffers cannot hold the frame; -EINVAL if
+ * one of them would stay empty; or what vnet_virtq_push() returns
+ */
+int vnet_virtq_net_rx_commit(struct vnet_virtq *q,
+			     const struct vnet_virtq_net *n,
+			     struct vnet_virtq_elem *elems, unsigned int nbufs,
+			     struct vnet_hdr *h, size_t frame_len);
+
 VNET_API_END
 
 #endif /* VNET_VIRTQ_NET_H */

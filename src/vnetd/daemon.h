@@ -37,6 +37,9 @@ struct pcap_out;
  * and the longest (the wait doubles after each refusal). */
 #define VNETD_REDIAL_MIN_MS	50
 #define VNETD_REDIAL_MAX_MS	2000
+/* Segments of one direct read: the tap's header and the frame area of the
+ * buffers held (IOV_MAX, what one readv() takes). */
+#define VNETD_DIRECT_IOV_MAX	1024
 /* Frames read from the tap per wake-up (each is one read system call). */
 #define VNETD_RX_BURST		256
 
@@ -91,6 +94,14 @@ enum vnetd_drop {
  * @now:	the time of the burst under way, in ns
  * @rx_elems:	receive buffers of one frame (initialised once)
  * @rx_iov:	their segments
+ * @held_first: direct read: where the buffers held start in @rx_elems
+ * @held:	direct read: buffers popped for it and not yet used, in
+ *		@rx_elems from @held_first in popping order (given back
+ *		unused at the end of a burst; rx_direct.c)
+ * @direct_max:	direct read: the largest frame the tap may hand over
+ * @direct_hdr:	direct read: the tap's header, read into device memory
+ * @direct_iov:	direct read: the header, then the buffers' frame area
+ * @direct_view: direct read: the frame's segments in guest memory
  * @stats:	this pair's counters
  * @steer:	frames RSS moves between pairs (rx_steer.c)
  * @epfd:	the worker's event loop: this pair's kicks and tap queue
@@ -129,6 +140,12 @@ struct vnetd_qp {
 	uint64_t now;
 	struct vnet_virtq_elem rx_elems[VNETD_RX_BUFS_MAX];
 	struct iovec rx_iov[VNETD_RX_BUFS_MAX][VNETD_RX_SEGS];
+	unsigned int held_first;
+	unsigned int held;
+	size_t direct_max;
+	uint8_t direct_hdr[VNET_HDR_LEN_MAX];
+	struct iovec direct_iov[VNETD_DIRECT_IOV_MAX];
+	struct iovec direct_view[VNETD_DIRECT_IOV_MAX];
 	struct vnetd_queue_stats *stats;
 	struct vnetd_steer steer;
 };
@@ -210,6 +227,18 @@ static inline uint64_t vnetd_tag(enum vnetd_event ev, unsigned int idx)
 }
 
 /* device.c */
+void vnetd_capture_write(struct vnetd *d, struct vnetd_qp *qp,
+			 const struct vnet_pkt *pkt);
+
+/* A frame to the pcap file, if there is one (the check inline: it is on
+ * every frame's path). */
+static inline void vnetd_capture(struct vnetd *d, struct vnetd_qp *qp,
+				 const struct vnet_pkt *pkt)
+{
+	if (d->pcap)
+		vnetd_capture_write(d, qp, pkt);
+}
+
 int vnetd_device_start(struct vnetd *d, const struct vnetd_config *cfg);
 void vnetd_device_stop(struct vnetd *d);
 void vnetd_device_vu_event(struct vnetd *d);
@@ -235,6 +264,8 @@ void vnetd_tap_poll(struct vnetd_qp *qp, bool on);
 void vnetd_rx_ready(struct vnetd *d, unsigned int pair);
 int vnetd_rx_own(struct vnetd_qp *qp, struct vnet_rx_frame *f);
 int vnetd_rx_give(struct vnetd_qp *qp);
+void vnetd_rx_count(struct vnetd_qp *qp, const struct vnet_hdr *h, size_t len);
+void vnetd_drop(struct vnetd_qp *qp, enum vnetd_drop why);
 void vnetd_rx_kick(struct vnetd *d, unsigned int vq);
 int vnetd_qp_init(struct vnetd_qp *qp);
 void vnetd_qp_fini(struct vnetd_qp *qp);

@@ -8,6 +8,7 @@
 #include "pcapio.h"
 #include "daemon.h"
 #include "log.h"
+#include "rx_direct.h"
 #include "vnet/ctrl.h"
 #include "vnet/filter.h"
 #include "vnet/virtq_serve.h"
@@ -38,6 +39,11 @@
 static void drop(struct vnetd_qp *qp, enum vnetd_drop why)
 {
 	vnetd_stats_drop(qp->stats, why);
+}
+
+void vnetd_drop(struct vnetd_qp *qp, enum vnetd_drop why)
+{
+	drop(qp, why);
 }
 
 int vnetd_qp_init(struct vnetd_qp *qp)
@@ -144,18 +150,21 @@ void vnetd_qp_negotiated(struct vnetd_qp *qp)
 	tap_peer_features(d->cfg, d->tap_tnl_tx, &qp->gso.peer);
 	qp->rx_waiting = false;
 	qp->hand = NULL;
+	qp->held = 0;
+	qp->held_first = 0;
+	vnetd_rx_direct_setup(qp);
 	gro_negotiated(qp);
 	if (d->cfg->has_overlay)
 		vnetd_overlay_negotiated(qp);
 	vnetd_steer_reset(qp);
 }
 
-static void capture(struct vnetd *d, struct vnetd_qp *qp,
-		    const struct vnet_pkt *pkt)
+void vnetd_capture_write(struct vnetd *d, struct vnetd_qp *qp,
+			 const struct vnet_pkt *pkt)
 {
 	struct timeval tv;
 
-	if (!d->pcap || vnet_pkt_len(pkt) > VNETD_FRAME_MAX ||
+	if (vnet_pkt_len(pkt) > VNETD_FRAME_MAX ||
 	    vnet_pkt_read(pkt, 0, qp->flat, vnet_pkt_len(pkt)))
 		return;
 	gettimeofday(&tv, NULL);
@@ -239,7 +248,7 @@ static void tx_one(struct vnetd_qp *qp, const struct vnet_virtq_elem *e)
 		vnetd_stats_add(qp->stats, VNETD_TX_GSO, 1);
 	if (h.flags & VNET_HDR_F_NEEDS_CSUM)
 		vnetd_stats_add(qp->stats, VNETD_TX_NEEDS_CSUM, 1);
-	capture(d, qp, &pkt);
+	vnetd_capture(d, qp, &pkt);
 	if (!d->cfg->tap)
 		return;		/* no tap: a sink, as the benchmarks want */
 	if (d->cfg->has_overlay)
@@ -344,19 +353,26 @@ static int emit_guest(void *opaque, const struct vnet_hdr *h,
 	hh.hash_report = qp->steer.hash.report;
 	vnet_virtq_net_rx_push(qp->rxq, &d->net, qp->rx_elems,
 			       (unsigned int)nb, &hh, frame, len);
-	if (hh.gso_type) {
+	vnetd_stats_add(qp->stats, VNETD_RX_COPIED_BYTES, len);
+	vnetd_rx_count(qp, &hh, len);
+	return 0;
+}
+
+/* A frame given to the guest, counted by what its header says. */
+void vnetd_rx_count(struct vnetd_qp *qp, const struct vnet_hdr *h, size_t len)
+{
+	if (h->gso_type) {
 		vnetd_stats_add(qp->stats, VNETD_RX_GSO, 1);
 		vnetd_stats_add(qp->stats, VNETD_RX_GSO_BYTES, len);
 	}
-	if (hh.flags & VNET_HDR_F_NEEDS_CSUM)
+	if (h->flags & VNET_HDR_F_NEEDS_CSUM)
 		vnetd_stats_add(qp->stats, VNETD_RX_NEEDS_CSUM, 1);
-	else if (hh.flags & VNET_HDR_F_DATA_VALID)
+	else if (h->flags & VNET_HDR_F_DATA_VALID)
 		vnetd_stats_add(qp->stats, VNETD_RX_DATA_VALID, 1);
 	else
 		vnetd_stats_add(qp->stats, VNETD_RX_CSUM_NONE, 1);
 	qp->rx_burst_frames++;
 	qp->rx_burst_bytes += len;
-	return 0;
 }
 
 /* A frame the coalescing engine lets go, to the guest. Out of buffers,
@@ -398,14 +414,13 @@ static int gro_flush(struct vnetd_qp *qp)
 			      qp) == -EAGAIN ? -EAGAIN : 0;
 }
 
-/* Whether the coalescing engine takes the frame: a plain segment whose
- * checksums it can verify (not one left to complete), of a kind the
- * guest takes whole. */
+/* Whether the coalescing engine takes the frame: a plain segment (its
+ * header goes with it: DATA_VALID not summed again, NEEDS_CSUM coalesced
+ * as Linux's GRO does), of a kind the guest takes whole. */
 static bool gro_takes(const struct vnetd_qp *qp, const struct vnet_rx_frame *f)
 {
 	return qp->gro_ready && (qp->gro.p.flags & VNET_GRO_F_ALL) &&
-	       f->hdr.gso_type == VNET_HDR_GSO_NONE &&
-	       !(f->hdr.flags & VNET_HDR_F_NEEDS_CSUM);
+	       f->hdr.gso_type == VNET_HDR_GSO_NONE;
 }
 
 /*
@@ -430,6 +445,9 @@ static int rx_take(struct vnetd_qp *qp, size_t len)
 	f->iov.iov_len = len - hl;
 	vnet_pkt_init(&f->pkt, &f->iov, 1);
 	f->segs = f->hdr.gso_type ? 0 : 1;
+	/* the kernel verified it (CHECKSUM_UNNECESSARY): not summed again,
+	 * DATA_VALID passed on as vhost-net passes it */
+	f->csum_ok = f->hdr.flags & VNET_HDR_F_DATA_VALID;
 	if (d->cfg->has_overlay)
 		f = vnetd_overlay_rx(qp, f);
 	if (!f)
@@ -448,7 +466,7 @@ static int rx_take(struct vnetd_qp *qp, size_t len)
  * captured and put in hand. Return: 1. */
 int vnetd_rx_own(struct vnetd_qp *qp, struct vnet_rx_frame *f)
 {
-	capture(qp->d, qp, &f->pkt);
+	vnetd_capture(qp->d, qp, &f->pkt);
 	qp->hand = f;
 	qp->hand_gro = gro_takes(qp, f);
 	return 1;
@@ -464,8 +482,9 @@ int vnetd_rx_give(struct vnetd_qp *qp)
 	int rc;
 
 	if (qp->hand && qp->hand_gro)
-		rc = vnet_gro_receive(&qp->gro, &qp->hand->pkt, qp->now,
-				      gro_emit, qp);
+		rc = vnet_gro_receive_hdr(&qp->gro, &qp->hand->pkt,
+					  &qp->hand->hdr, qp->now, gro_emit,
+					  qp);
 	else
 		rc = gro_flush(qp);
 	if (rc == -EAGAIN)
@@ -525,6 +544,34 @@ static void rx_burst_count(struct vnetd_qp *qp, unsigned int reads,
 	qp->rx_burst_bytes = 0;
 }
 
+/* The next frame of a burst: straight into the guest's buffers where that
+ * applies (rx_direct.c), else into tap_buf. Return: its length in tap_buf;
+ * 0 with *handled when it was delivered (or dropped) in place; -EAGAIN
+ * when the tap is empty. */
+static ssize_t rx_read(struct vnetd_qp *qp, struct vnet_virtq *q,
+		       bool *handled)
+{
+	struct iovec iov = { qp->tap_buf, VNETD_FRAME_MAX };
+	ssize_t len = -EAGAIN;
+
+	*handled = false;
+	if (vnetd_rx_direct_ok(qp)) {
+		switch (vnetd_rx_direct(qp, q, &len)) {
+		case VNETD_DIRECT_DONE:
+			*handled = true;
+			return 0;
+		case VNETD_DIRECT_EMPTY:
+			return -EAGAIN;
+		case VNETD_DIRECT_BOUNCE:
+			return len;
+		case VNETD_DIRECT_NO_ROOM:
+			break;
+		}
+	}
+	vnetd_rx_direct_return(qp, q);	/* the bounce path pops its own */
+	return vnet_tap_read(&qp->d->tap, qp->index, &iov, 1);
+}
+
 /* Frames from the tap to the guest until the tap is empty or the guest
  * is out of buffers: then the frame in hand waits, and so does the tap.
  * The guest's notifications stay off while buffers last: it adds them
@@ -533,9 +580,8 @@ void vnetd_rx_ready(struct vnetd *d, unsigned int pair)
 {
 	struct vnetd_qp *qp = &d->qp[pair];
 	struct vnet_virtq *q = vnet_vu_queue(d->vu, pair * 2);
-	struct iovec iov = { qp->tap_buf, VNETD_FRAME_MAX };
 	unsigned int n = 0, reads = 0;
-	bool empty = false, end = false;
+	bool empty = false, end = false, handled = false;
 	ssize_t len;
 
 	qp->rx_more = false;
@@ -552,14 +598,17 @@ void vnetd_rx_ready(struct vnetd *d, unsigned int pair)
 	 * turns more for retries when buffers come while we wait */
 	while (n++ < VNETD_RX_BURST + 8) {
 		if (!qp->rx_waiting && !end) {
-			len = n <= VNETD_RX_BURST ?
-			      vnet_tap_read(&d->tap, pair, &iov, 1) : -EAGAIN;
+			len = n <= VNETD_RX_BURST ? rx_read(qp, q, &handled) :
+			      -EAGAIN;
 			empty = len < 0 && n <= VNETD_RX_BURST;
 			end = len < 0;
 			reads += len >= 0;
+			if (handled)
+				continue;
 			if (len >= 0 && !rx_take(qp, (size_t)len))
 				continue;
 		}
+		vnetd_rx_direct_return(qp, q);
 		if (vnetd_rx_give(qp) != -EAGAIN) {
 			qp->rx_waiting = false;
 			if (end)
@@ -569,6 +618,7 @@ void vnetd_rx_ready(struct vnetd *d, unsigned int pair)
 		if (!rx_wait(qp, q))
 			break;
 	}
+	vnetd_rx_direct_return(qp, q);		/* unused, no used entry */
 	vnetd_overlay_count(qp);
 	if (qp->rx_burst_frames || qp->pending_done) {
 		vnet_virtq_flush(q);
@@ -639,6 +689,7 @@ static void ctrl_follow(struct vnetd *d)
 
 		if (qp->rx_ready)
 			vnet_rx_set_offloads(&qp->rx, &d->dev.guest_offloads);
+		vnetd_rx_direct_setup(qp);	/* the tap's offloads changed */
 		/* flows are flushed at each burst's end: none is held here */
 		if (qp->gro_ready)
 			vnet_gro_set_flags(&qp->gro,

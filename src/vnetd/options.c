@@ -107,6 +107,9 @@ static void usage(FILE *out)
 "  --no-gro             hand frames from the tap to the guest as they come\n"
 "                       (default: segments of a flow are coalesced into\n"
 "                       super-frames when the guest takes them)\n"
+"  --no-direct-rx       read the tap into a bounce buffer and copy to the\n"
+"                       guest (default: straight into the guest's buffers\n"
+"                       where that applies)\n"
 "  --vxlan SPEC         the tap is the underlay of a VXLAN overlay port:\n"
 "                       SPEC is vni=N,local=ADDR,remote=ADDR[,remote=...]\n"
 "                       [,port=P][,csum=on|off][,zerocsum6rx=on|off]\n"
@@ -234,7 +237,8 @@ enum {
 	OPT_SOCKET = 256, OPT_FD, OPT_CLIENT, OPT_TAP, OPT_QUEUES, OPT_MAC,
 	OPT_MTU, OPT_OFFLOADS, OPT_NO_OFFLOADS, OPT_PACKED, OPT_BUSY_POLL,
 	OPT_PCAP, OPT_STATS, OPT_LOG_LEVEL, OPT_CAPS, OPT_NULL_RX,
-	OPT_VXLAN, OPT_GENEVE, OPT_NO_GRO, OPT_TAP_OFFLOADS, OPT_FEATURES,
+	OPT_VXLAN, OPT_GENEVE, OPT_NO_GRO, OPT_NO_DIRECT_RX, OPT_TAP_OFFLOADS,
+	OPT_FEATURES,
 	OPT_SPEED, OPT_DUPLEX, OPT_TAP_TRANSIENT,
 };
 
@@ -259,6 +263,7 @@ static const struct option long_opts[] = {
 	{ "vxlan", required_argument, NULL, OPT_VXLAN },
 	{ "geneve", required_argument, NULL, OPT_GENEVE },
 	{ "no-gro", no_argument, NULL, OPT_NO_GRO },
+	{ "no-direct-rx", no_argument, NULL, OPT_NO_DIRECT_RX },
 	{ "tap-offloads", required_argument, NULL, OPT_TAP_OFFLOADS },
 	{ "features", required_argument, NULL, OPT_FEATURES },
 	{ "speed", required_argument, NULL, OPT_SPEED },
@@ -303,6 +308,7 @@ static int apply_option(int c, const char *arg, struct vnetd_config *cfg)
 	case OPT_STATS: cfg->stats = arg; return 0;
 	case OPT_CAPS: cfg->print_caps = true; return 0;
 	case OPT_NO_GRO: cfg->no_gro = true; return 0;
+	case OPT_NO_DIRECT_RX: cfg->no_direct_rx = true; return 0;
 	case OPT_VXLAN: return parse_overlay(arg, VNET_OVERLAY_VXLAN, cfg);
 	case OPT_GENEVE: return parse_overlay(arg, VNET_OVERLAY_GENEVE, cfg);
 	case OPT_NO_OFFLOADS:

@@ -36,6 +36,8 @@
  *			the tap is then its underlay
  * @has_overlay:	an overlay port was configured
  * @no_gro:		do not coalesce frames for the guest (--no-gro)
+ * @no_direct_rx:	read the tap into a bounce buffer, never straight into
+ *			the guest's buffers (--no-direct-rx)
  * @tap_tx:		the transmit offloads (HOST_* bits, CSUM) passed to the
  *			tap as they are, when @has_tap_tx (--tap-offloads);
  *			the others are done by the transmit engine
@@ -63,6 +65,7 @@ struct vnetd_config {
 	struct vnet_overlay_config overlay;
 	bool has_overlay;
 	bool no_gro;
+	bool no_direct_rx;
 	struct vnet_features tap_tx;
 	bool has_tap_tx;
 	unsigned int speed;

@@ -92,6 +92,12 @@ one_ring() { # LABEL VNETD-OPTIONS VDEV-EXTRA PAIRS
 	dev_rx=$(stat rx_frames)
 	kdrop=$(ip netns exec "$ns" cat /sys/class/net/vt0/statistics/tx_dropped)
 	echo "$1 host->guest: sent $blasted datagrams, the tap's queue dropped $kdrop, vnetd delivered $dev_rx, testpmd got $got"
+	direct=$(stat rx_direct) copied=$(stat rx_copied_bytes) rx_bytes=$(stat rx_bytes)
+	echo "$1 host->guest: $direct frames read straight into guest buffers, $copied of $rx_bytes bytes copied in user space"
+	# no coalescing of UDP here: the tap is read straight into the
+	# guest's buffers, frames go back to the bounce buffer only when the
+	# ring is short of buffers for the largest frame
+	[ "${direct:-0}" -gt 0 ] || fail "$1: no frame read straight into the guest's buffers"
 	# what vnetd delivers, testpmd receives; what the tap's queue did not
 	# hold (vnetd slower than the burst: backpressure) the kernel counts
 	# frames put in the rings after testpmd stopped polling: at most a

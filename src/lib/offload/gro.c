@@ -7,6 +7,7 @@
 
 #include "gro_priv.h"
 
+#include "vnet/csum.h"
 #include "vnet/csum_verify.h"
 
 /* Most flows a context may have: flow indices are 16 bits. */
@@ -38,6 +39,7 @@ static const char *const gro_stat_names[VNET_GRO_S_MAX] = {
 	[VNET_GRO_S_HELD_BYTES] = "held-bytes",
 	[VNET_GRO_S_TIMER] = "timer",
 	[VNET_GRO_S_BURST] = "burst",
+	[VNET_GRO_S_VOUCHED] = "vouched",
 };
 
 /**
@@ -153,24 +155,27 @@ void vnet_gro_fini(struct vnet_gro_ctx *ctx)
 /**
  * gro_emit_pass() - let a frame go as it is
  * @ctx:	the context
- * @pkt:	the frame
- * @csum_ok:	its checksums were verified
+ * @s:		the frame: s->pkt, s->vh (kept: NEEDS_CSUM, a GSO kind),
+ *		s->csum_ok (its checksums were verified, here or by its source)
  * @emit:	callback
  * @opaque:	its pointer
  *
  * Return: 1, or -errno from @emit
  */
-static int gro_emit_pass(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
-			 bool csum_ok, vnet_gro_emit_fn emit, void *opaque)
+static int gro_emit_pass(struct vnet_gro_ctx *ctx, const struct gro_seg *s,
+			 vnet_gro_emit_fn emit, void *opaque)
 {
 	struct vnet_rx_frame f;
 	int r;
 
-	memset(&f.hdr, 0, sizeof(f.hdr));
-	f.pkt = *pkt;
-	f.segs = 1;
+	if (s->vh)
+		f.hdr = *s->vh;
+	else
+		memset(&f.hdr, 0, sizeof(f.hdr));
+	f.pkt = *s->pkt;
+	f.segs = f.hdr.gso_type == VNET_HDR_GSO_NONE ? 1 : 0;
 	f.dup_acks = 0;
-	f.csum_ok = csum_ok;
+	f.csum_ok = s->csum_ok;
 	r = emit(opaque, &f);
 	if (r < 0)
 		return r;
@@ -212,6 +217,10 @@ static int gro_flow_emit(struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
 		if (f->tunnel)
 			gro_tunnel_finish(f, &out.hdr);
 		out.hdr.hdr_len = (uint16_t)f->hdr_len;
+	} else if (f->partial) {	/* as it came: its checksum partial */
+		out.hdr.flags = VNET_HDR_F_NEEDS_CSUM;
+		out.hdr.csum_start = (uint16_t)f->l4_off;
+		out.hdr.csum_offset = f->udp ? 6 : 16;
 	}
 	r = emit(opaque, &out);
 	if (r < 0)
@@ -384,17 +393,40 @@ static bool gro_layer(struct vnet_gro_ctx *ctx, struct gro_seg *s)
 }
 
 /**
+ * gro_ipv4_ok() - the coalesced layer's IPv4 header checksum holds
+ * @s:		the segment, parsed, headers contiguous; no tunnel
+ *
+ * Return: true for IPv6, or an IPv4 header whose checksum holds
+ */
+static bool gro_ipv4_ok(const struct gro_seg *s)
+{
+	const struct vnet_parse_layer *l = s->l;
+
+	if (l->l3 != VNET_L3_IPV4)
+		return true;
+	return vnet_csum_fold(vnet_csum_partial(s->hdr + l->l3_off,
+						l->l4_off - l->l3_off, 0)) ==
+	       0xffff;
+}
+
+/**
  * gro_csum_ok() - do all checksums of the segment hold
  * @s:		the segment, parsed
  *
+ * What the source vouched for is not summed (gro_trust.c): without a
+ * tunnel the L4 checksum, in a tunnel the outer one only (DATA_VALID is
+ * CHECKSUM_UNNECESSARY at csum_level 0).
+ *
  * Return: true if every IPv4 header checksum and every L4 checksum is
- * good (an outer UDP checksum may be absent)
+ * good or vouched for (an outer UDP checksum may be absent)
  */
 static bool gro_csum_ok(struct gro_seg *s)
 {
 	struct vnet_csum_report rep;
 	const struct vnet_csum_layer_report *in, *out;
 
+	if (!s->o && gro_trust_l4(s, s->l->l4_off, s->l->l4 == VNET_L4_UDP))
+		return gro_ipv4_ok(s);
 	if (vnet_csum_verify(s->pkt, &s->res, &rep))
 		return false;
 	out = &rep.outer;
@@ -407,7 +439,8 @@ static bool gro_csum_ok(struct gro_seg *s)
 		return true;
 	if (out->ip != VNET_CSUM_OK && out->ip != VNET_CSUM_ABSENT)
 		return false;
-	return out->l4 == VNET_CSUM_OK || out->l4 == VNET_CSUM_ABSENT;
+	return out->l4 == VNET_CSUM_OK || out->l4 == VNET_CSUM_ABSENT ||
+	       s->trust == GRO_TRUST_VALID;
 }
 
 /* What the ladder makes of a frame before any flow is looked at. */
@@ -481,7 +514,7 @@ static enum gro_prep gro_prepare(struct vnet_gro_ctx *ctx, struct gro_seg *s)
 	enum vnet_gro_stat why;
 	int ok;
 
-	s->csum_ok = false;
+	s->csum_ok = s->trust == GRO_TRUST_VALID;	/* if passed as is */
 	if (vnet_parse(s->pkt, &ctx->parse, &s->res)) {
 		gro_bump(ctx, VNET_GRO_S_NOT_IP);
 		return PREP_PASS;
@@ -500,16 +533,27 @@ static enum gro_prep gro_prepare(struct vnet_gro_ctx *ctx, struct gro_seg *s)
 		gro_bump(ctx, why);
 		return PREP_FLUSH_PASS;
 	}
-	if (!gro_seg_fields(s)) {
+	if (!gro_seg_fields(s) || s->trust == GRO_TRUST_GSO) {
 		gro_bump(ctx, VNET_GRO_S_MISMATCH);
+		return PREP_FLUSH_PASS;
+	}
+	/* a partial checksum anywhere but the coalesced layer's: as it is */
+	if (s->trust == GRO_TRUST_PARTIAL &&
+	    (s->o || !gro_trust_l4(s, s->l->l4_off,
+				   s->l->l4 == VNET_L4_UDP))) {
+		gro_bump(ctx, VNET_GRO_S_CSUM);
 		return PREP_FLUSH_PASS;
 	}
 	ok = gro_copy_first(ctx, s);
 	if (!(ok < 0 ? gro_csum_ok(s) : ok)) {
+		s->csum_ok = false;
 		gro_bump(ctx, VNET_GRO_S_CSUM);
 		return PREP_FLUSH_PASS;
 	}
-	s->csum_ok = true;
+	if (!s->o && s->trust != GRO_TRUST_NONE)
+		gro_bump(ctx, VNET_GRO_S_VOUCHED);
+	/* verified, or vouched for; a partial checksum is neither */
+	s->csum_ok = s->trust != GRO_TRUST_PARTIAL;
 	return PREP_OK;
 }
 
@@ -556,6 +600,7 @@ static void gro_flow_start(struct vnet_gro_flow *f, const struct gro_seg *s,
 	gro_ip_note(f, s);
 	f->first_ns = now;
 	f->csum_ok = s->csum_ok;
+	f->partial = s->trust == GRO_TRUST_PARTIAL;
 }
 
 /**
@@ -577,7 +622,7 @@ static int gro_hold(struct vnet_gro_ctx *ctx, const struct gro_seg *s,
 	int n = 0, r;
 
 	if (len > ctx->buf_size || len > ctx->p.max_held)
-		return gro_emit_pass(ctx, s->pkt, s->csum_ok, emit, opaque);
+		return gro_emit_pass(ctx, s, emit, opaque);
 	while (ctx->nheld && (ctx->nheld == ctx->p.flows ||
 			      len > ctx->p.max_held - ctx->held)) {
 		r = gro_flow_release(ctx, 0, ctx->nheld == ctx->p.flows ?
@@ -596,7 +641,7 @@ static int gro_hold(struct vnet_gro_ctx *ctx, const struct gro_seg *s,
 		ctx->spare = b;
 	} else if (vnet_pkt_read(s->pkt, 0, f->buf, len)) {
 		ctx->free_idx[ctx->nfree++] = (uint16_t)idx;
-		return gro_emit_pass(ctx, s->pkt, s->csum_ok, emit, opaque);
+		return gro_emit_pass(ctx, s, emit, opaque);
 	}
 	gro_flow_start(f, s, now);
 	gro_fast_setup(ctx, f, !ctx->nheld);
@@ -676,7 +721,7 @@ static int gro_apply(struct vnet_gro_ctx *ctx, const struct gro_seg *s,
 	if (v == GRO_FLUSH_HOLD || v == GRO_MERGE)
 		r = gro_hold(ctx, s, now, emit, opaque);
 	else
-		r = gro_emit_pass(ctx, s->pkt, s->csum_ok, emit, opaque);
+		r = gro_emit_pass(ctx, s, emit, opaque);
 	return r < 0 ? r : n + r;
 }
 
@@ -750,17 +795,19 @@ static enum gro_verdict gro_classify(struct vnet_gro_ctx *ctx,
 }
 
 /**
- * vnet_gro_receive() - feed one frame
+ * vnet_gro_receive_hdr() - feed one frame with what its source says of it
  * @ctx:	the context
  * @pkt:	the frame
+ * @h:		its host-side header, or NULL
  * @now:	the time in ns
  * @emit:	callback
  * @opaque:	its pointer
  *
  * Return: frames emitted, or -errno from @emit
  */
-int vnet_gro_receive(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
-		     uint64_t now, vnet_gro_emit_fn emit, void *opaque)
+int vnet_gro_receive_hdr(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
+			 const struct vnet_hdr *h, uint64_t now,
+			 vnet_gro_emit_fn emit, void *opaque)
 {
 	struct gro_seg s;
 	enum gro_verdict v;
@@ -772,7 +819,25 @@ int vnet_gro_receive(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
 	if (n < 0)
 		return n;
 	s.pkt = pkt;
+	s.vh = h;
+	s.trust = gro_trust_of(h);
 	v = gro_classify(ctx, &s, &pos);
 	r = gro_apply(ctx, &s, pos, v, now, emit, opaque);
 	return r < 0 ? r : n + r;
+}
+
+/**
+ * vnet_gro_receive() - feed one frame, nothing vouched for
+ * @ctx:	the context
+ * @pkt:	the frame
+ * @now:	the time in ns
+ * @emit:	callback
+ * @opaque:	its pointer
+ *
+ * Return: frames emitted, or -errno from @emit
+ */
+int vnet_gro_receive(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
+		     uint64_t now, vnet_gro_emit_fn emit, void *opaque)
+{
+	return vnet_gro_receive_hdr(ctx, pkt, NULL, now, emit, opaque);
 }

@@ -52,18 +52,21 @@ int gro_copy_sum(const struct vnet_pkt *pkt, size_t off, size_t len,
  * @s:		the segment, parsed, fields read; no tunnel
  *
  * A segment that may start a flow is copied once, to ctx->spare, its TCP
- * checksum summed in the same pass; gro_hold() then swaps the buffer into
- * the flow's slot instead of copying again. Only for a segment with data
- * and no trailer (the checksum then covers the frame's tail exactly).
+ * checksum summed in the same pass (unless its source vouched for it:
+ * gro_trust_l4()); gro_hold() then swaps the buffer into the flow's slot
+ * instead of copying again. Only for a segment with data and no trailer
+ * (the checksum then covers the frame's tail exactly).
  *
- * Return: 1 if both the IPv4 header and the TCP checksum verify, 0 if one
- * does not, -1 if this path does not apply (verify otherwise)
+ * Return: 1 if both the IPv4 header and the TCP checksum verify (or the
+ * latter was vouched for), 0 if one does not, -1 if this path does not
+ * apply (verify otherwise)
  */
 int gro_copy_first(struct vnet_gro_ctx *ctx, struct gro_seg *s)
 {
 	const struct vnet_parse_layer *l = s->l;
 	size_t len = vnet_pkt_len(s->pkt), ihl = l->l4_off - l->l3_off;
 	const uint8_t *ip = s->hdr + l->l3_off;
+	bool trusted = gro_trust_l4(s, l->l4_off, false);
 	uint32_t sum;
 
 	if (s->o || l->l4 != VNET_L4_TCP || !s->pay_len || l->trailer_len ||
@@ -73,6 +76,13 @@ int gro_copy_first(struct vnet_gro_ctx *ctx, struct gro_seg *s)
 	    vnet_csum_fold(vnet_csum_partial(ip, ihl, 0)) != 0xffff)
 		return 0;
 	memcpy(ctx->spare, s->hdr, l->l4_off);	/* hdr_len > l4_off */
+	if (trusted) {
+		if (vnet_pkt_read(s->pkt, l->l4_off, ctx->spare + l->l4_off,
+				  len - l->l4_off))
+			return -1;
+		s->in_spare = true;
+		return 1;
+	}
 	if (gro_copy_sum(s->pkt, l->l4_off, len - l->l4_off,
 			 ctx->spare + l->l4_off, &sum))
 		return -1;

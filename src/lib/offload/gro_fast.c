@@ -203,6 +203,21 @@ static bool gro_fast_same(const struct vnet_gro_ctx *ctx,
 }
 
 /**
+ * gro_fast_ipv4() - verify a fast segment's IPv4 header checksum
+ * @f:		the flow
+ * @p:		the segment's headers
+ *
+ * Return: true for IPv6, or if it verifies
+ */
+static bool gro_fast_ipv4(const struct vnet_gro_flow *f, const uint8_t *p)
+{
+	const uint8_t *ip = p + f->l3_off;
+
+	return f->v6 || gro_fold_ok((uint64_t)f->ip_base + gro_ld16(ip + 2) +
+				    gro_ld16(ip + 4) + gro_ld16(ip + 10));
+}
+
+/**
  * gro_fast_csum() - verify a fast segment's IPv4 header and TCP checksums
  * @f:		the flow
  * @p:		the segment's headers
@@ -214,12 +229,11 @@ static bool gro_fast_same(const struct vnet_gro_ctx *ctx,
 static bool gro_fast_csum(const struct vnet_gro_flow *f, const uint8_t *p,
 			  size_t len, uint32_t psum)
 {
-	const uint8_t *ip = p + f->l3_off, *th = p + f->l4_off;
+	const uint8_t *th = p + f->l4_off;
 	uint32_t l4len = htonl((uint32_t)(len - f->l4_off));
 	uint64_t s;
 
-	if (!f->v6 && !gro_fold_ok((uint64_t)f->ip_base + gro_ld16(ip + 2) +
-				   gro_ld16(ip + 4) + gro_ld16(ip + 10)))
+	if (!gro_fast_ipv4(f, p))
 		return false;
 	s = (uint64_t)f->l4_base + (l4len & 0xffff) + (l4len >> 16) +
 	    gro_ld16(th + 4) + gro_ld16(th + 6) + gro_ld16(th + 16);
@@ -257,7 +271,7 @@ static void gro_fast_fill(struct gro_seg *s, const struct vnet_gro_flow *f,
 	s->win = vnet_load_be16(th + 14);
 	s->key = f->key;
 	s->hash = f->hash;
-	s->csum_ok = true;
+	s->csum_ok = s->trust != GRO_TRUST_PARTIAL;	/* verified or vouched */
 	s->copied = true;
 }
 
@@ -279,6 +293,40 @@ static int gro_fast_pos(const struct vnet_gro_ctx *ctx, unsigned int idx)
 }
 
 /**
+ * gro_fast_copy() - a fast segment's payload after its flow's, checked
+ * @ctx:	the context
+ * @s:		the segment; s->pkt, s->trust, s->pay_len set
+ * @f:		its flow, with room for the payload
+ * @p:		its headers
+ *
+ * A checksum its source vouched for is not summed: the payload is only
+ * copied (gro_trust.c); otherwise it is summed on the way.
+ *
+ * Return: true if copied and every checksum not vouched for verifies
+ */
+static bool gro_fast_copy(struct vnet_gro_ctx *ctx, struct gro_seg *s,
+			  const struct vnet_gro_flow *f, const uint8_t *p)
+{
+	uint32_t psum;
+
+	if (s->trust == GRO_TRUST_GSO)
+		return false;
+	if (gro_trust_l4(s, f->l4_off, false)) {
+		if (!gro_fast_ipv4(f, p) ||
+		    vnet_pkt_read(s->pkt, f->hdr_len, f->buf + f->len,
+				  s->pay_len))
+			return false;
+		gro_bump(ctx, VNET_GRO_S_VOUCHED);
+		return true;
+	}
+	if (s->trust == GRO_TRUST_PARTIAL)
+		return false;		/* elsewhere: the full path passes it */
+	return !gro_copy_sum(s->pkt, f->hdr_len, s->pay_len, f->buf + f->len,
+			     &psum) &&
+	       gro_fast_csum(f, p, vnet_pkt_len(s->pkt), psum);
+}
+
+/**
  * gro_fast_find() - the held flow a segment joins without a parse
  * @ctx:	the context
  * @s:		the segment; s->pkt set
@@ -295,7 +343,6 @@ int gro_fast_find(struct vnet_gro_ctx *ctx, struct gro_seg *s)
 	const struct vnet_gro_flow *f;
 	const uint8_t *p;
 	unsigned int idx;
-	uint32_t psum;
 	int pos;
 
 	if (!ctx->nheld || !ctx->fast_l4 || !pkt->iovcnt ||
@@ -317,8 +364,7 @@ int gro_fast_find(struct vnet_gro_ctx *ctx, struct gro_seg *s)
 	pos = gro_fast_pos(ctx, idx);
 	s->pay_len = len - f->hdr_len;
 	if (pos < 0 || s->pay_len > ctx->buf_size - f->len ||
-	    gro_copy_sum(pkt, f->hdr_len, s->pay_len, f->buf + f->len, &psum) ||
-	    !gro_fast_csum(f, p, len, psum))
+	    !gro_fast_copy(ctx, s, f, p))
 		return -1;
 	gro_fast_fill(s, f, p);
 	return pos;

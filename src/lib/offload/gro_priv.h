@@ -53,6 +53,22 @@ _Static_assert(sizeof(struct gro_key) == 12 + 2 * VNET_PARSE_VLAN_MAX + 4 +
 	       4 * 16 + 4 * 2 + 4 + 4 + 4, "struct gro_key has padding");
 
 /**
+ * enum gro_trust - what the frame's source vouched for (its header's flags)
+ * @GRO_TRUST_NONE:	nothing: every checksum is verified
+ * @GRO_TRUST_VALID:	DATA_VALID: the outermost L4 checksum is good
+ * @GRO_TRUST_PARTIAL:	NEEDS_CSUM: the L4 checksum is a local sender's
+ *			partial one, to be completed (csum_start checked
+ *			against the coalesced layer before it is believed)
+ * @GRO_TRUST_GSO:	a GSO frame, not a segment: never coalesced
+ */
+enum gro_trust {
+	GRO_TRUST_NONE = 0,
+	GRO_TRUST_VALID,
+	GRO_TRUST_PARTIAL,
+	GRO_TRUST_GSO,
+};
+
+/**
  * struct gro_seg - a frame parsed and checked, ready to be matched
  * @pkt:	the frame
  * @res:	its parse
@@ -67,7 +83,9 @@ _Static_assert(sizeof(struct gro_key) == 12 + 2 * VNET_PARSE_VLAN_MAX + 4 +
  * @flags:	TCP flags
  * @key:	the flow key
  * @hash:	a hash of @key
- * @csum_ok:	every checksum verified good
+ * @csum_ok:	every checksum verified good, here or by the source
+ * @vh:		the header the frame came with, or NULL
+ * @trust:	what @vh vouches for
  * @copied:	the payload is already at the end of its flow's buffer (the
  *		fast path copied it while summing it)
  * @in_spare:	the whole frame is in ctx->spare (gro_copy_first())
@@ -87,6 +105,8 @@ struct gro_seg {
 	struct gro_key key;
 	uint32_t hash;
 	bool csum_ok;
+	const struct vnet_hdr *vh;
+	enum gro_trust trust;
 	bool copied;
 	bool in_spare;
 	uint8_t scratch[GRO_HDR_MAX];
@@ -116,7 +136,9 @@ struct gro_seg {
  * @id_fixed:	IDs stay the same (DF set, RFC 6864); decided by segment 2
  * @oid_fixed:	the same for the outer layer
  * @first_ns:	arrival of the first segment
- * @csum_ok:	all segments verified
+ * @csum_ok:	all segments verified (here or by their source)
+ * @partial:	the first segment's L4 checksum field is a sender's partial
+ *		sum (NEEDS_CSUM): a flow of it alone leaves with NEEDS_CSUM
  * @rewritten:	a header field was changed in place (RSC window update):
  *		the frame's checksums must be redone even for one segment
  * @fast:	segments may join through the fast path (TCP, Linux rules,
@@ -149,6 +171,7 @@ struct vnet_gro_flow {
 	bool oid_fixed;
 	uint64_t first_ns;
 	bool csum_ok;
+	bool partial;
 	bool rewritten;
 	bool fast;
 	bool closed;		/* its release was refused (-EAGAIN): it
@@ -206,6 +229,10 @@ int gro_fast_find(struct vnet_gro_ctx *ctx, struct gro_seg *s);
 int gro_copy_sum(const struct vnet_pkt *pkt, size_t off, size_t len,
 		 uint8_t *dst, uint32_t *sum);
 int gro_copy_first(struct vnet_gro_ctx *ctx, struct gro_seg *s);
+
+/* gro_trust.c */
+enum gro_trust gro_trust_of(const struct vnet_hdr *h);
+bool gro_trust_l4(const struct gro_seg *s, size_t l4_off, bool udp);
 
 /* rsc.c */
 bool rsc_bypass(struct vnet_gro_ctx *ctx, const struct gro_seg *s);

@@ -171,6 +171,11 @@ void vnet_virtq_set_log(struct vnet_virtq *q, const struct vnet_dirty_log *log)
 		q->log = (struct vnet_dirty_log){ NULL, 0 };
 }
 
+bool vnet_virtq_logging(const struct vnet_virtq *q)
+{
+	return q->log.bitmap != NULL;
+}
+
 void vnet_virtq_set_log_addr(struct vnet_virtq *q, bool has_addr,
 			     uint64_t gpa)
 {

@@ -96,6 +96,37 @@ static int iov_tail(const struct iovec *iov, unsigned int cnt, size_t off,
 	return (int)n;
 }
 
+/*
+ * The common case: the header lies in the first segment (every driver that
+ * puts header and frame in one descriptor, or the header in its own). It
+ * is still copied out once before it is decoded (the guest may change it),
+ * and the frame's segments follow without a walk from the start.
+ */
+static int tx_hdr_first(const struct vnet_virtq_net *n,
+			const struct vnet_virtq_elem *e, struct vnet_hdr *h,
+			struct iovec *frame, unsigned int frame_max)
+{
+	uint8_t buf[VNET_HDR_LEN_MAX];
+	size_t hlen = n->layout.size, rest = e->out[0].iov_len - hlen;
+	unsigned int first = rest ? 1 : 0, cnt = e->out_num - 1 + first;
+
+	if (hlen == 12)		/* VERSION_1 without hash: a constant copy */
+		memcpy(buf, e->out[0].iov_base, 12);
+	else
+		memcpy(buf, e->out[0].iov_base, hlen);
+	vnet_hdr_decode(&n->layout, buf, hlen, h);
+	if (cnt > frame_max)	/* empty segments counted: the walk skips them */
+		return iov_tail(e->out, e->out_num, hlen, frame, frame_max);
+	if (first) {
+		frame[0].iov_base = (uint8_t *)e->out[0].iov_base + hlen;
+		frame[0].iov_len = rest;
+	}
+	if (e->out_num > 1)
+		memcpy(frame + first, e->out + 1,
+		       (e->out_num - 1) * sizeof(*frame));
+	return (int)cnt;
+}
+
 int vnet_virtq_net_tx_hdr(const struct vnet_virtq_net *n,
 			  const struct vnet_virtq_elem *e, struct vnet_hdr *h,
 			  struct iovec *frame, unsigned int frame_max)
@@ -107,6 +138,8 @@ int vnet_virtq_net_tx_hdr(const struct vnet_virtq_net *n,
 		return -E2BIG;		/* more segments than were mapped */
 	if (e->out_len < hlen)
 		return -EMSGSIZE;	/* the header is cut short */
+	if (e->out_num && e->out[0].iov_len >= hlen)
+		return tx_hdr_first(n, e, h, frame, frame_max);
 	if (iov_read(e->out, e->out_num, 0, buf, hlen) != hlen)
 		return -EMSGSIZE;
 	vnet_hdr_decode(&n->layout, buf, hlen, h);
@@ -293,21 +326,18 @@ static bool rx_push_flat(struct vnet_virtq *q, const struct vnet_virtq_net *n,
 	return true;
 }
 
-int vnet_virtq_net_rx_push(struct vnet_virtq *q, const struct vnet_virtq_net *n,
-			   struct vnet_virtq_elem *elems, unsigned int nbufs,
-			   struct vnet_hdr *h, const void *frame,
-			   size_t frame_len)
+/* The header, the frame copied from @src unless NULL (already in place),
+ * and every buffer pushed with what it holds. */
+static int rx_publish(struct vnet_virtq *q, const struct vnet_virtq_net *n,
+		      struct vnet_virtq_elem *elems, unsigned int nbufs,
+		      struct vnet_hdr *h, const uint8_t *src, size_t frame_len)
 {
-	const uint8_t *src = frame;
 	size_t left = frame_len, off;
 	unsigned int i;
 	int ret;
 
 	if (!nbufs || nbufs > UINT16_MAX)
 		return -EINVAL;
-	if (nbufs == 1 && rx_push_flat(q, n, &elems[0], h, frame, frame_len,
-				       &ret))
-		return ret;
 	if (elems[0].in_len < n->layout.size)
 		return -EMSGSIZE;
 	off = rx_data_off(n, &elems[0]);
@@ -321,15 +351,135 @@ int vnet_virtq_net_rx_push(struct vnet_virtq *q, const struct vnet_virtq_net *n,
 		size_t start = i ? 0 : off;
 		size_t chunk = rx_chunk(&elems[i], start, left);
 
-		if (chunk) {
+		if (chunk && src) {
 			iov_write(elems[i].in, elems[i].in_num, start, src,
 				  chunk);
 			src += chunk;
-			left -= chunk;
 		}
+		left -= chunk;
 		ret = vnet_virtq_push(q, &elems[i], (uint32_t)(start + chunk));
 		if (ret)
 			return ret;
 	}
 	return 0;
+}
+
+int vnet_virtq_net_rx_push(struct vnet_virtq *q, const struct vnet_virtq_net *n,
+			   struct vnet_virtq_elem *elems, unsigned int nbufs,
+			   struct vnet_hdr *h, const void *frame,
+			   size_t frame_len)
+{
+	int ret;
+
+	if (nbufs == 1 && rx_push_flat(q, n, &elems[0], h, frame, frame_len,
+				       &ret))
+		return ret;
+	return rx_publish(q, n, elems, nbufs, h, frame, frame_len);
+}
+
+int vnet_virtq_net_rx_commit(struct vnet_virtq *q,
+			     const struct vnet_virtq_net *n,
+			     struct vnet_virtq_elem *elems, unsigned int nbufs,
+			     struct vnet_hdr *h, size_t frame_len)
+{
+	return rx_publish(q, n, elems, nbufs, h, NULL, frame_len);
+}
+
+/* Frame bytes the @held buffers take; a buffer's minimum checked. */
+static int rx_held_room(struct vnet_virtq *q, const struct vnet_virtq_net *n,
+			const struct vnet_virtq_elem *elems, unsigned int held,
+			uint64_t *room)
+{
+	unsigned int i;
+	uint64_t r;
+	int ret;
+
+	*room = 0;
+	for (i = 0; i < held; i++) {
+		ret = rx_room(q, n, &elems[i], i == 0, &r);
+		if (ret)
+			return ret;
+		*room += r;
+	}
+	return 0;
+}
+
+int vnet_virtq_net_rx_reserve(struct vnet_virtq *q,
+			      const struct vnet_virtq_net *n,
+			      struct vnet_virtq_elem *elems, unsigned int max,
+			      unsigned int *held, size_t frame_max)
+{
+	unsigned int cap = n->mrg_rxbuf ? max : 1;
+	uint64_t room, r;
+	int ret;
+
+	if (!max)
+		return -EINVAL;
+	if (cap > UINT16_MAX)
+		cap = UINT16_MAX;	/* num_buffers is 16 bits */
+	ret = rx_held_room(q, n, elems, *held, &room);
+	while (!ret && room < frame_max) {
+		if (*held >= cap)
+			return -EMSGSIZE;
+		ret = vnet_virtq_pop(q, &elems[*held]);
+		if (ret == 0)
+			return -EAGAIN;		/* the driver has to add more */
+		if (ret < 0)
+			return ret;
+		(*held)++;
+		ret = rx_room(q, n, &elems[*held - 1], *held == 1, &r);
+		if (!ret)
+			room += r;
+	}
+	if (!ret)
+		rx_prefetch(&elems[0]);
+	return ret;
+}
+
+int vnet_virtq_net_rx_frame_iov(const struct vnet_virtq_net *n,
+				const struct vnet_virtq_elem *elems,
+				unsigned int nbufs, struct iovec *iov,
+				unsigned int max)
+{
+	unsigned int i, j, cnt = 0;
+
+	for (i = 0; i < nbufs; i++) {
+		size_t skip = i ? 0 : rx_data_off(n, &elems[0]);
+
+		for (j = 0; j < elems[i].in_num; j++) {
+			const struct iovec *v = &elems[i].in[j];
+
+			if (skip >= v->iov_len) {
+				skip -= v->iov_len;
+				continue;
+			}
+			if (cnt == max)
+				return -ENOBUFS;
+			iov[cnt].iov_base = (uint8_t *)v->iov_base + skip;
+			iov[cnt].iov_len = v->iov_len - skip;
+			cnt++;
+			skip = 0;
+		}
+	}
+	return (int)cnt;
+}
+
+int vnet_virtq_net_rx_bufs_for(const struct vnet_virtq_net *n,
+			       const struct vnet_virtq_elem *elems,
+			       unsigned int held, size_t frame_len)
+{
+	size_t left = frame_len, off;
+	unsigned int i;
+
+	if (!held || elems[0].in_len < n->layout.size)
+		return -EMSGSIZE;
+	off = rx_data_off(n, &elems[0]);
+	if (elems[0].in_len < off)
+		return -EMSGSIZE;
+	for (i = 0; i < held; i++) {
+		left -= rx_chunk(&elems[i], i ? 0 : off, left);
+		if (!left)
+			return (int)i + 1;
+	}
+	return -EMSGSIZE;
 }

@@ -246,6 +246,85 @@ static void test_hostile_mergeable_buffer_below_header(void **state)
 	assert_int_equal(split_used_idx(&f->d2), 1);
 }
 
+/*
+ * The direct read (a tap's readv() straight into the guest's buffers):
+ * buffers for the largest frame are held first; a shorter frame fills
+ * only the first of them, and they alone are published (num_buffers 2,
+ * two used entries, all but the last filled whole); the others go back
+ * unused, without a used entry, and the next pop takes them again, the
+ * same descriptor chains in the same order.
+ */
+/* conformance: NET-RX-02, NET-RX-03 */
+static void test_rx_direct_unused_returned(void **state)
+{
+	struct fix *f = *state;
+	struct iovec io[4][2], area[8];
+	struct vnet_virtq_elem e[4], again;
+	struct iovec again_io[2];
+	struct vnet_hdr h = { .flags = 0 };
+	unsigned int held = 0, i;
+	uint16_t heads[4];
+	uint32_t id, len;
+	size_t k, at;
+	int nseg, nb;
+
+	up(f, VNET_VIRTQ_DIR_IN, v1_mrg);
+	for (i = 0; i < 4; i++) {
+		struct buf b = { G_BUF_GPA + 0x1000 * i, 100, true };
+
+		vnet_virtq_elem_init(&e[i], NULL, 0, io[i], 2);
+		heads[i] = split_add(&f->d, &b, 1);
+	}
+	/* 88 + 100 + 100 < 300: four held */
+	assert_int_equal(vnet_virtq_net_rx_reserve(&f->v.q, &f->n, e, 4, &held,
+						   300), 0);
+	assert_int_equal(held, 4);
+	nseg = vnet_virtq_net_rx_frame_iov(&f->n, e, held, area, 8);
+	assert_int_equal(nseg, 4);
+	assert_ptr_equal(area[0].iov_base, gp(f->v.g, G_BUF_GPA + 12, 88));
+	assert_int_equal(area[0].iov_len, 88);
+	/* the "read": 150 bytes into the frame area */
+	for (k = 0, at = 0, i = 0; k < 150; k++, at++) {
+		if (at == area[i].iov_len) {
+			i++;
+			at = 0;
+		}
+		((uint8_t *)area[i].iov_base)[at] = (uint8_t)(k * 3 + 1);
+	}
+	nb = vnet_virtq_net_rx_bufs_for(&f->n, e, held, 150);
+	assert_int_equal(nb, 2);
+	assert_int_equal(vnet_virtq_net_rx_commit(&f->v.q, &f->n, e, 2, &h,
+						  150), 0);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 2);
+	assert_int_equal(split_used_idx(&f->d), 2);
+	split_used_elem(&f->d, 0, &id, &len);
+	assert_int_equal(id, heads[0]);
+	assert_int_equal(len, 100);
+	split_used_elem(&f->d, 1, &id, &len);
+	assert_int_equal(id, heads[1]);
+	assert_int_equal(len, 150 - 88);
+	/* num_buffers, the header's last field (VERSION_1: bytes 10-11) */
+	assert_int_equal(ld16(gp(f->v.g, G_BUF_GPA + 10, 2)), 2);
+	assert_int_equal(*gp(f->v.g, G_BUF_GPA + 0x1000 + 61, 1),
+			 (uint8_t)(149 * 3 + 1));
+	/* the two unused go back, last popped first: no used entry */
+	assert_int_equal(vnet_virtq_unpop(&f->v.q, &e[3]), 0);
+	assert_int_equal(vnet_virtq_unpop(&f->v.q, &e[2]), 0);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 0);
+	assert_int_equal(split_used_idx(&f->d), 2);
+	vnet_virtq_elem_init(&again, NULL, 0, again_io, 2);
+	assert_int_equal(vnet_virtq_pop(&f->v.q, &again), 1);
+	assert_int_equal(again.id, heads[2]);
+	/* too few buffers for the largest frame: -EAGAIN, what was popped
+	 * stays the caller's to give back */
+	held = 1;
+	e[0] = again;
+	assert_int_equal(vnet_virtq_net_rx_reserve(&f->v.q, &f->n, e, 4, &held,
+						   1000), -EAGAIN);
+	assert_int_equal(held, 2);
+	assert_int_equal(e[1].id, heads[3]);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, vq_fix_free)
 
 int main(void)
@@ -258,6 +337,7 @@ int main(void)
 		T(test_rx_any_layout),
 		T(test_rx_push_too_many_buffers),
 		T(test_hostile_mergeable_buffer_below_header),
+		T(test_rx_direct_unused_returned),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
