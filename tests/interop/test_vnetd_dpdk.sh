@@ -67,7 +67,8 @@ total() { # NAME: testpmd's accumulated total
 
 one_ring() { # LABEL VNETD-OPTIONS VDEV-EXTRA PAIRS
 	start_vnetd $2
-	testpmd txonly 5 "$3" "$4"
+	# 8 s: on a loaded machine testpmd's start-up alone can take most of 5
+	testpmd txonly 8 "$3" "$4"
 	sent=$(total TX-packets)
 	tap_rx=$(ip netns exec "$ns" cat /sys/class/net/vt0/statistics/rx_packets)
 	dev_tx=$(stat tx_frames)
