@@ -243,6 +243,7 @@ int vu_mem_set_table(struct vnet_vu *vu, struct vu_msg *m);
 
 /* vu_vring.c */
 void vu_vring_init(struct vu_vring *v);
+void vu_vring_call_replaced(struct vnet_vu *vu, struct vu_vring *v);
 int vu_vring_start(struct vnet_vu *vu, unsigned int idx);
 uint32_t vu_vring_stop(struct vnet_vu *vu, unsigned int idx);
 void vu_vring_release(struct vnet_vu *vu, unsigned int idx);

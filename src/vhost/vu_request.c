@@ -306,6 +306,8 @@ static int vu_set_vring_fd(struct vnet_vu *vu, struct vu_msg *m)
 	if (fd >= 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
 		vu->stats.io_errors++;
 	*slot = fd;
+	if (m->hdr.request == VNET_VU_SET_VRING_CALL)
+		vu_vring_call_replaced(vu, v);
 	if (m->hdr.request == VNET_VU_SET_VRING_KICK && fd >= 0)
 		return vu_vring_start(vu, (unsigned int)idx);
 	return 0;

@@ -440,6 +440,23 @@ static int vuf_vring_send(struct vuf *f, unsigned int idx, uint32_t base)
 	return ret;
 }
 
+int vuf_replace_call(struct vuf *f, unsigned int idx)
+{
+	struct vuf_queue *q = &f->q[idx];
+	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), old = q->call, ret;
+	uint64_t u = idx;
+
+	if (fd < 0)
+		return -errno;
+	ret = vuf_set(f, VNET_VU_SET_VRING_CALL, &u, 8, &fd, 1);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	q->call = fd;
+	return old;
+}
+
 int vuf_stop_queue(struct vuf *f, unsigned int idx, uint32_t *base)
 {
 	struct { uint32_t index, num; } st = { idx, 0 };

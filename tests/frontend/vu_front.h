@@ -163,6 +163,10 @@ int vuf_mem_table_fd(struct vuf *f, int fd);
 int vuf_mem_reg(struct vuf *f, uint32_t req, unsigned int region);
 int vuf_vring_setup(struct vuf *f, unsigned int idx);
 int vuf_stop_queue(struct vuf *f, unsigned int idx, uint32_t *base);
+/* SET_VRING_CALL on a started queue, a new eventfd (QEMU 7.2 with INTx
+ * sends it after SET_VRING_KICK): the old fd returned, for the caller to
+ * read and close; or -errno */
+int vuf_replace_call(struct vuf *f, unsigned int idx);
 
 /* INFLIGHT_SHMFD: the region, and a reconnect that keeps the guest. */
 int vuf_inflight_get(struct vuf *f, uint16_t nq, uint16_t qsize);
