@@ -93,6 +93,12 @@ struct vu_config {
 	uint8_t data[VNET_VU_CONFIG_MAX];
 } __attribute__((packed));
 
+/* SET_DEVICE_STATE_FD's payload: what moves which way, and when. */
+struct vu_transfer {
+	uint32_t direction;
+	uint32_t phase;
+} __attribute__((packed));
+
 union vu_payload {
 	uint64_t u64;
 	uint64_t u64x2[2];
@@ -102,6 +108,7 @@ union vu_payload {
 	struct vu_mem_reg reg;
 	struct vu_log log;
 	struct vu_inflight inflight;
+	struct vu_transfer transfer;
 	struct vu_config config;
 	uint8_t raw[sizeof(struct vu_config)];
 };
@@ -208,6 +215,9 @@ struct vnet_vu {
 	unsigned int nqueues;
 	struct vu_vring vr[VNET_VU_QUEUES_MAX];
 	struct vu_rx rx;
+	int state_fd;
+	int state_dir;
+	bool state_ok;
 	struct vnet_vu_stats stats;
 };
 
@@ -240,6 +250,16 @@ int vu_mem_del(struct vnet_vu *vu, const struct vu_region *r);
 int vu_mem_find(const struct vnet_vu *vu, const struct vu_region *r);
 void vu_mem_clear(struct vnet_vu *vu);
 int vu_mem_set_table(struct vnet_vu *vu, struct vu_msg *m);
+
+/* vu_request.c */
+void vu_reply_u64(const struct vu_msg *m, struct vu_msg *reply, uint64_t v);
+
+/* vu_state.c */
+void vu_state_clear(struct vnet_vu *vu);
+int vu_set_device_state_fd(struct vnet_vu *vu, struct vu_msg *m,
+			   struct vu_msg *r);
+int vu_check_device_state(struct vnet_vu *vu, struct vu_msg *m,
+			  struct vu_msg *r);
 
 /* vu_vring.c */
 void vu_vring_init(struct vu_vring *v);
