@@ -99,6 +99,7 @@ static int rx_tag(struct vuf *f)
 	return n > 14 ? buf[14] : -1;
 }
 
+/* conformance: SPL-12 */
 static void call_replaced_after_start(void **state)
 {
 	struct vuf_opts o = { .event_idx = true, .mrg = true, .pairs = 1,
