@@ -35,7 +35,8 @@
  *     transmit coalescing), its rings stop, its state is saved;
  *     destination B, reset, loads it; both checks report success; B's
  *     config space shows the MAC A was given, and B saved again gives
- *     the same state byte for byte (it differed before the load);
+ *     the same state byte for byte (it differed before the load); the
+ *     same when B loads it before its features are set (QEMU's order);
  *   - a hostile or broken state (truncated anywhere, a byte flipped,
  *     another version, bytes after the end, a command a state never
  *     carries, a command the device refuses, each with its sum made
@@ -179,6 +180,39 @@ static void save_load_check(void **state)
 	vuf_close(&fb);
 }
 
+/* QEMU's order on a destination: the state loaded before the features
+ * are set (the device starts only once the VM runs); taken once they are. */
+static void load_before_features(void **state)
+{
+	static uint8_t a[STATE_MAX], b[STATE_MAX];
+	struct vuf_opts o = opts();
+	uint64_t feats, proto;
+	struct vuf fa, fb;
+	size_t la;
+
+	(void)state;
+	start(&fa, sock_a);
+	configure(&fa);
+	stop_rings(&fa);
+	la = save(&fa, a);
+	vuf_close(&fa);
+
+	assert_int_equal(vuf_connect(&fb, sock_b), 0);
+	assert_int_equal(vuf_get_u64(&fb, VNET_VU_GET_FEATURES, &feats), 0);
+	assert_int_equal(vuf_get_u64(&fb, VNET_VU_GET_PROTOCOL_FEATURES,
+				     &proto), 0);
+	assert_true(proto & (1ULL << VNET_VU_PROTOCOL_F_DEVICE_STATE));
+	proto = 1ULL << VNET_VU_PROTOCOL_F_DEVICE_STATE;
+	assert_int_equal(vuf_set(&fb, VNET_VU_SET_PROTOCOL_FEATURES, &proto,
+				 8, NULL, 0), 0);
+	assert_int_equal(load(&fb, a, la), 0);
+	assert_int_equal(vuf_begin(&fb, &o), 0);	/* features, rings */
+	stop_rings(&fb);
+	assert_int_equal(save(&fb, b), la);
+	assert_memory_equal(b, a, la);
+	vuf_close(&fb);
+}
+
 /* The format of dev_state.c's comment: the sum recomputed after a change
  * (st32(): vq_guest.h's little-endian store). */
 static uint32_t fnv1a(const uint8_t *p, size_t n)
@@ -314,6 +348,8 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(save_load_check, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(load_before_features, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(hostile_refused, setup,
 						teardown),
