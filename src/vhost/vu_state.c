@@ -120,6 +120,9 @@ int vu_set_device_state_fd(struct vnet_vu *vu, struct vu_msg *m,
 	}
 	if (vu_state_pipe(fds))
 		return 0;
+	/* the end handed out blocks as a pipe's would; ours never does */
+	if (fcntl(fds[dir == VU_STATE_SAVE ? 0 : 1], F_SETFL, 0))
+		vu->stats.io_errors++;
 	if (dir == VU_STATE_SAVE) {
 		ret = vu_state_save(vu, fds[1]);
 		close(fds[1]);		/* the frontend reads to EOF */
