@@ -42,7 +42,7 @@
 #define STATE_VERSION	1
 #define STATE_HDR	16
 #define STATE_SUM	4
-#define STATE_REC_MAX	(2 + 2 * 4 + 2 * 6 * 256)	/* the largest record */
+#define STATE_REC_MAX	0xffff	/* a record's length is 16 bits */
 
 struct state_out {
 	uint8_t *buf;
@@ -86,7 +86,7 @@ static uint32_t fnv1a(const uint8_t *p, size_t n)
 static void put(struct state_out *o, uint8_t cls, uint8_t cmd,
 		const void *data, size_t len)
 {
-	if (o->full || o->len + 4 + len > o->room) {
+	if (o->full || 2 + len > STATE_REC_MAX || o->len + 4 + len > o->room) {
 		o->full = true;
 		return;
 	}
