@@ -38,6 +38,7 @@ VNET_API_BEGIN
 #define VNET_VU_PROTOCOL_F_RESET_DEVICE		13
 #define VNET_VU_PROTOCOL_F_CONFIGURE_MEM_SLOTS	15
 #define VNET_VU_PROTOCOL_F_STATUS		16
+#define VNET_VU_PROTOCOL_F_DEVICE_STATE		19
 /*
  * vnetd's own extension for 128-bit features (GET/SET_FEATURES_EX below):
  * upstream vhost-user defines no such messages yet, so the bit and the
@@ -84,6 +85,8 @@ enum vnet_vu_request {
 	VNET_VU_REM_MEM_REG = 38,
 	VNET_VU_SET_STATUS = 39,
 	VNET_VU_GET_STATUS = 40,
+	VNET_VU_SET_DEVICE_STATE_FD = 42,
+	VNET_VU_CHECK_DEVICE_STATE = 43,
 	VNET_VU_GET_FEATURES_EX = 0x7f00,	/* vnetd extension */
 	VNET_VU_SET_FEATURES_EX = 0x7f01,	/* vnetd extension */
 };
@@ -116,6 +119,12 @@ struct vnet_vu;
  * @set_mtu:		NET_SET_MTU; 0 or -errno
  * @send_rarp:		SEND_RARP with the guest's MAC; 0 or -errno
  * @reset:		RESET_DEVICE, or the frontend went away
+ * @state_save:		DEVICE_STATE, every ring stopped: the device's state
+ *			into @buf (at most @room bytes); its length, or
+ *			-errno
+ * @state_load:		a state saved by @state_save, as the frontend gave
+ *			it (untrusted): checked whole, then taken; 0, or
+ *			-errno if refused (nothing changed then)
  *
  * Every hook is optional. A NULL config hook answers from an all-zero
  * config space of @config_size bytes.
@@ -130,7 +139,12 @@ struct vnet_vu_ops {
 	int (*send_rarp)(void *opaque, const uint8_t mac[6]);
 	void (*reset)(void *opaque);
 	void (*queue_discard)(void *opaque, unsigned int idx, bool on);
+	long (*state_save)(void *opaque, void *buf, unsigned long room);
+	int (*state_load)(void *opaque, const void *buf, unsigned long len);
 };
+
+/* The largest device state DEVICE_STATE moves (a pipe's size). */
+#define VNET_VU_STATE_MAX	(256 * 1024)
 
 /**
  * struct vnet_vu_config - how to make a backend

@@ -107,6 +107,12 @@ struct vu_iotlb_msg {
 
 #define VU_IOTLB_MSG_PADDED	32
 
+/* SET_DEVICE_STATE_FD's payload: what moves which way, and when. */
+struct vu_transfer {
+	uint32_t direction;
+	uint32_t phase;
+} __attribute__((packed));
+
 union vu_payload {
 	uint64_t u64;
 	uint64_t u64x2[2];
@@ -116,6 +122,7 @@ union vu_payload {
 	struct vu_mem_reg reg;
 	struct vu_log log;
 	struct vu_inflight inflight;
+	struct vu_transfer transfer;
 	struct vu_config config;
 	struct vu_iotlb_msg iotlb;
 	uint8_t raw[sizeof(struct vu_config)];
@@ -234,6 +241,9 @@ struct vnet_vu {
 	int backend_fd;
 	pthread_mutex_t backend_lock;
 	struct vnet_iotlb iotlb;
+	int state_fd;
+	int state_dir;
+	bool state_ok;
 	struct vnet_vu_stats stats;
 };
 
@@ -267,8 +277,19 @@ int vu_mem_find(const struct vnet_vu *vu, const struct vu_region *r);
 void vu_mem_clear(struct vnet_vu *vu);
 int vu_mem_set_table(struct vnet_vu *vu, struct vu_msg *m);
 
+/* vu_request.c */
+void vu_reply_u64(const struct vu_msg *m, struct vu_msg *reply, uint64_t v);
+
+/* vu_state.c */
+void vu_state_clear(struct vnet_vu *vu);
+int vu_set_device_state_fd(struct vnet_vu *vu, struct vu_msg *m,
+			   struct vu_msg *r);
+int vu_check_device_state(struct vnet_vu *vu, struct vu_msg *m,
+			  struct vu_msg *r);
+
 /* vu_vring.c */
 void vu_vring_init(struct vu_vring *v);
+void vu_vring_call_replaced(struct vnet_vu *vu, struct vu_vring *v);
 int vu_vring_start(struct vnet_vu *vu, unsigned int idx);
 uint32_t vu_vring_stop(struct vnet_vu *vu, unsigned int idx);
 void vu_vring_release(struct vnet_vu *vu, unsigned int idx);

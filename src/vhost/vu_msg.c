@@ -49,6 +49,9 @@ static const struct vu_rule r_ifget = { sizeof(struct vu_inflight),
 static const struct vu_rule r_ifset = { sizeof(struct vu_inflight),
 					VU_INFLIGHT_PADDED, 1, false, false };
 
+/* direction and phase, and the frontend's end of a pipe */
+static const struct vu_rule r_transfer = { 8, 8, 1, false, false };
+
 /* Every request this backend knows, with its rule. */
 static const struct {
 	uint32_t req;
@@ -87,6 +90,8 @@ static const struct {
 	{ VNET_VU_REM_MEM_REG, &r_rem },
 	{ VNET_VU_SET_STATUS, &r_u64 },
 	{ VNET_VU_GET_STATUS, &r_none },
+	{ VNET_VU_SET_DEVICE_STATE_FD, &r_transfer },
+	{ VNET_VU_CHECK_DEVICE_STATE, &r_none },
 	{ VNET_VU_GET_FEATURES_EX, &r_none },
 	{ VNET_VU_SET_FEATURES_EX, &r_u128 },
 };

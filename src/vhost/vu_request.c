@@ -19,8 +19,7 @@ static void vu_reply(const struct vu_msg *m, struct vu_msg *reply,
 	reply->hdr.size = size;
 }
 
-static void vu_reply_u64(const struct vu_msg *m, struct vu_msg *reply,
-			 uint64_t v)
+void vu_reply_u64(const struct vu_msg *m, struct vu_msg *reply, uint64_t v)
 {
 	vu_reply(m, reply, sizeof(uint64_t));
 	reply->p.u64 = v;
@@ -306,6 +305,8 @@ static int vu_set_vring_fd(struct vnet_vu *vu, struct vu_msg *m)
 	if (fd >= 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
 		vu->stats.io_errors++;
 	*slot = fd;
+	if (m->hdr.request == VNET_VU_SET_VRING_CALL)
+		vu_vring_call_replaced(vu, v);
 	if (m->hdr.request == VNET_VU_SET_VRING_KICK && fd >= 0)
 		return vu_vring_start(vu, (unsigned int)idx);
 	return 0;
@@ -416,6 +417,7 @@ static void vu_reset_rings(struct vnet_vu *vu)
 	for (i = 0; i < vu->nqueues; i++)
 		vu_vring_release(vu, i);
 	vu_inflight_clear(vu);
+	vu_state_clear(vu);
 	vu->status = 0;
 	if (vu->cfg.ops && vu->cfg.ops->reset)
 		vu->cfg.ops->reset(vu->cfg.opaque);
@@ -470,6 +472,8 @@ static bool vu_negotiated(const struct vnet_vu *vu, uint32_t req)
 		{ VNET_VU_SET_INFLIGHT_FD, VNET_VU_PROTOCOL_F_INFLIGHT_SHMFD },
 		{ VNET_VU_SET_STATUS, VNET_VU_PROTOCOL_F_STATUS },
 		{ VNET_VU_GET_STATUS, VNET_VU_PROTOCOL_F_STATUS },
+		{ VNET_VU_SET_DEVICE_STATE_FD, VNET_VU_PROTOCOL_F_DEVICE_STATE },
+		{ VNET_VU_CHECK_DEVICE_STATE, VNET_VU_PROTOCOL_F_DEVICE_STATE },
 		{ VNET_VU_GET_FEATURES_EX, VNET_VU_PROTOCOL_F_FEATURES_EX },
 		{ VNET_VU_SET_FEATURES_EX, VNET_VU_PROTOCOL_F_FEATURES_EX },
 	};
@@ -517,6 +521,10 @@ static int vu_request_get(struct vnet_vu *vu, struct vu_msg *m,
 		return 0;
 	case VNET_VU_GET_INFLIGHT_FD:
 		return vu_inflight_get(vu, m, r);
+	case VNET_VU_SET_DEVICE_STATE_FD:
+		return vu_set_device_state_fd(vu, m, r);
+	case VNET_VU_CHECK_DEVICE_STATE:
+		return vu_check_device_state(vu, m, r);
 	case VNET_VU_SET_LOG_BASE: {	/* answered: QEMU waits for it */
 		int ret = vu_log_set_base(vu, m);
 

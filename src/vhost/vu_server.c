@@ -24,6 +24,7 @@ static const uint64_t vu_protocol_supported =
 	(1ULL << VNET_VU_PROTOCOL_F_RESET_DEVICE) |
 	(1ULL << VNET_VU_PROTOCOL_F_CONFIGURE_MEM_SLOTS) |
 	(1ULL << VNET_VU_PROTOCOL_F_STATUS) |
+	(1ULL << VNET_VU_PROTOCOL_F_DEVICE_STATE) |
 	(1ULL << VNET_VU_PROTOCOL_F_FEATURES_EX);
 
 /**
@@ -118,6 +119,11 @@ struct vnet_vu *vnet_vu_new(const struct vnet_vu_config *cfg, int *err)
 	vu->backend_fd = -1;
 	pthread_mutex_init(&vu->backend_lock, NULL);
 	vnet_iotlb_init(&vu->iotlb);
+	/* a state to move only if the owner has one */
+	if (!cfg->ops || !cfg->ops->state_save || !cfg->ops->state_load)
+		vu->protocol_offer &= ~(1ULL << VNET_VU_PROTOCOL_F_DEVICE_STATE);
+	vu->state_fd = -1;
+	vu->state_dir = -1;
 	vu->nqueues = 2 * cfg->queue_pairs +
 		      vnet_features_has(&cfg->features, VNET_F_CTRL_VQ);
 	vu_conn_reset(vu);
@@ -151,6 +157,7 @@ void vnet_vu_disconnect(struct vnet_vu *vu)
 	vu_log_clear(vu);
 	vu_inflight_clear(vu);	/* the frontend keeps the fd for the next */
 	vu_iotlb_reset(vu);
+	vu_state_clear(vu);
 	close(vu->conn_fd);
 	vu->conn_fd = -1;
 	vu->stats.disconnects++;

@@ -220,6 +220,32 @@ static void vu_vring_resubmit_kick(struct vnet_vu *vu, struct vu_vring *v)
 }
 
 /**
+ * vu_vring_call_replaced() - signal a call eventfd that replaced another
+ * @vu:	the backend
+ * @v:	the queue, its call_fd just set by SET_VRING_CALL
+ *
+ * A frontend may replace the call eventfd of a queue already started:
+ * QEMU 7.2 with INTx (no MSI-X vectors) sends SET_VRING_CALL only after
+ * SET_VRING_KICK, and a destination's first receive frames are used, and
+ * signalled, in between, on the fd QEMU then drops unread. The driver
+ * misses that notification, and with EVENT_IDX it is never notified
+ * again: its used_event stays behind the used idx, which only moves on.
+ * So a started queue's new fd is signalled once. A notification with
+ * nothing new is harmless ("The driver MUST handle spurious
+ * notifications from the device", split-ring.tex; libvhost-user signals
+ * every new call fd).
+ */
+void vu_vring_call_replaced(struct vnet_vu *vu, struct vu_vring *v)
+{
+	uint64_t one = 1;
+
+	if (!v->started || v->call_fd < 0)
+		return;
+	if (write(v->call_fd, &one, sizeof(one)) < 0)
+		vu->stats.io_errors++;
+}
+
+/**
  * vu_vring_start() - set the queue up on the current memory table
  * @vu:		the backend
  * @idx:	queue index, with size and addresses known

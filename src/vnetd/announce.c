@@ -12,8 +12,13 @@
  * that does not support GUEST_ANNOUNCE"). The frame
  * is the one QEMU's own announce sends (net/announce.c): a broadcast
  * reverse-ARP request naming the MAC as sender and target.
+ *
+ * With an overlay port the guest's segment is the tunnel: the frame goes
+ * out as the guest's own broadcast would, encapsulated to every remote
+ * endpoint, whose learning tables then point the MAC at this host.
  */
 
+#include <errno.h>
 #include <string.h>
 #include <sys/uio.h>
 
@@ -50,6 +55,26 @@ static void vnetd_rarp_frame(const uint8_t mac[6], uint8_t f[RARP_FRAME_LEN])
 	memcpy(p + 10, mac, 6);			/* target: the guest, IP 0 */
 }
 
+/* The frame into the tunnel, as the guest's transmit on pair 0 would go
+ * (the caller holds the device lock: no worker runs). Return: 0, -EAGAIN
+ * before the features set the overlay up. */
+static int announce_overlay(struct vnetd *d, const uint8_t *frame)
+{
+	struct vnetd_qp *qp = &d->qp[0];
+	struct iovec v = { (void *)frame, RARP_FRAME_LEN };
+	struct vnet_hdr none;
+	struct vnet_pkt pkt;
+
+	if (!qp->ovl_ready)
+		return -EAGAIN;
+	memset(&none, 0, sizeof(none));
+	if (vnet_pkt_init(&pkt, &v, 1))
+		return -EINVAL;
+	qp->now = vnetd_now_ns();
+	vnetd_overlay_tx(qp, &none, &pkt);
+	return 0;
+}
+
 /*
  * Return: 0; what cannot be announced is logged (an error here would drop
  * the frontend, for a frame that only speeds up what learning does anyway).
@@ -60,9 +85,7 @@ int vnetd_announce(struct vnetd *d, const uint8_t mac[6])
 	struct iovec v[2];
 	ssize_t n;
 
-	if (!d->cfg->tap || d->cfg->has_overlay) {
-		/* the tap, if any, is the overlay's underlay: not the guest's
-		 * segment */
+	if (!d->cfg->tap) {
 		vnetd_log(VNETD_LOG_INFO, "SEND_RARP: no tap on the guest's "
 			  "segment, nothing announced");
 		return 0;
@@ -73,6 +96,16 @@ int vnetd_announce(struct vnetd *d, const uint8_t mac[6])
 		return 0;
 	}
 	vnetd_rarp_frame(mac, frame);
+	if (d->cfg->has_overlay) {	/* the tap is the underlay */
+		if (announce_overlay(d, frame))
+			vnetd_log(VNETD_LOG_INFO, "SEND_RARP: the overlay is "
+				  "not set up yet, nothing announced");
+		else
+			vnetd_log(VNETD_LOG_INFO, "announced %02x:%02x:%02x:"
+				  "%02x:%02x:%02x (RARP, overlay)", mac[0],
+				  mac[1], mac[2], mac[3], mac[4], mac[5]);
+		return 0;
+	}
 	/* a zero header: no offload, the same in every layout */
 	memset(hdr, 0, sizeof(hdr));
 	v[0].iov_base = hdr;

@@ -208,6 +208,8 @@ struct vnetd {
 	struct vnet_overlay_config ovl_cfg;
 	unsigned int redial_ms;
 	uint64_t redial_at;
+	uint8_t *state_pending;		/* DEVICE_STATE taken, to replay */
+	size_t state_pending_len;
 };
 
 /* epoll tags: what woke the loop, and which queue. */
@@ -258,6 +260,14 @@ int vnetd_announce(struct vnetd *d, const uint8_t mac[6]);
 
 /* datapath.c */
 void vnetd_kick(struct vnetd *d, unsigned int vq);
+/* after a control command: offloads, RX engines, the pairs in use */
+void vnetd_ctrl_follow(struct vnetd *d);
+
+/* dev_state.c: the state DEVICE_STATE moves (vnet_vu_ops) */
+long vnetd_state_save(struct vnetd *d, void *buf, unsigned long room);
+int vnetd_state_load(struct vnetd *d, const void *buf, unsigned long len);
+/* a state taken before the features: replayed once they are set */
+void vnetd_state_apply(struct vnetd *d);
 void vnetd_tx_process(struct vnetd *d, unsigned int vq);
 void vnetd_kick_pair(struct vnetd_qp *qp, unsigned int vq);
 void vnetd_tap_poll(struct vnetd_qp *qp, bool on);

@@ -675,7 +675,7 @@ static void ctrl_one(struct vnetd *d, struct vnet_virtq *q,
 
 /* After a command, what follows the device state: offloads, RX engines,
  * the pairs that take frames (VQ_PAIRS_SET, RSS_CONFIG). */
-static void ctrl_follow(struct vnetd *d)
+void vnetd_ctrl_follow(struct vnetd *d)
 {
 	unsigned int q;
 
@@ -719,7 +719,7 @@ static void ctrl_process(struct vnetd *d, unsigned int vq)
 		return;
 	vnet_virtq_flush(q);
 	vnetd_notify(d, vq, n);	/* the control queue: not coalesced */
-	ctrl_follow(d);
+	vnetd_ctrl_follow(d);
 	/* new coalescing parameters already met notify at once */
 	vnetd_notify_recheck(d);
 }

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE /* pthread_rwlockattr_setkind_np */
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -224,6 +225,7 @@ static void hook_features(void *opaque, const struct vnet_features *acked)
 	for (q = 0; q < d->cfg->queues; q++)
 		vnetd_qp_negotiated(&d->qp[q]);
 	d->ready = true;
+	vnetd_state_apply(d);	/* a migration's state, taken before */
 	vnetd_rx_pairs_update(d);
 	vnetd_log(VNETD_LOG_INFO, "features negotiated: 0x%016llx%016llx, "
 		  "header %u bytes, tap offloads 0x%x",
@@ -238,6 +240,8 @@ static void hook_reset(void *opaque)
 
 	d->ready = false;
 	vnet_dev_reset(&d->dev);
+	free(d->state_pending);		/* not for the next frontend */
+	d->state_pending = NULL;
 	roles_follow(d, &none);
 	vnetd_rx_pairs_update(d);
 }
@@ -245,6 +249,16 @@ static void hook_reset(void *opaque)
 static int hook_send_rarp(void *opaque, const uint8_t mac[6])
 {
 	return vnetd_announce(opaque, mac);
+}
+
+static long hook_state_save(void *opaque, void *buf, unsigned long room)
+{
+	return vnetd_state_save(opaque, buf, room);
+}
+
+static int hook_state_load(void *opaque, const void *buf, unsigned long len)
+{
+	return vnetd_state_load(opaque, buf, len);
 }
 
 static const struct vnet_vu_ops vu_ops = {
@@ -255,6 +269,8 @@ static const struct vnet_vu_ops vu_ops = {
 	.features = hook_features,
 	.send_rarp = hook_send_rarp,
 	.reset = hook_reset,
+	.state_save = hook_state_save,
+	.state_load = hook_state_load,
 };
 
 static int start_model(struct vnetd *d, const struct vnetd_config *cfg)
@@ -518,6 +534,7 @@ void vnetd_device_stop(struct vnetd *d)
 		close(d->qp[q].epfd);
 	}
 	vnet_dev_fini(&d->dev);
+	free(d->state_pending);
 	close(d->epfd);
 	close(d->stop_fd);
 }

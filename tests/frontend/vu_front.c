@@ -3,6 +3,7 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -444,6 +445,60 @@ static int vuf_vring_send(struct vuf *f, unsigned int idx, uint32_t base)
 		ret = vuf_set(f, VNET_VU_SET_VRING_ENABLE, &st, sizeof(st),
 			      NULL, 0);
 	return ret;
+}
+
+int vuf_replace_call(struct vuf *f, unsigned int idx)
+{
+	struct vuf_queue *q = &f->q[idx];
+	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), old = q->call, ret;
+	uint64_t u = idx;
+
+	if (fd < 0)
+		return -errno;
+	ret = vuf_set(f, VNET_VU_SET_VRING_CALL, &u, 8, &fd, 1);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	q->call = fd;
+	return old;
+}
+
+int vuf_state_fd(struct vuf *f, uint32_t dir, uint32_t phase,
+		 uint64_t *code, int *fd)
+{
+	struct { uint32_t dir, phase; } t = { dir, phase };
+	int p[2], ret;
+
+	*fd = -1;
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	/* the frontend's end: read for a save, written for a load */
+	ret = vuf_send_msg(f, VNET_VU_SET_DEVICE_STATE_FD, 0, &t, sizeof(t),
+			   dir ? &p[0] : &p[1], 1);
+	if (!ret) {
+		ret = vuf_recv_msg_fd(f, NULL, code, sizeof(*code), fd);
+		ret = ret == (int)sizeof(*code) ? 0 : ret < 0 ? ret : -EPROTO;
+	}
+	if (!ret && *fd < 0 && (*code & 0x1ff) == 0x100) {
+		*fd = p[dir ? 1 : 0];	/* the backend uses ours */
+		p[dir ? 1 : 0] = -1;
+	}
+	close(p[0]);
+	if (p[1] >= 0)
+		close(p[1]);
+	return ret;
+}
+
+int vuf_check_state(struct vuf *f, uint64_t *code)
+{
+	int ret = vuf_send_msg(f, VNET_VU_CHECK_DEVICE_STATE, 0, NULL, 0,
+			       NULL, 0);
+
+	if (ret)
+		return ret;
+	ret = vuf_recv_msg(f, NULL, code, sizeof(*code));
+	return ret == (int)sizeof(*code) ? 0 : ret < 0 ? ret : -EPROTO;
 }
 
 int vuf_stop_queue(struct vuf *f, unsigned int idx, uint32_t *base)

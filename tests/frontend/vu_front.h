@@ -169,6 +169,18 @@ int vuf_mem_table_fd(struct vuf *f, int fd);
 int vuf_mem_reg(struct vuf *f, uint32_t req, unsigned int region);
 int vuf_vring_setup(struct vuf *f, unsigned int idx);
 int vuf_stop_queue(struct vuf *f, unsigned int idx, uint32_t *base);
+/* SET_VRING_CALL on a started queue, a new eventfd (QEMU 7.2 with INTx
+ * sends it after SET_VRING_KICK): the old fd returned, for the caller to
+ * read and close; or -errno */
+int vuf_replace_call(struct vuf *f, unsigned int idx);
+/* SET_DEVICE_STATE_FD (@dir 0 save, 1 load; @phase 0 stopped): the reply's
+ * u64 in @code, the fd to transfer through in @fd (the backend's, or the
+ * frontend's own end when the backend returned none; -1 on a refusal);
+ * 0 or -errno */
+int vuf_state_fd(struct vuf *f, uint32_t dir, uint32_t phase,
+		 uint64_t *code, int *fd);
+/* CHECK_DEVICE_STATE: the reply's u64 (0: success) in @code */
+int vuf_check_state(struct vuf *f, uint64_t *code);
 
 /* INFLIGHT_SHMFD: the region, and a reconnect that keeps the guest. */
 int vuf_inflight_get(struct vuf *f, uint16_t nq, uint16_t qsize);
