@@ -1143,6 +1143,54 @@ bool vuf_wait_err(struct vuf *f, unsigned int idx, int ms)
 	return read(f->q[idx].err, &v, sizeof(v)) == sizeof(v);
 }
 
+/* The command's result: room in the slot's second half, then the ack in
+ * its last byte, each a descriptor of its own (as Linux lays them out). */
+#define VUF_CTRL_RESULT_OFF	(VUF_SLOT_SIZE / 2)
+
+/*
+ * A command made available on the control queue, not kicked: @cls, @cmd
+ * and @len bytes of @data, then @room bytes for its result (zeroed; none
+ * when 0) and the ack byte (0xff until the device writes it), in one slot
+ * whose start goes to @slot. Return: 0, -EINVAL, or -EAGAIN when full
+ */
+static int vuf_ctrl_add(struct vuf *f, uint8_t cls, uint8_t cmd,
+			const void *data, size_t len, size_t room,
+			uint8_t **slot)
+{
+	unsigned int idx = f->nq - 1, n = 1;
+	struct vuf_queue *q = &f->q[idx];
+	size_t len_max = room ? VUF_CTRL_RESULT_OFF - 2 : VUF_SLOT_SIZE - 16;
+	uint64_t base;
+	struct buf b[3];
+	uint16_t mem;
+	uint8_t *p;
+	int ret;
+
+	if (!(f->o.rss || f->o.ctrl) || len > len_max || !q->nids ||
+	    room > VUF_SLOT_SIZE - VUF_CTRL_RESULT_OFF - 1)
+		return -EINVAL;
+	mem = q->ids[q->nids - 1];
+	base = vuf_slot_gpa(idx, mem);
+	p = vuf_gp(f, base, VUF_SLOT_SIZE);
+	p[0] = cls;
+	p[1] = cmd;
+	if (len)	/* a command without data may come with NULL */
+		memcpy(p + 2, data, len);
+	memset(p + VUF_CTRL_RESULT_OFF, 0, room);
+	p[VUF_SLOT_SIZE - 1] = 0xff;
+	b[0] = (struct buf){ base, (uint32_t)(2 + len), false };
+	if (room)
+		b[n++] = (struct buf){ base + VUF_CTRL_RESULT_OFF,
+				       (uint32_t)room, true };
+	b[n++] = (struct buf){ base + VUF_SLOT_SIZE - 1, 1, true };
+	ret = vuf_add(f, idx, b, n, mem);
+	if (ret)
+		return ret;
+	q->nids--;
+	*slot = p;
+	return 0;
+}
+
 /**
  * vuf_ctrl_post() - a command made available on the control queue, not kicked
  * @f:		frontend, started with @rss or @ctrl
@@ -1159,31 +1207,9 @@ bool vuf_wait_err(struct vuf *f, unsigned int idx, int ms)
 int vuf_ctrl_post(struct vuf *f, uint8_t cls, uint8_t cmd, const void *data,
 		  size_t len)
 {
-	unsigned int idx = f->nq - 1;
-	struct vuf_queue *q = &f->q[idx];
-	uint64_t base;
-	struct buf b[2];
-	uint16_t mem;
 	uint8_t *p;
-	int ret;
 
-	if (!(f->o.rss || f->o.ctrl) || len > VUF_SLOT_SIZE - 16 || !q->nids)
-		return -EINVAL;
-	mem = q->ids[q->nids - 1];
-	base = vuf_slot_gpa(idx, mem);
-	p = vuf_gp(f, base, VUF_SLOT_SIZE);
-	p[0] = cls;
-	p[1] = cmd;
-	if (len)	/* a command without data may come with NULL */
-		memcpy(p + 2, data, len);
-	p[VUF_SLOT_SIZE - 1] = 0xff;
-	b[0] = (struct buf){ base, (uint32_t)(2 + len), false };
-	b[1] = (struct buf){ base + VUF_SLOT_SIZE - 1, 1, true };
-	ret = vuf_add(f, idx, b, 2, mem);
-	if (ret)
-		return ret;
-	q->nids--;
-	return 0;
+	return vuf_ctrl_add(f, cls, cmd, data, len, 0, &p);
 }
 
 /**
@@ -1314,43 +1340,17 @@ int vuf_vring_log(struct vuf *f, unsigned int idx, bool on)
 	return vuf_set(f, VNET_VU_SET_VRING_ADDR, &a, sizeof(a), NULL, 0);
 }
 
-/* The command's result: room in the slot's second half, then the ack in
- * its last byte, each a descriptor of its own (as Linux lays them out). */
-#define VUF_CTRL_RESULT_OFF	(VUF_SLOT_SIZE / 2)
-
 int vuf_ctrl_result(struct vuf *f, uint8_t cls, uint8_t cmd, const void *data,
 		    size_t len, void *res, size_t room, size_t *got)
 {
-	unsigned int idx = f->nq - 1, n = 1;
-	struct vuf_queue *q = &f->q[idx];
-	uint64_t base;
-	struct buf b[3];
+	unsigned int idx = f->nq - 1;
 	uint32_t used;
-	uint16_t mem;
 	uint8_t *p;
 	int m, spins = 0, ret;
 
-	if (!(f->o.rss || f->o.ctrl) || len > VUF_CTRL_RESULT_OFF - 2 ||
-	    !q->nids || room > VUF_SLOT_SIZE - VUF_CTRL_RESULT_OFF - 1)
-		return -EINVAL;
-	mem = q->ids[q->nids - 1];
-	base = vuf_slot_gpa(idx, mem);
-	p = vuf_gp(f, base, VUF_SLOT_SIZE);
-	p[0] = cls;
-	p[1] = cmd;
-	if (len)	/* a command without data may come with NULL */
-		memcpy(p + 2, data, len);
-	memset(p + VUF_CTRL_RESULT_OFF, 0, room);
-	p[VUF_SLOT_SIZE - 1] = 0xff;
-	b[0] = (struct buf){ base, (uint32_t)(2 + len), false };
-	if (room)
-		b[n++] = (struct buf){ base + VUF_CTRL_RESULT_OFF,
-				       (uint32_t)room, true };
-	b[n++] = (struct buf){ base + VUF_SLOT_SIZE - 1, 1, true };
-	ret = vuf_add(f, idx, b, n, mem);
+	ret = vuf_ctrl_add(f, cls, cmd, data, len, room, &p);
 	if (ret)
 		return ret;
-	q->nids--;
 	vuf_kick(f, idx);
 	while ((m = vuf_used(f, idx, &used)) == -EAGAIN && spins++ < 200000)
 		usleep(10);
