@@ -62,7 +62,10 @@
 #define CYCLES		100
 #define WARMUP		5
 #define FRAMES		32		/* sent and awaited per cycle */
-#define RSS_SLACK_KB	1024
+/* 2 MiB: one late arena or stack growth of about 1 MiB was seen once in
+ * ten runs (client mode, 8520 -> 9576 kB, flat in every other run); a
+ * per-connection leak grows every cycle, megabytes over the run */
+#define RSS_SLACK_KB	2048
 #define DEADLINE_MS	10000
 #define TAP		"vrc0"
 
