@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "vnet/parse.h"
 #include "vnet/pkt.h"
@@ -51,6 +52,14 @@ VNET_API_BEGIN
  *	arm a timer for vnet_gro_next_deadline(&gro)
  *
  * where emit() hands each struct vnet_rx_frame to vnet_rx_deliver().
+ *
+ * Reference mode (a release function in the parameters): payload is never
+ * copied. A held flow keeps a copy of its first segment's headers and
+ * references the payload of every segment where the caller's frame lies;
+ * its super-frame leaves as a chain (the headers, then the payload
+ * slices, as DPDK's GRO chains mbufs), and each frame is handed back to
+ * release() once the engine no longer reads it. Frames are fed with
+ * vnet_gro_receive_ref(), each with the caller's reference to it.
  */
 
 /* What to coalesce (struct vnet_gro_params.flags). */
@@ -73,6 +82,18 @@ VNET_API_BEGIN
 #define VNET_GRO_FAST_HDR		128	/* fast path's longest headers */
 
 /**
+ * typedef vnet_gro_release_fn - a frame given by reference is free again
+ * @opaque:	struct vnet_gro_params.release_opaque
+ * @ref:	the reference the frame was fed with
+ *
+ * Called once for every frame vnet_gro_receive_ref() took, after the
+ * engine last read it: after the emit that carried it (successful or
+ * failed other than with -EAGAIN), when its segment was folded into a
+ * flow without data (RSC), or by vnet_gro_fini() for what is still held.
+ */
+typedef void (*vnet_gro_release_fn)(void *opaque, void *ref);
+
+/**
  * struct vnet_gro_params - limits of a context
  * @flows:	flow table capacity (also the number of buffers)
  * @max_segs:	most segments in one super-frame
@@ -80,6 +101,9 @@ VNET_API_BEGIN
  *		is flushed (0: flows * 64 KiB)
  * @timeout_ns:	longest a segment is held
  * @flags:	VNET_GRO_F_*
+ * @release:	NULL to copy payload into the engine's flow buffers; set,
+ *		reference mode (frames fed by vnet_gro_receive_ref() only)
+ * @release_opaque: passed to @release
  */
 struct vnet_gro_params {
 	unsigned int flows;
@@ -87,6 +111,8 @@ struct vnet_gro_params {
 	size_t max_held;
 	uint64_t timeout_ns;
 	uint32_t flags;
+	vnet_gro_release_fn release;
+	void *release_opaque;
 };
 
 /**
@@ -121,6 +147,8 @@ enum vnet_gro_stat {
 	VNET_GRO_S_VOUCHED,		/* segments taken on their source's
 					 * word (DATA_VALID, NEEDS_CSUM): no
 					 * L4 checksum summed */
+	VNET_GRO_S_COPIED,		/* payload bytes copied into flow
+					 * buffers (0 in reference mode) */
 	VNET_GRO_S_MAX,
 };
 
@@ -154,6 +182,10 @@ struct vnet_gro_flow;
  * @fast_v6:	IPv6
  * @fast_mask:	which header bytes a segment must have as its flow's held
  *		header has them, 64 bits at a time (gro_fast.c)
+ * @ref_iov:	reference mode: each flow's chain, @ref_cap entries per flow
+ *		(the headers, then payload slices)
+ * @ref_frames:	reference mode: each flow's frames, p.max_segs per flow
+ * @ref_cap:	chain entries per flow
  * @stats:	counters, indexed by enum vnet_gro_stat
  */
 struct vnet_gro_ctx {
@@ -175,6 +207,9 @@ struct vnet_gro_ctx {
 	size_t fast_hlen;
 	bool fast_v6;
 	uint64_t fast_mask[VNET_GRO_FAST_HDR / 8];
+	struct iovec *ref_iov;
+	void **ref_frames;
+	unsigned int ref_cap;
 	uint64_t stats[VNET_GRO_S_MAX];
 };
 
@@ -220,7 +255,8 @@ uint32_t vnet_gro_flags_for(const struct vnet_features *offloads,
 int vnet_gro_init(struct vnet_gro_ctx *ctx, const struct vnet_gro_params *p);
 
 /**
- * vnet_gro_fini() - free a context (held flows are dropped)
+ * vnet_gro_fini() - free a context (held flows are dropped; in reference
+ *		     mode their frames are released)
  * @ctx:	the context
  */
 void vnet_gro_fini(struct vnet_gro_ctx *ctx);
@@ -247,6 +283,8 @@ int vnet_gro_set_flags(struct vnet_gro_ctx *ctx, uint32_t flags,
  *		then a flow this frame closes, then this frame if it is not
  *		held (as is, with a GSO_NONE header)
  * @opaque:	passed to @emit
+ *
+ * Not for a context in reference mode (-EINVAL).
  *
  * Return: frames emitted, or -errno from @emit; -EAGAIN means the frame
  *	   was not taken (feed it again, after a flush that succeeds)
@@ -281,6 +319,29 @@ int vnet_gro_receive(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
  */
 int vnet_gro_receive_hdr(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
 			 const struct vnet_hdr *h, uint64_t now,
+			 vnet_gro_emit_fn emit, void *opaque);
+
+/**
+ * vnet_gro_receive_ref() - feed one frame by reference (reference mode)
+ * @ctx:	the context, made with a release function
+ * @pkt:	the frame, as for vnet_gro_receive(); its memory (not the
+ *		view, which is copied) must stay as it is until released
+ * @h:		as for vnet_gro_receive_hdr()
+ * @ref:	the caller's reference to the frame, given back to release()
+ * @now:	the time in ns
+ * @emit:	as for vnet_gro_receive_hdr(); a super-frame is a chain over
+ *		the frames it holds
+ * @opaque:	passed to @emit
+ *
+ * The engine takes the frame unless this returns -EAGAIN (or -EINVAL: not
+ * a context in reference mode); every frame taken is released exactly
+ * once, and one that could not be held or emitted (an error from @emit)
+ * is released before this returns.
+ *
+ * Return: as vnet_gro_receive()
+ */
+int vnet_gro_receive_ref(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
+			 const struct vnet_hdr *h, void *ref, uint64_t now,
 			 vnet_gro_emit_fn emit, void *opaque);
 
 /* vnet_gro_flush() modes */

@@ -40,6 +40,7 @@ static const char *const gro_stat_names[VNET_GRO_S_MAX] = {
 	[VNET_GRO_S_TIMER] = "timer",
 	[VNET_GRO_S_BURST] = "burst",
 	[VNET_GRO_S_VOUCHED] = "vouched",
+	[VNET_GRO_S_COPIED] = "copied-bytes",
 };
 
 /**
@@ -107,33 +108,39 @@ uint32_t vnet_gro_flags_for(const struct vnet_features *offloads,
  */
 int vnet_gro_init(struct vnet_gro_ctx *ctx, const struct vnet_gro_params *p)
 {
+	size_t slot;
 	unsigned int i;
 
 	memset(ctx, 0, sizeof(*ctx));
 	if (!p->flows || p->flows > GRO_FLOWS_MAX || !p->max_segs ||
 	    p->max_segs > UINT16_MAX)
 		return -EINVAL;
+	if (p->release && p->max_segs > (UINT16_MAX - 1) / 2)
+		return -EINVAL;		/* a chain's length is 16 bits */
 	ctx->p = *p;
 	if (!ctx->p.max_held)
 		ctx->p.max_held = (size_t)p->flows * (VNET_GRO_IP_MAX + 1);
 	ctx->buf_size = GRO_BUF_SIZE;
+	/* reference mode: a flow's buffer holds its headers only */
+	slot = gro_is_ref(ctx) ? GRO_HDR_MAX : ctx->buf_size;
 	ctx->flows = calloc(p->flows, sizeof(*ctx->flows));
 	ctx->order = calloc(p->flows, sizeof(*ctx->order));
 	ctx->order_hash = calloc(p->flows, sizeof(*ctx->order_hash));
 	ctx->free_idx = calloc(p->flows, sizeof(*ctx->free_idx));
 	/* One buffer more than flows: the spare. */
-	ctx->arena = malloc(((size_t)p->flows + 1) * ctx->buf_size);
+	ctx->arena = malloc(((size_t)p->flows + 1) * slot);
 	if (!ctx->flows || !ctx->order || !ctx->order_hash ||
-	    !ctx->free_idx || !ctx->arena) {
+	    !ctx->free_idx || !ctx->arena ||
+	    (gro_is_ref(ctx) && gro_ref_init(ctx))) {
 		vnet_gro_fini(ctx);
 		return -ENOMEM;
 	}
 	for (i = 0; i < p->flows; i++) {
-		ctx->flows[i].buf = ctx->arena + (size_t)i * ctx->buf_size;
+		ctx->flows[i].buf = ctx->arena + (size_t)i * slot;
 		ctx->free_idx[i] = (uint16_t)(p->flows - 1 - i);
 	}
 	ctx->nfree = p->flows;
-	ctx->spare = ctx->arena + (size_t)p->flows * ctx->buf_size;
+	ctx->spare = ctx->arena + (size_t)p->flows * slot;
 	vnet_parse_config_init(&ctx->parse);
 	return 0;
 }
@@ -144,6 +151,8 @@ int vnet_gro_init(struct vnet_gro_ctx *ctx, const struct vnet_gro_params *p)
  */
 void vnet_gro_fini(struct vnet_gro_ctx *ctx)
 {
+	if (gro_is_ref(ctx))
+		gro_ref_fini(ctx);
 	free(ctx->flows);
 	free(ctx->order);
 	free(ctx->order_hash);
@@ -160,9 +169,12 @@ void vnet_gro_fini(struct vnet_gro_ctx *ctx)
  * @emit:	callback
  * @opaque:	its pointer
  *
+ * In reference mode the frame is released after the emit, unless it was
+ * refused (-EAGAIN: it stays the caller's).
+ *
  * Return: 1, or -errno from @emit
  */
-static int gro_emit_pass(struct vnet_gro_ctx *ctx, const struct gro_seg *s,
+static int gro_emit_pass(struct vnet_gro_ctx *ctx, struct gro_seg *s,
 			 vnet_gro_emit_fn emit, void *opaque)
 {
 	struct vnet_rx_frame f;
@@ -177,6 +189,8 @@ static int gro_emit_pass(struct vnet_gro_ctx *ctx, const struct gro_seg *s,
 	f.dup_acks = 0;
 	f.csum_ok = s->csum_ok;
 	r = emit(opaque, &f);
+	if (r != -EAGAIN)
+		gro_ref_done(ctx, s);
 	if (r < 0)
 		return r;
 	gro_bump(ctx, VNET_GRO_S_PASSED);
@@ -204,7 +218,10 @@ static int gro_flow_emit(struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
 	memset(&out, 0, sizeof(out));
 	out.iov.iov_base = f->buf;
 	out.iov.iov_len = f->len;
-	vnet_pkt_init_rw(&out.pkt, &out.iov, 1);
+	if (gro_is_ref(ctx))
+		gro_ref_view(f, &out.pkt);
+	else
+		vnet_pkt_init_rw(&out.pkt, &out.iov, 1);
 	out.segs = f->segs;
 	out.dup_acks = f->dup_acks;
 	out.csum_ok = f->csum_ok;
@@ -243,7 +260,8 @@ static int gro_flow_emit(struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
  * retried on the same buffer.
  *
  * Return: 1, or -errno from @emit: -EAGAIN keeps the flow held, closed
- * to new segments, for a later flush; any other error frees it
+ * to new segments, for a later flush; any other error frees it (in
+ * reference mode its frames are released either way)
  */
 static int gro_flow_release(struct vnet_gro_ctx *ctx, unsigned int pos,
 			    enum vnet_gro_stat why, vnet_gro_emit_fn emit,
@@ -259,6 +277,8 @@ static int gro_flow_release(struct vnet_gro_ctx *ctx, unsigned int pos,
 	}
 	if (why != VNET_GRO_S_MAX)
 		gro_bump(ctx, why);
+	if (gro_is_ref(ctx))
+		gro_ref_release(ctx, f);
 	ctx->held -= f->len;
 	memmove(&ctx->order[pos], &ctx->order[pos + 1],
 		(ctx->nheld - pos - 1) * sizeof(*ctx->order));
@@ -604,6 +624,36 @@ static void gro_flow_start(struct vnet_gro_flow *f, const struct gro_seg *s,
 }
 
 /**
+ * gro_flow_fill() - a flow's buffer from its first segment
+ * @ctx:	the context
+ * @f:		the flow, free
+ * @s:		the segment
+ *
+ * Copy mode: the frame whole (already in the spare buffer when it was
+ * summed there: the buffers are swapped). Reference mode: its headers, and
+ * the frame referenced.
+ *
+ * Return: 0, or -EFAULT if the frame could not be read
+ */
+static int gro_flow_fill(struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
+			 struct gro_seg *s)
+{
+	size_t len = vnet_pkt_len(s->pkt);
+
+	if (gro_is_ref(ctx))
+		return gro_ref_start(f, s);
+	ctx->stats[VNET_GRO_S_COPIED] += len - s->hdr_len;
+	if (s->in_spare) {
+		uint8_t *b = f->buf;	/* copied already: swap buffers */
+
+		f->buf = ctx->spare;
+		ctx->spare = b;
+		return 0;
+	}
+	return vnet_pkt_read(s->pkt, 0, f->buf, len) ? -EFAULT : 0;
+}
+
+/**
  * gro_hold() - start a flow with a segment, making room first
  * @ctx:	the context
  * @s:		the segment
@@ -613,7 +663,7 @@ static void gro_flow_start(struct vnet_gro_flow *f, const struct gro_seg *s,
  *
  * Return: frames emitted, or -errno from @emit
  */
-static int gro_hold(struct vnet_gro_ctx *ctx, const struct gro_seg *s,
+static int gro_hold(struct vnet_gro_ctx *ctx, struct gro_seg *s,
 		    uint64_t now, vnet_gro_emit_fn emit, void *opaque)
 {
 	size_t len = vnet_pkt_len(s->pkt);
@@ -634,14 +684,10 @@ static int gro_hold(struct vnet_gro_ctx *ctx, const struct gro_seg *s,
 	}
 	idx = gro_free_slot(ctx);
 	f = &ctx->flows[idx];
-	if (s->in_spare) {
-		uint8_t *b = f->buf;	/* copied already: swap buffers */
-
-		f->buf = ctx->spare;
-		ctx->spare = b;
-	} else if (vnet_pkt_read(s->pkt, 0, f->buf, len)) {
+	if (gro_flow_fill(ctx, f, s)) {
 		ctx->free_idx[ctx->nfree++] = (uint16_t)idx;
-		return gro_emit_pass(ctx, s, emit, opaque);
+		r = gro_emit_pass(ctx, s, emit, opaque);
+		return r < 0 ? r : n + r;
 	}
 	gro_flow_start(f, s, now);
 	gro_fast_setup(ctx, f, !ctx->nheld);
@@ -662,11 +708,16 @@ static int gro_hold(struct vnet_gro_ctx *ctx, const struct gro_seg *s,
  * unchanged)
  */
 static int gro_append(struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
-		      const struct gro_seg *s)
+		      struct gro_seg *s)
 {
-	if (!s->copied &&
-	    vnet_pkt_read(s->pkt, s->hdr_len, f->buf + f->len, s->pay_len))
-		return -EFAULT;
+	if (gro_is_ref(ctx)) {
+		gro_ref_append(f, s);
+	} else {
+		if (!s->copied && vnet_pkt_read(s->pkt, s->hdr_len,
+						f->buf + f->len, s->pay_len))
+			return -EFAULT;
+		ctx->stats[VNET_GRO_S_COPIED] += s->pay_len;
+	}
 	f->len += s->pay_len;
 	ctx->held += s->pay_len;
 	f->segs++;
@@ -690,7 +741,7 @@ static int gro_append(struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
  *
  * Return: frames emitted, or -errno from @emit
  */
-static int gro_apply(struct vnet_gro_ctx *ctx, const struct gro_seg *s,
+static int gro_apply(struct vnet_gro_ctx *ctx, struct gro_seg *s,
 		     int pos, enum gro_verdict v, uint64_t now,
 		     vnet_gro_emit_fn emit, void *opaque)
 {
@@ -795,35 +846,87 @@ static enum gro_verdict gro_classify(struct vnet_gro_ctx *ctx,
 }
 
 /**
- * vnet_gro_receive_hdr() - feed one frame with what its source says of it
+ * gro_receive() - feed one frame, in either mode
  * @ctx:	the context
  * @pkt:	the frame
  * @h:		its host-side header, or NULL
+ * @ref:	reference mode: the caller's reference to the frame
  * @now:	the time in ns
  * @emit:	callback
  * @opaque:	its pointer
  *
+ * In reference mode a frame neither held nor emitted is released here,
+ * unless it was refused (-EAGAIN: the caller keeps it).
+ *
  * Return: frames emitted, or -errno from @emit
  */
-int vnet_gro_receive_hdr(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
-			 const struct vnet_hdr *h, uint64_t now,
-			 vnet_gro_emit_fn emit, void *opaque)
+static int gro_receive(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
+		       const struct vnet_hdr *h, void *ref, uint64_t now,
+		       vnet_gro_emit_fn emit, void *opaque)
 {
 	struct gro_seg s;
 	enum gro_verdict v;
 	int n, r, pos;
 
 	gro_bump(ctx, VNET_GRO_S_IN);
+	s.ref = ref;
+	s.taken = false;
 	n = ctx->nheld ? vnet_gro_flush(ctx, now, VNET_GRO_FLUSH_EXPIRED,
 					emit, opaque) : 0;
-	if (n < 0)
-		return n;
+	if (n < 0) {
+		r = n;
+		goto out;
+	}
 	s.pkt = pkt;
 	s.vh = h;
 	s.trust = gro_trust_of(h);
 	v = gro_classify(ctx, &s, &pos);
 	r = gro_apply(ctx, &s, pos, v, now, emit, opaque);
+out:
+	if (r != -EAGAIN)
+		gro_ref_done(ctx, &s);	/* not held: dropped or absorbed */
 	return r < 0 ? r : n + r;
+}
+
+/**
+ * vnet_gro_receive_hdr() - feed one frame with what its source says of it
+ * @ctx:	the context, in copy mode
+ * @pkt:	the frame
+ * @h:		its host-side header, or NULL
+ * @now:	the time in ns
+ * @emit:	callback
+ * @opaque:	its pointer
+ *
+ * Return: frames emitted, or -errno from @emit; -EINVAL in reference mode
+ */
+int vnet_gro_receive_hdr(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
+			 const struct vnet_hdr *h, uint64_t now,
+			 vnet_gro_emit_fn emit, void *opaque)
+{
+	if (gro_is_ref(ctx))
+		return -EINVAL;
+	return gro_receive(ctx, pkt, h, NULL, now, emit, opaque);
+}
+
+/**
+ * vnet_gro_receive_ref() - feed one frame by reference
+ * @ctx:	the context, in reference mode
+ * @pkt:	the frame, its memory the caller's until released
+ * @h:		its host-side header, or NULL
+ * @ref:	the caller's reference, given back to release()
+ * @now:	the time in ns
+ * @emit:	callback
+ * @opaque:	its pointer
+ *
+ * Return: frames emitted, or -errno from @emit; -EINVAL in copy mode
+ */
+int vnet_gro_receive_ref(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
+			 const struct vnet_hdr *h, void *ref, uint64_t now,
+			 vnet_gro_emit_fn emit, void *opaque)
+{
+	if (!gro_is_ref(ctx))
+		return -EINVAL;
+	return gro_receive(ctx, pkt, h, ref, now, emit, opaque);
 }
 
 /**

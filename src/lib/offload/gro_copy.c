@@ -59,7 +59,7 @@ int gro_copy_sum(const struct vnet_pkt *pkt, size_t off, size_t len,
  *
  * Return: 1 if both the IPv4 header and the TCP checksum verify (or the
  * latter was vouched for), 0 if one does not, -1 if this path does not
- * apply (verify otherwise)
+ * apply (verify otherwise; always so in reference mode)
  */
 int gro_copy_first(struct vnet_gro_ctx *ctx, struct gro_seg *s)
 {
@@ -69,6 +69,8 @@ int gro_copy_first(struct vnet_gro_ctx *ctx, struct gro_seg *s)
 	bool trusted = gro_trust_l4(s, l->l4_off, false);
 	uint32_t sum;
 
+	if (gro_is_ref(ctx))
+		return -1;			/* nothing is copied */
 	if (s->o || l->l4 != VNET_L4_TCP || !s->pay_len || l->trailer_len ||
 	    len > ctx->buf_size || l->l3_off + l->l3_len != len)
 		return -1;

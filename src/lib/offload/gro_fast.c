@@ -300,30 +300,35 @@ static int gro_fast_pos(const struct vnet_gro_ctx *ctx, unsigned int idx)
  * @p:		its headers
  *
  * A checksum its source vouched for is not summed: the payload is only
- * copied (gro_trust.c); otherwise it is summed on the way.
+ * copied (gro_trust.c); otherwise it is summed on the way. In reference
+ * mode nothing is copied: the payload is summed where it lies, or not
+ * read at all when vouched for.
  *
  * Return: true if copied and every checksum not vouched for verifies
  */
 static bool gro_fast_copy(struct vnet_gro_ctx *ctx, struct gro_seg *s,
 			  const struct vnet_gro_flow *f, const uint8_t *p)
 {
+	bool ref = gro_is_ref(ctx);
 	uint32_t psum;
+	int err;
 
 	if (s->trust == GRO_TRUST_GSO)
 		return false;
 	if (gro_trust_l4(s, f->l4_off, false)) {
 		if (!gro_fast_ipv4(f, p) ||
-		    vnet_pkt_read(s->pkt, f->hdr_len, f->buf + f->len,
-				  s->pay_len))
+		    (!ref && vnet_pkt_read(s->pkt, f->hdr_len,
+					   f->buf + f->len, s->pay_len)))
 			return false;
 		gro_bump(ctx, VNET_GRO_S_VOUCHED);
 		return true;
 	}
 	if (s->trust == GRO_TRUST_PARTIAL)
 		return false;		/* elsewhere: the full path passes it */
-	return !gro_copy_sum(s->pkt, f->hdr_len, s->pay_len, f->buf + f->len,
-			     &psum) &&
-	       gro_fast_csum(f, p, vnet_pkt_len(s->pkt), psum);
+	err = ref ? gro_sum_range(s->pkt, f->hdr_len, s->pay_len, &psum) :
+		    gro_copy_sum(s->pkt, f->hdr_len, s->pay_len,
+				 f->buf + f->len, &psum);
+	return !err && gro_fast_csum(f, p, vnet_pkt_len(s->pkt), psum);
 }
 
 /**

@@ -89,6 +89,8 @@ enum gro_trust {
  * @copied:	the payload is already at the end of its flow's buffer (the
  *		fast path copied it while summing it)
  * @in_spare:	the whole frame is in ctx->spare (gro_copy_first())
+ * @ref:	reference mode: the caller's reference to the frame
+ * @taken:	reference mode: the frame is held in a flow or was released
  */
 struct gro_seg {
 	const struct vnet_pkt *pkt;
@@ -109,6 +111,8 @@ struct gro_seg {
 	enum gro_trust trust;
 	bool copied;
 	bool in_spare;
+	void *ref;
+	bool taken;
 	uint8_t scratch[GRO_HDR_MAX];
 };
 
@@ -146,6 +150,8 @@ struct gro_seg {
  * @ip_base:	sum of the held IPv4 header, length, ID and checksum as zero
  * @l4_base:	sum of the pseudo-header (length as zero) and the held TCP
  *		header, sequence number and checksum as zero
+ * @iov:	reference mode: the chain, @niov entries (ctx->ref_iov)
+ * @frames:	reference mode: the frames held, @nframes (ctx->ref_frames)
  */
 struct vnet_gro_flow {
 	struct gro_key key;
@@ -178,6 +184,10 @@ struct vnet_gro_flow {
 				 * takes no more segments, only a retry */
 	uint32_t ip_base;
 	uint32_t l4_base;
+	struct iovec *iov;
+	void **frames;
+	uint16_t niov;
+	uint16_t nframes;
 };
 
 /* What a protocol's rules decide for a segment against its flow. */
@@ -234,6 +244,30 @@ int gro_copy_first(struct vnet_gro_ctx *ctx, struct gro_seg *s);
 enum gro_trust gro_trust_of(const struct vnet_hdr *h);
 bool gro_trust_l4(const struct gro_seg *s, size_t l4_off, bool udp);
 
+/* gro_ref.c */
+int gro_ref_init(struct vnet_gro_ctx *ctx);
+void gro_ref_fini(struct vnet_gro_ctx *ctx);
+bool gro_ref_room(const struct vnet_gro_ctx *ctx,
+		  const struct vnet_gro_flow *f, const struct gro_seg *s);
+int gro_ref_start(struct vnet_gro_flow *f, struct gro_seg *s);
+void gro_ref_append(struct vnet_gro_flow *f, struct gro_seg *s);
+void gro_ref_view(const struct vnet_gro_flow *f, struct vnet_pkt *pkt);
+void gro_ref_release(const struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f);
+void gro_ref_done(const struct vnet_gro_ctx *ctx, struct gro_seg *s);
+int gro_sum_range(const struct vnet_pkt *pkt, size_t off, size_t len,
+		  uint32_t *sum);
+
+/**
+ * gro_is_ref() - is the context in reference mode
+ * @ctx:	the context
+ *
+ * Return: true if payload is referenced, not copied
+ */
+static inline bool gro_is_ref(const struct vnet_gro_ctx *ctx)
+{
+	return ctx->p.release != NULL;
+}
+
 /* rsc.c */
 bool rsc_bypass(struct vnet_gro_ctx *ctx, const struct gro_seg *s);
 enum gro_verdict rsc_tcp_match(struct vnet_gro_ctx *ctx,
@@ -270,6 +304,8 @@ static inline bool gro_fits(const struct vnet_gro_ctx *ctx,
 	if (f->segs >= ctx->p.max_segs)
 		return false;
 	if (s->pay_len > ctx->buf_size - f->len)
+		return false;
+	if (gro_is_ref(ctx) && !gro_ref_room(ctx, f, s))
 		return false;
 	return f->len + s->pay_len - l3 <= VNET_GRO_IP_MAX;
 }
