@@ -37,8 +37,14 @@
  * alike only when they share the round). GRO_BENCH_STATS=1 in the
  * environment prints this engine's counters after each run.
  *
- * GRO_BENCH_ONLY=verify, vouched or dpdk runs that case alone, 4 flows, for
- * instruction counts (valgrind --tool=callgrind gro_bench 2000).
+ * The same two cases run in reference mode too (vnet_gro_receive_ref():
+ * payload referenced where the frame lies, the super-frame a chain, as
+ * DPDK chains mbufs), and the payload bytes copied per segment are
+ * printed (the engine's copied-bytes counter).
+ *
+ * GRO_BENCH_ONLY=verify, vouched, ref-verify, ref-vouched or dpdk runs that
+ * case alone, 4 flows (GRO_BENCH_FLOWS=N: N), for instruction counts
+ * (valgrind --tool=callgrind gro_bench 2000).
  *
  * Usage: gro_bench [BURSTS]
  */
@@ -86,19 +92,36 @@ static int count_cb(void *opaque, const struct vnet_rx_frame *f)
 	return 0;
 }
 
-/* Packets per second of this engine over @iters bursts. */
+/* Reference mode: a frame back from the engine (the burst's frames are
+ * never rewritten, so only counted). */
+static void released(void *opaque, void *ref)
+{
+	(void)ref;
+	(*(uint64_t *)opaque)++;
+}
+
+/* Payload bytes the last run_vnet() copied per segment fed. */
+static double copied_per_seg;
+
+/* Packets per second of this engine over @iters bursts; @ref: reference
+ * mode (payload referenced, not copied). */
 static double run_vnet(const struct burst *bu, uint32_t flags,
-		       const struct vnet_hdr *h, long iters, uint64_t *outn)
+		       const struct vnet_hdr *h, bool ref, long iters,
+		       uint64_t *outn)
 {
 	struct vnet_gro_params p;
 	struct vnet_gro_ctx g;
 	struct iovec iov[BURST];
 	struct vnet_pkt pkt[BURST];
-	uint64_t cyc = 0, n = 0;
+	uint64_t cyc = 0, n = 0, back = 0;
 	long it;
 	int i;
 
 	vnet_gro_params_default(&p, flags);
+	if (ref) {
+		p.release = released;
+		p.release_opaque = &back;
+	}
 	if (vnet_gro_init(&g, &p))
 		return 0;
 	for (i = 0; i < BURST; i++) {
@@ -109,8 +132,14 @@ static double run_vnet(const struct burst *bu, uint32_t flags,
 	for (it = 0; it < iters; it++) {
 		uint64_t t0 = rte_rdtsc();
 
-		for (i = 0; i < BURST; i++)
-			vnet_gro_receive_hdr(&g, &pkt[i], h, 0, count_cb, &n);
+		if (ref)
+			for (i = 0; i < BURST; i++)
+				vnet_gro_receive_ref(&g, &pkt[i], h, &pkt[i],
+						     0, count_cb, &n);
+		else
+			for (i = 0; i < BURST; i++)
+				vnet_gro_receive_hdr(&g, &pkt[i], h, 0,
+						     count_cb, &n);
 		vnet_gro_flush(&g, 0, VNET_GRO_FLUSH_ALL, count_cb, &n);
 		cyc += rte_rdtsc() - t0;
 	}
@@ -121,7 +150,13 @@ static double run_vnet(const struct burst *bu, uint32_t flags,
 					(unsigned long long)g.stats[i]);
 		fprintf(stderr, "\n");
 	}
+	copied_per_seg = (double)g.stats[VNET_GRO_S_COPIED] /
+			 (double)g.stats[VNET_GRO_S_IN];
 	vnet_gro_fini(&g);
+	if (ref && back != (uint64_t)iters * BURST)
+		fprintf(stderr, "reference mode: %llu frames released of %llu\n",
+			(unsigned long long)back,
+			(unsigned long long)iters * BURST);
 	*outn = n / (uint64_t)iters;
 	return (double)iters * BURST * (double)rte_get_tsc_hz() / (double)cyc;
 }
@@ -227,70 +262,89 @@ int main(int argc, char **argv)
 	}
 	if (getenv("GRO_BENCH_ONLY")) {
 		const char *only = getenv("GRO_BENCH_ONLY");
+		bool ref = !strncmp(only, "ref-", 4);
+		const char *nf = getenv("GRO_BENCH_FLOWS");
 
-		build(&bu, &t4, 4);
+		build(&bu, &t4, nf ? (unsigned int)atoi(nf) : 4);
 		if (!strcmp(only, "dpdk"))
 			run_dpdk(mp, &bu, false, false, iters, &n1);
 		else
-			run_vnet(&bu, VNET_GRO_F_ALL, strcmp(only, "vouched") ?
-				 NULL : &dv_hdr, iters, &n1);
+			run_vnet(&bu, VNET_GRO_F_ALL, strstr(only, "vouched") ?
+				 &dv_hdr : NULL, ref, iters, &n1);
 		rte_eal_cleanup();
 		return 0;
 	}
 	printf("bursts of %d TCP/IPv4 segments of %d bytes, %ld bursts; "
-	       "Mpps (frames out per burst)\n", BURST, MSS, iters);
-	printf("%-6s %14s %14s %14s %14s %8s %8s %8s\n", "flows",
-	       "vnet verify", "vnet vouched", "rte_gro_burst", "rte_gro_heavy",
-	       "x burst", "x heavy", "vouched");
+	       "Mpps (frames out per burst); copy: payload copied into flow "
+	       "buffers, ref: referenced (zero-copy)\n", BURST, MSS, iters);
+	printf("%-5s %13s %13s %13s %13s %13s %13s | %7s %7s %7s %7s\n",
+	       "flows", "copy verify", "copy vouched", "ref verify",
+	       "ref vouched", "rte_gro_burst", "rte_gro_heavy", "refvch",
+	       "refver", "cpyvch", "cpyver");
 	for (i = 0; i < sizeof(flows) / sizeof(flows[0]); i++) {
-		double a = 0, b = 0, c = 0, v = 0, x;
-		uint64_t n0;
-		int r;
+		double best[6] = { 0 }, x, cb[2];
+		uint64_t n[6];
+		int r, k;
 
 		build(&bu, &t4, flows[i]);
 		/* Interleaved rounds, the best of each kept: a busy
 		 * neighbour hurts every case alike. */
 		for (r = 0; r < ROUNDS; r++) {
-			x = run_vnet(&bu, VNET_GRO_F_ALL, NULL, iters / ROUNDS,
-				     &n1);
-			a = x > a ? x : a;
-			x = run_vnet(&bu, VNET_GRO_F_ALL, &dv_hdr,
-				     iters / ROUNDS, &n0);
-			v = x > v ? x : v;
+			for (k = 0; k < 4; k++) {
+				x = run_vnet(&bu, VNET_GRO_F_ALL,
+					     k % 2 ? &dv_hdr : NULL, k >= 2,
+					     iters / ROUNDS, &n[k]);
+				best[k] = x > best[k] ? x : best[k];
+				if (k < 2)
+					cb[k] = copied_per_seg;
+			}
 			x = run_dpdk(mp, &bu, false, false, iters / ROUNDS,
-				     &n2);
-			b = x > b ? x : b;
+				     &n[4]);
+			best[4] = x > best[4] ? x : best[4];
 			x = run_dpdk(mp, &bu, false, true, iters / ROUNDS,
-				     &n3);
-			c = x > c ? x : c;
+				     &n[5]);
+			best[5] = x > best[5] ? x : best[5];
 		}
-		printf("%-6u %8.2f (%3lu) %8.2f (%3lu) %8.2f (%3lu) %8.2f (%3lu) "
-		       "%7.2fx %7.2fx %7.2fx\n", flows[i], a / 1e6,
-		       (unsigned long)n1, v / 1e6, (unsigned long)n0, b / 1e6,
-		       (unsigned long)n2, c / 1e6, (unsigned long)n3, a / b,
-		       a / c, v / b);
+		printf("%-5u", flows[i]);
+		for (k = 0; k < 6; k++)
+			printf(" %7.2f (%3lu)", best[k] / 1e6,
+			       (unsigned long)n[k]);
+		printf(" | %6.2fx %6.2fx %6.2fx %6.2fx\n", best[3] / best[4],
+		       best[2] / best[4], best[1] / best[4],
+		       best[0] / best[4]);
+		if (i == 0)
+			printf("      payload bytes copied per segment: copy "
+			       "%.0f (verify), %.0f (vouched); ref %.0f\n",
+			       cb[0], cb[1], copied_per_seg);
 	}
 	printf("\nother kinds, 4 flows: Mpps (frames out per burst)\n");
 	{
-		double a6, au, av, avv, dv;
+		double a6, au, av, avv, rv, rvv, dv;
 
 		build(&bu, &t6, 4);
-		a6 = run_vnet(&bu, VNET_GRO_F_ALL, NULL, iters, &n1);
-		printf("tcp6        vnet_gro %8.2f (%lu)\n", a6 / 1e6,
-		       (unsigned long)n1);
+		a6 = run_vnet(&bu, VNET_GRO_F_ALL, NULL, false, iters, &n1);
+		rv = run_vnet(&bu, VNET_GRO_F_ALL, NULL, true, iters, &n2);
+		printf("tcp6        copy verify %8.2f (%lu), ref verify %8.2f "
+		       "(%lu)\n", a6 / 1e6, (unsigned long)n1, rv / 1e6,
+		       (unsigned long)n2);
 		build(&bu, &u4, 4);
-		au = run_vnet(&bu, VNET_GRO_F_ALL, NULL, iters, &n1);
-		printf("udp4 (uso)  vnet_gro %8.2f (%lu)\n", au / 1e6,
-		       (unsigned long)n1);
+		au = run_vnet(&bu, VNET_GRO_F_ALL, NULL, false, iters, &n1);
+		rv = run_vnet(&bu, VNET_GRO_F_ALL, NULL, true, iters, &n2);
+		printf("udp4 (uso)  copy verify %8.2f (%lu), ref verify %8.2f "
+		       "(%lu)\n", au / 1e6, (unsigned long)n1, rv / 1e6,
+		       (unsigned long)n2);
 		build(&bu, &vx, 4);
-		av = run_vnet(&bu, VNET_GRO_F_ALL, NULL, iters, &n1);
-		avv = run_vnet(&bu, VNET_GRO_F_ALL, &dv_hdr, iters, &n3);
+		av = run_vnet(&bu, VNET_GRO_F_ALL, NULL, false, iters, &n1);
+		avv = run_vnet(&bu, VNET_GRO_F_ALL, &dv_hdr, false, iters, &n3);
+		rv = run_vnet(&bu, VNET_GRO_F_ALL, NULL, true, iters, &n1);
+		rvv = run_vnet(&bu, VNET_GRO_F_ALL, &dv_hdr, true, iters, &n3);
 		dv = run_dpdk(mp, &bu, true, false, iters, &n2);
-		printf("vxlan-tcp4  vnet_gro %8.2f (%lu), vouched %8.2f (%lu)  "
-		       "rte_gro_burst %8.2f (%lu)  %.2fx, vouched %.2fx\n",
-		       av / 1e6, (unsigned long)n1, avv / 1e6,
-		       (unsigned long)n3, dv / 1e6, (unsigned long)n2, av / dv,
-		       avv / dv);
+		printf("vxlan-tcp4  copy verify %6.2f, vouched %6.2f; ref verify "
+		       "%6.2f, vouched %6.2f (%lu); rte_gro_burst %6.2f (%lu): "
+		       "ref vouched %.2fx, ref verify %.2fx, copy vouched "
+		       "%.2fx\n", av / 1e6, avv / 1e6, rv / 1e6, rvv / 1e6,
+		       (unsigned long)n3, dv / 1e6, (unsigned long)n2,
+		       rvv / dv, rv / dv, avv / dv);
 	}
 	rte_eal_cleanup();
 	return 0;

@@ -291,6 +291,20 @@ static int gro_flow_release(struct vnet_gro_ctx *ctx, unsigned int pos,
 }
 
 /**
+ * gro_due() - has a flow been held its longest
+ * @ctx:	the context
+ * @f:		the flow
+ * @now:	the time in ns
+ *
+ * Return: true if its timeout has passed (a clock that went back: no)
+ */
+static inline bool gro_due(const struct vnet_gro_ctx *ctx,
+			   const struct vnet_gro_flow *f, uint64_t now)
+{
+	return now - f->first_ns >= ctx->p.timeout_ns && now >= f->first_ns;
+}
+
+/**
  * vnet_gro_flush() - release held flows
  * @ctx:	the context
  * @now:	the time in ns
@@ -309,8 +323,7 @@ int vnet_gro_flush(struct vnet_gro_ctx *ctx, uint64_t now, int mode,
 
 	while (ctx->nheld) {
 		struct vnet_gro_flow *f = &ctx->flows[ctx->order[0]];
-		bool due = now - f->first_ns >= ctx->p.timeout_ns &&
-			   now >= f->first_ns;
+		bool due = gro_due(ctx, f, now);
 
 		if (mode == VNET_GRO_FLUSH_EXPIRED && !due)
 			break;
@@ -711,7 +724,8 @@ static int gro_append(struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
 		      struct gro_seg *s)
 {
 	if (gro_is_ref(ctx)) {
-		gro_ref_append(f, s);
+		gro_ref_append(f, s->pkt, s->hdr_len, s->ref);
+		s->taken = true;
 	} else {
 		if (!s->copied && vnet_pkt_read(s->pkt, s->hdr_len,
 						f->buf + f->len, s->pay_len))
@@ -846,33 +860,33 @@ static enum gro_verdict gro_classify(struct vnet_gro_ctx *ctx,
 }
 
 /**
- * gro_receive() - feed one frame, in either mode
+ * gro_receive_full() - the full path: parse, vet, classify, apply
  * @ctx:	the context
  * @pkt:	the frame
  * @h:		its host-side header, or NULL
  * @ref:	reference mode: the caller's reference to the frame
+ * @n:		frames emitted before (expired flows), or -errno from that
  * @now:	the time in ns
  * @emit:	callback
  * @opaque:	its pointer
  *
- * In reference mode a frame neither held nor emitted is released here,
- * unless it was refused (-EAGAIN: the caller keeps it).
+ * Out of line: its segment record is large, and the fast lane does
+ * without it. In reference mode a frame neither held nor emitted is
+ * released here, unless it was refused (-EAGAIN: the caller keeps it).
  *
  * Return: frames emitted, or -errno from @emit
  */
-static int gro_receive(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
-		       const struct vnet_hdr *h, void *ref, uint64_t now,
-		       vnet_gro_emit_fn emit, void *opaque)
+static __attribute__((noinline)) int
+gro_receive_full(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
+		 const struct vnet_hdr *h, void *ref, int n, uint64_t now,
+		 vnet_gro_emit_fn emit, void *opaque)
 {
 	struct gro_seg s;
 	enum gro_verdict v;
-	int n, r, pos;
+	int r, pos;
 
-	gro_bump(ctx, VNET_GRO_S_IN);
 	s.ref = ref;
 	s.taken = false;
-	n = ctx->nheld ? vnet_gro_flush(ctx, now, VNET_GRO_FLUSH_EXPIRED,
-					emit, opaque) : 0;
 	if (n < 0) {
 		r = n;
 		goto out;
@@ -886,6 +900,39 @@ out:
 	if (r != -EAGAIN)
 		gro_ref_done(ctx, &s);	/* not held: dropped or absorbed */
 	return r < 0 ? r : n + r;
+}
+
+/**
+ * gro_receive() - feed one frame, in either mode
+ * @ctx:	the context
+ * @pkt:	the frame
+ * @h:		its host-side header, or NULL
+ * @ref:	reference mode: the caller's reference to the frame
+ * @now:	the time in ns
+ * @emit:	callback
+ * @opaque:	its pointer
+ *
+ * Expired flows go first; then a full-sized in-order segment of a held
+ * flow takes the fast lane (gro_fast_take()), anything else the full path.
+ *
+ * Return: frames emitted, or -errno from @emit
+ */
+static int gro_receive(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
+		       const struct vnet_hdr *h, void *ref, uint64_t now,
+		       vnet_gro_emit_fn emit, void *opaque)
+{
+	int n = 0;
+
+	gro_bump(ctx, VNET_GRO_S_IN);
+	if (!ctx->nheld)
+		return gro_receive_full(ctx, pkt, h, ref, 0, now, emit,
+					opaque);
+	if (gro_due(ctx, &ctx->flows[ctx->order[0]], now))
+		n = vnet_gro_flush(ctx, now, VNET_GRO_FLUSH_EXPIRED, emit,
+				   opaque);
+	if (n >= 0 && gro_fast_take(ctx, pkt, h, ref))
+		return n;
+	return gro_receive_full(ctx, pkt, h, ref, n, now, emit, opaque);
 }
 
 /**

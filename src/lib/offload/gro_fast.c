@@ -374,3 +374,183 @@ int gro_fast_find(struct vnet_gro_ctx *ctx, struct gro_seg *s)
 	gro_fast_fill(s, f, p);
 	return pos;
 }
+
+/**
+ * gro_fast_trust() - what a frame's header vouches for, for the fast lane
+ * @h:		the header, or NULL
+ * @l4_off:	the flow's TCP header
+ * @trusted:	out: the TCP checksum need not be summed
+ *
+ * As gro_trust_of() and gro_trust_l4() decide it.
+ *
+ * Return: false for a frame the lane leaves to the full path (a GSO frame,
+ * or a partial checksum anywhere but the flow's TCP checksum field)
+ */
+static inline bool gro_fast_trust(const struct vnet_hdr *h, size_t l4_off,
+				  bool *trusted)
+{
+	*trusted = false;
+	if (!h)
+		return true;
+	if (h->gso_type != VNET_HDR_GSO_NONE)
+		return false;
+	if (h->flags & VNET_HDR_F_NEEDS_CSUM) {
+		*trusted = true;
+		return h->csum_start == l4_off && h->csum_offset == 16;
+	}
+	*trusted = h->flags & VNET_HDR_F_DATA_VALID;
+	return true;
+}
+
+/**
+ * gro_fast_room() - may a full-sized segment join the flow
+ * @ctx:	the context
+ * @f:		the flow
+ * @pkt:	the segment
+ * @pay:	its payload bytes
+ *
+ * gro_fits() for a segment whose payload lies in its first piece or
+ * straddles into the next (at most two slices).
+ *
+ * Return: true if it fits
+ */
+static inline bool gro_fast_room(const struct vnet_gro_ctx *ctx,
+				 const struct vnet_gro_flow *f,
+				 const struct vnet_pkt *pkt, size_t pay)
+{
+	if (f->segs >= ctx->p.max_segs || pay > ctx->buf_size - f->len ||
+	    f->len + pay - f->l3_off > VNET_GRO_IP_MAX)
+		return false;
+	if (!gro_is_ref(ctx))
+		return true;
+	return pkt->iovcnt <= 2 && f->nframes < ctx->p.max_segs &&
+	       f->niov + 2u <= ctx->ref_cap;
+}
+
+/**
+ * gro_fast_join() - append a vetted segment's payload and account for it
+ * @ctx:	the context
+ * @f:		the flow
+ * @pkt:	the segment
+ * @ref:	reference mode: the caller's reference to it
+ * @p:		its headers
+ * @pay:	its payload bytes
+ * @ok:		its checksums verified here or by its source
+ *
+ * Return: true, or false (nothing changed) if the payload could not be
+ * summed or copied
+ */
+static bool gro_fast_join(struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
+			  const struct vnet_pkt *pkt, void *ref,
+			  const uint8_t *p, size_t pay, bool ok)
+{
+	uint16_t id = f->v6 ? 0 : vnet_load_be16(p + f->l3_off + 4);
+
+	if (gro_is_ref(ctx)) {
+		gro_ref_append(f, pkt, f->hdr_len, ref);
+	} else {
+		ctx->stats[VNET_GRO_S_COPIED] += pay;
+	}
+	f->len += pay;
+	ctx->held += pay;
+	f->segs++;
+	f->csum_ok &= ok;
+	if (f->segs == 2) {		/* as gro_ip_note() decides it */
+		f->id_fixed = id == f->id;
+		f->oid_fixed = f->oid == 0;
+	}
+	f->id = id;
+	f->next_seq += (uint32_t)pay;
+	gro_bump(ctx, VNET_GRO_S_MERGED);
+	return true;
+}
+
+/**
+ * gro_fast_csum_lane() - the lane's checksum step, copying in copy mode
+ * @ctx:	the context
+ * @f:		the flow
+ * @pkt:	the segment
+ * @p:		its headers
+ * @trusted:	its TCP checksum was vouched for
+ *
+ * Return: true if every checksum not vouched for verifies (and, in copy
+ * mode, the payload is after the flow's bytes)
+ */
+static bool gro_fast_csum_lane(struct vnet_gro_ctx *ctx,
+			       const struct vnet_gro_flow *f,
+			       const struct vnet_pkt *pkt, const uint8_t *p,
+			       bool trusted)
+{
+	size_t pay = pkt->len - f->hdr_len;
+	uint32_t psum;
+	int err;
+
+	if (trusted) {
+		if (!gro_fast_ipv4(f, p) ||
+		    (!gro_is_ref(ctx) && vnet_pkt_read(pkt, f->hdr_len,
+						       f->buf + f->len, pay)))
+			return false;
+		gro_bump(ctx, VNET_GRO_S_VOUCHED);
+		return true;
+	}
+	err = gro_is_ref(ctx) ?
+	      gro_sum_range(pkt, f->hdr_len, pay, &psum) :
+	      gro_copy_sum(pkt, f->hdr_len, pay, f->buf + f->len, &psum);
+	return !err && gro_fast_csum(f, p, pkt->len, psum);
+}
+
+/**
+ * gro_fast_take() - the steady state: a full-sized in-order segment joins
+ * @ctx:	the context
+ * @pkt:	the frame
+ * @h:		its host-side header, or NULL
+ * @ref:	reference mode: the caller's reference to it
+ *
+ * The lane takes only what the full path would merge and keep holding
+ * (GRO_MERGE): a segment of a held fast flow, header bytes equal but for
+ * the per-segment fields (so flags, ACK, window and options are the held
+ * ones: none that closes a flow), the next sequence number, a full MSS of
+ * payload, room left, the IPv4 ID rule kept, every checksum verified or
+ * vouched for. The counters move as the full path moves them. Anything
+ * else is left untouched for the full path.
+ *
+ * Return: true if the segment joined its flow
+ */
+bool gro_fast_take(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
+		   const struct vnet_hdr *h, void *ref)
+{
+	size_t len = pkt->len, head = (ctx->fast_hlen + 7) & ~(size_t)7;
+	struct vnet_gro_flow *f;
+	bool trusted, ok;
+	const uint8_t *p;
+	unsigned int idx;
+	size_t pay;
+
+	if (!ctx->fast_l4 || !pkt->iovcnt ||
+	    (ctx->p.flags & (VNET_GRO_F_RSC | VNET_GRO_F_SLOW)) ||
+	    pkt->iov[0].iov_len < head || len <= ctx->fast_hlen)
+		return false;
+	p = pkt->iov[0].iov_base;
+	idx = ctx->fast_tab[gro_fast_hash(gro_ld32(p + ctx->fast_l4 - 4),
+					  gro_ld32(p + ctx->fast_l4))];
+	if (!idx--)
+		return false;
+	f = &ctx->flows[idx];
+	pay = len - ctx->fast_hlen;
+	if (!f->fast || !f->len || f->closed || f->hdr_len != ctx->fast_hlen ||
+	    pay != f->mss || !gro_fast_same(ctx, f, p) ||
+	    vnet_load_be32(p + f->l4_off + 4) != f->next_seq ||
+	    vnet_load_be16(p + f->l3_off + (f->v6 ? 4 : 2)) + f->l3_off +
+	    (f->v6 ? 40 : 0) != len ||
+	    !gro_fast_room(ctx, f, pkt, pay) ||
+	    !gro_fast_trust(h, f->l4_off, &trusted))
+		return false;
+	if (!f->v6 && gro_ip_id_flush(f->id, f->id_fixed, f->segs,
+				      vnet_load_be16(p + f->l3_off + 4),
+				      p[f->l3_off + 6] & 0x40))
+		return false;
+	if (!gro_fast_csum_lane(ctx, f, pkt, p, trusted))
+		return false;
+	ok = !(h && (h->flags & VNET_HDR_F_NEEDS_CSUM));
+	return gro_fast_join(ctx, f, pkt, ref, p, pay, ok);
+}

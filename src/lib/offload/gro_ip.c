@@ -139,8 +139,8 @@ void gro_ip_key(struct gro_seg *s)
  *
  * Return: true if the segment breaks the rule
  */
-static bool gro_ip_id_flush(uint16_t last, bool fixed, uint16_t segs,
-			    uint16_t id, bool df)
+bool gro_ip_id_flush(uint16_t last, bool fixed, uint16_t segs, uint16_t id,
+		     bool df)
 {
 	bool inc = id == (uint16_t)(last + 1);
 	bool same = df && id == last;

@@ -210,6 +210,8 @@ void gro_ip_finish(uint8_t *buf, size_t len, size_t l3_off, bool v6);
 uint32_t gro_ip_pseudo(const uint8_t *buf, size_t l3_off, bool v6,
 		       uint8_t proto, size_t l4_len);
 void gro_ip_note(struct vnet_gro_flow *f, const struct gro_seg *s);
+bool gro_ip_id_flush(uint16_t last, bool fixed, uint16_t segs, uint16_t id,
+		     bool df);
 
 /* gro_tcp.c */
 enum gro_verdict gro_tcp_match(struct vnet_gro_ctx *ctx,
@@ -234,6 +236,8 @@ void gro_tunnel_finish(struct vnet_gro_flow *f, struct vnet_hdr *h);
 void gro_fast_setup(struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
 		    bool first);
 int gro_fast_find(struct vnet_gro_ctx *ctx, struct gro_seg *s);
+bool gro_fast_take(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
+		   const struct vnet_hdr *h, void *ref);
 
 /* gro_copy.c */
 int gro_copy_sum(const struct vnet_pkt *pkt, size_t off, size_t len,
@@ -250,7 +254,8 @@ void gro_ref_fini(struct vnet_gro_ctx *ctx);
 bool gro_ref_room(const struct vnet_gro_ctx *ctx,
 		  const struct vnet_gro_flow *f, const struct gro_seg *s);
 int gro_ref_start(struct vnet_gro_flow *f, struct gro_seg *s);
-void gro_ref_append(struct vnet_gro_flow *f, struct gro_seg *s);
+void gro_ref_append(struct vnet_gro_flow *f, const struct vnet_pkt *pkt,
+		    size_t hdr_len, void *ref);
 void gro_ref_view(const struct vnet_gro_flow *f, struct vnet_pkt *pkt);
 void gro_ref_release(const struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f);
 void gro_ref_done(const struct vnet_gro_ctx *ctx, struct gro_seg *s);

@@ -156,22 +156,23 @@ int gro_ref_start(struct vnet_gro_flow *f, struct gro_seg *s)
 	f->iov[0].iov_len = s->hdr_len;
 	f->niov = 1;
 	f->nframes = 0;
-	gro_ref_append(f, s);
+	gro_ref_append(f, s->pkt, s->hdr_len, s->ref);
+	s->taken = true;
 	return 0;
 }
 
 /**
- * gro_ref_append() - a segment's payload referenced at the end of the chain
+ * gro_ref_append() - a frame's payload referenced at the end of a chain
  * @f:		the flow, with room (gro_ref_room())
- * @s:		the segment; its frame is now the flow's
+ * @pkt:	the frame; it is now the flow's
+ * @hdr_len:	its headers' length: the rest is payload
+ * @ref:	the caller's reference to it
  */
-void gro_ref_append(struct vnet_gro_flow *f, struct gro_seg *s)
+void gro_ref_append(struct vnet_gro_flow *f, const struct vnet_pkt *pkt,
+		    size_t hdr_len, void *ref)
 {
-	size_t len = vnet_pkt_len(s->pkt);
-
-	gro_ref_slice(f, s->pkt, s->hdr_len, len - s->hdr_len);
-	f->frames[f->nframes++] = s->ref;
-	s->taken = true;
+	gro_ref_slice(f, pkt, hdr_len, vnet_pkt_len(pkt) - hdr_len);
+	f->frames[f->nframes++] = ref;
 }
 
 /**

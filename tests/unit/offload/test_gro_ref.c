@@ -244,8 +244,9 @@ static int feed_copy(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
  * TCP/IPv4, TCP/IPv6, VLAN with TCP options, UDP and VXLAN-TCP frames,
  * some vouched for (DATA_VALID), with headers changed, payloads
  * corrupted, frames cut short or padded, flags set and segments lost,
- * some in two pieces, fed to both engines (Linux rules, RSC rules, the
- * parsed path), with emits refused at random or not: the same frames
+ * some in two pieces, fed to a reference engine (Linux rules with the
+ * fast lane, RSC rules, the parsed path) and a copying one on the parsed
+ * path, with emits refused at random or not: the same frames
  * out, byte for byte, the same headers and counters, except that
  * reference mode copied no payload byte. Every frame it took is released
  * once, none while an emit runs, none before the last super-frame that
@@ -260,7 +261,7 @@ static void run_equal(uint32_t flags, bool refuse)
 	unsigned int c, i, slot;
 
 	memset(&pool, 0, sizeof(pool));
-	init_ctx(&cp, flags, false);
+	init_ctx(&cp, flags | VNET_GRO_F_SLOW, false);	/* the full path */
 	init_ctx(&rf, flags, true);
 	for (c = 0; c < 20000; c++) {
 		struct vnet_hdr h = { 0 };
