@@ -10,6 +10,7 @@
 
 #include "vnet/features.h"
 #include "vnet/hdr.h"
+#include "vnet/pkt.h"
 #include "vnet/virtq.h"
 #include "vnet/export.h"
 
@@ -106,6 +107,26 @@ int vnet_virtq_net_rx_push(struct vnet_virtq *q, const struct vnet_virtq_net *n,
 			   struct vnet_virtq_elem *elems, unsigned int nbufs,
 			   struct vnet_hdr *h, const void *frame,
 			   size_t frame_len);
+
+/**
+ * vnet_virtq_net_rx_push_pkt() - vnet_virtq_net_rx_push() of a scattered frame
+ * @q:		receive queue
+ * @n:		the rules
+ * @elems:	the buffers vnet_virtq_net_rx_pop() returned for its length
+ * @nbufs:	how many it returned
+ * @h:		header to write; its num_buffers is set to @nbufs
+ * @frame:	the frame, any number of segments (a coalesced chain)
+ *
+ * Each byte is copied once, from wherever it lies into the guest's
+ * buffers.
+ *
+ * Return: as vnet_virtq_net_rx_push()
+ */
+int vnet_virtq_net_rx_push_pkt(struct vnet_virtq *q,
+			       const struct vnet_virtq_net *n,
+			       struct vnet_virtq_elem *elems,
+			       unsigned int nbufs, struct vnet_hdr *h,
+			       const struct vnet_pkt *frame);
 
 /*
  * A frame read straight into the guest's buffers (the tap's readv() into

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "options.h"
+#include "rx_pool.h"
 #include "rx_steer.h"
 #include "stats.h"
 #include "vnet/dev.h"
@@ -67,7 +68,11 @@ enum vnetd_drop {
  * @rx:		delivery to the guest
  * @gso:	guest frames to the tap: passthrough or segmentation
  * @gso_out:	the segmenter's output memory
- * @tap_buf:	one frame read from the tap, header first
+ * @tap_buf:	one frame read from the tap, header first: a slot of @pool
+ * @gro_copied: the engine's copied-bytes counter as last added to
+ *		rx_copied_bytes
+ * @pool:	the buffers the tap is read into, lent to the coalescing
+ *		engine with the frames it holds (rx_pool.c)
  * @flat:	a frame made contiguous for the receive queue
  * @rx_on:	the pair takes frames: its receive queue is of the
  *		negotiated layout, runs, and the driver enabled the pair
@@ -119,6 +124,7 @@ struct vnetd_qp {
 	struct vnet_gso_ctx gso;
 	struct vnet_gso_out gso_out;
 	uint8_t *tap_buf;
+	struct vnetd_rx_pool pool;
 	uint8_t *flat;
 	bool rx_on;
 	bool tap_polled;
@@ -134,6 +140,7 @@ struct vnetd_qp {
 	bool hand_gro;
 	struct vnet_gro_ctx gro;
 	bool gro_ready;
+	uint64_t gro_copied;
 	struct vnet_overlay ovl;
 	bool ovl_ready;
 	struct vnet_overlay_rx ovl_rx;
@@ -274,6 +281,7 @@ void vnetd_tap_poll(struct vnetd_qp *qp, bool on);
 void vnetd_rx_ready(struct vnetd *d, unsigned int pair);
 int vnetd_rx_own(struct vnetd_qp *qp, struct vnet_rx_frame *f);
 int vnetd_rx_give(struct vnetd_qp *qp);
+int vnetd_gro_flush(struct vnetd_qp *qp);
 void vnetd_rx_count(struct vnetd_qp *qp, const struct vnet_hdr *h, size_t len);
 void vnetd_drop(struct vnetd_qp *qp, enum vnetd_drop why);
 void vnetd_rx_kick(struct vnetd *d, unsigned int vq);

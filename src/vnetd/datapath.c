@@ -51,7 +51,8 @@ int vnetd_qp_init(struct vnetd_qp *qp)
 	struct vnet_gso_out *o = &qp->gso_out;
 	unsigned int i;
 
-	qp->tap_buf = malloc(VNETD_FRAME_MAX);
+	if (vnetd_rx_pool_init(qp))
+		return -ENOMEM;
 	qp->flat = malloc(VNETD_FRAME_MAX);
 	o->buf_len = GSO_SEG_MAX * (VNET_TX_HDR_MAX + 8);
 	o->buf = malloc(o->buf_len);
@@ -63,7 +64,7 @@ int vnetd_qp_init(struct vnetd_qp *qp)
 		qp->d->ctrl_buf = malloc(CTRL_MAX);
 	if (!qp->d->ctrl_result)
 		qp->d->ctrl_result = malloc(CTRL_MAX);
-	if (!qp->tap_buf || !qp->flat || !o->buf || !o->iov || !o->segs ||
+	if (!qp->flat || !o->buf || !o->iov || !o->segs ||
 	    !qp->d->ctrl_buf || !qp->d->ctrl_result)
 		return -ENOMEM;
 	/* once: popping resets an element's counts, not its arrays */
@@ -82,7 +83,7 @@ void vnetd_qp_fini(struct vnetd_qp *qp)
 	if (qp->gro_ready)
 		vnet_gro_fini(&qp->gro);
 	vnetd_overlay_fini(qp);
-	free(qp->tap_buf);
+	vnetd_rx_pool_fini(qp);		/* after the engine gave its slots back */
 	free(qp->flat);
 	free(qp->gso_out.buf);
 	free(qp->gso_out.iov);
@@ -134,6 +135,9 @@ static void gro_negotiated(struct vnetd_qp *qp)
 	if (d->cfg->no_gro || !d->cfg->tap)
 		return;
 	vnet_gro_params_default(&p, flags);
+	qp->gro_copied = 0;
+	p.release = vnetd_rx_pool_release;	/* frames lent, not copied */
+	p.release_opaque = qp;
 	qp->gro_ready = !vnet_gro_init(&qp->gro, &p);
 }
 
@@ -311,19 +315,6 @@ void vnetd_tx_process(struct vnetd *d, unsigned int vq)
 	}
 }
 
-/* The frame's bytes in one piece: in place when it is contiguous (a
- * frame read from the tap always is, and so is one the coalescing engine
- * made), else copied into qp->flat. */
-static const void *frame_flat(struct vnetd_qp *qp, const struct vnet_pkt *pkt,
-			      size_t len)
-{
-	if (pkt->iovcnt == 1 && pkt->iov[0].iov_len >= len)
-		return pkt->iov[0].iov_base;
-	if (len > VNETD_FRAME_MAX || vnet_pkt_read(pkt, 0, qp->flat, len))
-		return NULL;
-	return qp->flat;
-}
-
 /* Guest buffers for one frame; -EAGAIN when there are too few now. */
 static int emit_guest(void *opaque, const struct vnet_hdr *h,
 		      const struct vnet_pkt *pkt)
@@ -332,13 +323,11 @@ static int emit_guest(void *opaque, const struct vnet_hdr *h,
 	struct vnetd *d = qp->d;
 	size_t len = vnet_pkt_len(pkt);
 	struct vnet_hdr hh = *h;
-	const void *frame;
 	int nb;
 
 	if (qp->emitted++ < qp->pending_done)
 		return 0;		/* delivered before a pause */
-	frame = frame_flat(qp, pkt, len);
-	if (!qp->rxq || !frame)
+	if (!qp->rxq)
 		return -ENODEV;
 	nb = vnet_virtq_net_rx_pop(qp->rxq, &d->net, qp->rx_elems,
 				   VNETD_RX_BUFS_MAX, len);
@@ -351,8 +340,10 @@ static int emit_guest(void *opaque, const struct vnet_hdr *h,
 	}
 	hh.hash_value = qp->steer.hash.value;	/* HASH_REPORT, else 0 */
 	hh.hash_report = qp->steer.hash.report;
-	vnet_virtq_net_rx_push(qp->rxq, &d->net, qp->rx_elems,
-			       (unsigned int)nb, &hh, frame, len);
+	/* a coalesced frame is a chain over the tap's reads: each byte
+	 * copied once, from where it was read into the guest's buffers */
+	vnet_virtq_net_rx_push_pkt(qp->rxq, &d->net, qp->rx_elems,
+				   (unsigned int)nb, &hh, pkt);
 	vnetd_stats_add(qp->stats, VNETD_RX_COPIED_BYTES, len);
 	vnetd_rx_count(qp, &hh, len);
 	return 0;
@@ -406,7 +397,7 @@ static int gro_emit(void *opaque, const struct vnet_rx_frame *f)
 }
 
 /* Everything the engine holds to the guest; -EAGAIN: some waits. */
-static int gro_flush(struct vnetd_qp *qp)
+int vnetd_gro_flush(struct vnetd_qp *qp)
 {
 	if (!qp->gro_ready || !qp->gro.nheld)
 		return 0;
@@ -473,6 +464,44 @@ int vnetd_rx_own(struct vnetd_qp *qp, struct vnet_rx_frame *f)
 }
 
 /*
+ * Whether the frame in hand can be lent to the engine: it must lie in
+ * tap_buf, a slot of the pool (a frame steered from another pair is
+ * copied there first: it replaces the copy into a flow buffer), and
+ * tap_buf must not be the reserve.
+ */
+static bool gro_lendable(struct vnetd_qp *qp)
+{
+	struct vnet_rx_frame *f = qp->hand;
+	size_t len = vnet_pkt_len(&f->pkt);
+
+	if (!vnetd_rx_pool_lendable(qp))
+		return false;
+	if (f->pkt.iovcnt == 1 &&
+	    vnetd_rx_pool_holds(qp, f->pkt.iov[0].iov_base, len))
+		return true;
+	if (len > VNETD_FRAME_MAX || vnet_pkt_read(&f->pkt, 0, qp->tap_buf,
+						   len))
+		return false;
+	f->iov.iov_base = qp->tap_buf;
+	f->iov.iov_len = len;
+	vnet_pkt_init(&f->pkt, &f->iov, 1);
+	vnetd_stats_add(qp->stats, VNETD_RX_COPIED_BYTES, len);
+	return true;
+}
+
+/* The frame in hand to the engine, lent with its slot. */
+static int gro_feed(struct vnetd_qp *qp)
+{
+	void *ref = vnetd_rx_pool_lend(qp);
+	int rc;
+
+	rc = vnet_gro_receive_ref(&qp->gro, &qp->hand->pkt, &qp->hand->hdr,
+				  ref, qp->now, gro_emit, qp);
+	vnetd_rx_pool_after(qp, rc);
+	return rc;
+}
+
+/*
  * The frame in hand (if any) to the coalescing engine or to the guest,
  * after what the engine holds (it came first). -EAGAIN: the guest is out
  * of buffers; the frame stays in hand, the engine keeps what it holds.
@@ -481,12 +510,12 @@ int vnetd_rx_give(struct vnetd_qp *qp)
 {
 	int rc;
 
+	if (qp->hand && qp->hand_gro && !gro_lendable(qp))
+		qp->hand_gro = false;	/* in the reserve: waits its turn */
 	if (qp->hand && qp->hand_gro)
-		rc = vnet_gro_receive_hdr(&qp->gro, &qp->hand->pkt,
-					  &qp->hand->hdr, qp->now, gro_emit,
-					  qp);
+		rc = gro_feed(qp);
 	else
-		rc = gro_flush(qp);
+		rc = vnetd_gro_flush(qp);
 	if (rc == -EAGAIN)
 		return -EAGAIN;
 	if (!qp->hand || qp->hand_gro)
@@ -531,10 +560,18 @@ void vnetd_tap_poll(struct vnetd_qp *qp, bool on)
 	qp->tap_polled = on;
 }
 
-/* The counters of one burst, added once. */
+/* The counters of one burst, added once: with the payload bytes the
+ * coalescing engine copied into its flow buffers (none while it holds the
+ * tap's reads by reference). */
 static void rx_burst_count(struct vnetd_qp *qp, unsigned int reads,
 			   bool empty)
 {
+	uint64_t copied = qp->gro_ready ? qp->gro.stats[VNET_GRO_S_COPIED] : 0;
+
+	if (copied > qp->gro_copied)
+		vnetd_stats_add(qp->stats, VNETD_RX_COPIED_BYTES,
+				copied - qp->gro_copied);
+	qp->gro_copied = copied;
 	vnetd_stats_add(qp->stats, VNETD_RX_FRAMES, qp->rx_burst_frames);
 	vnetd_stats_add(qp->stats, VNETD_RX_BYTES, qp->rx_burst_bytes);
 	vnetd_stats_add(qp->stats, VNETD_RX_TAP_READS, reads);
@@ -551,10 +588,13 @@ static void rx_burst_count(struct vnetd_qp *qp, unsigned int reads,
 static ssize_t rx_read(struct vnetd_qp *qp, struct vnet_virtq *q,
 		       bool *handled)
 {
-	struct iovec iov = { qp->tap_buf, VNETD_FRAME_MAX };
+	struct iovec iov;
 	ssize_t len = -EAGAIN;
 
 	*handled = false;
+	vnetd_rx_pool_refresh(qp);	/* off the reserve if a slot is back */
+	iov.iov_base = qp->tap_buf;
+	iov.iov_len = VNETD_FRAME_MAX;
 	if (vnetd_rx_direct_ok(qp)) {
 		switch (vnetd_rx_direct(qp, q, &len)) {
 		case VNETD_DIRECT_DONE:

@@ -50,7 +50,8 @@ enum vnetd_counter {
 	VNETD_RX_GRO_BYTES,	/* bytes of the super-frames coalesced */
 	VNETD_RX_DIRECT,	/* frames read straight into guest buffers */
 	VNETD_RX_COPIED_BYTES,	/* bytes copied in user space on their way
-				 * to the guest (bounce buffer to guest) */
+				 * to the guest (bounce buffer to guest;
+				 * into coalescing flow buffers) */
 	VNETD_TX_SENT,		/* frames written to the tap (or underlay) */
 	VNETD_TX_SENT_BYTES,	/* their bytes, without the header */
 	VNETD_TX_GSO_NOSEG,	/* GSO frames passed on whole */

@@ -326,11 +326,36 @@ static bool rx_push_flat(struct vnet_virtq *q, const struct vnet_virtq_net *n,
 	return true;
 }
 
+/* @len bytes of @src from @src_off into @e's writable area at @start. */
+static void rx_write_pkt(const struct vnet_virtq_elem *e, size_t start,
+			 const struct vnet_pkt *src, size_t src_off,
+			 size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < src->iovcnt && len; i++) {
+		size_t seg = src->iov[i].iov_len, take;
+
+		if (src_off >= seg) {
+			src_off -= seg;
+			continue;
+		}
+		take = seg - src_off < len ? seg - src_off : len;
+		iov_write(e->in, e->in_num, start,
+			  (const uint8_t *)src->iov[i].iov_base + src_off,
+			  take);
+		start += take;
+		len -= take;
+		src_off = 0;
+	}
+}
+
 /* The header, the frame copied from @src unless NULL (already in place),
  * and every buffer pushed with what it holds. */
 static int rx_publish(struct vnet_virtq *q, const struct vnet_virtq_net *n,
 		      struct vnet_virtq_elem *elems, unsigned int nbufs,
-		      struct vnet_hdr *h, const uint8_t *src, size_t frame_len)
+		      struct vnet_hdr *h, const struct vnet_pkt *src,
+		      size_t frame_len)
 {
 	size_t left = frame_len, off;
 	unsigned int i;
@@ -351,11 +376,9 @@ static int rx_publish(struct vnet_virtq *q, const struct vnet_virtq_net *n,
 		size_t start = i ? 0 : off;
 		size_t chunk = rx_chunk(&elems[i], start, left);
 
-		if (chunk && src) {
-			iov_write(elems[i].in, elems[i].in_num, start, src,
-				  chunk);
-			src += chunk;
-		}
+		if (chunk && src)
+			rx_write_pkt(&elems[i], start, src, frame_len - left,
+				     chunk);
 		left -= chunk;
 		ret = vnet_virtq_push(q, &elems[i], (uint32_t)(start + chunk));
 		if (ret)
@@ -369,12 +392,31 @@ int vnet_virtq_net_rx_push(struct vnet_virtq *q, const struct vnet_virtq_net *n,
 			   struct vnet_hdr *h, const void *frame,
 			   size_t frame_len)
 {
+	struct iovec v = { (void *)frame, frame_len };
+	struct vnet_pkt pkt;
 	int ret;
 
 	if (nbufs == 1 && rx_push_flat(q, n, &elems[0], h, frame, frame_len,
 				       &ret))
 		return ret;
-	return rx_publish(q, n, elems, nbufs, h, frame, frame_len);
+	pkt.iov = &v;
+	pkt.iovcnt = 1;
+	pkt.len = frame_len;
+	pkt.writable = false;
+	return rx_publish(q, n, elems, nbufs, h, &pkt, frame_len);
+}
+
+int vnet_virtq_net_rx_push_pkt(struct vnet_virtq *q,
+			       const struct vnet_virtq_net *n,
+			       struct vnet_virtq_elem *elems,
+			       unsigned int nbufs, struct vnet_hdr *h,
+			       const struct vnet_pkt *frame)
+{
+	if (frame->iovcnt == 1 && frame->iov[0].iov_len >= frame->len)
+		return vnet_virtq_net_rx_push(q, n, elems, nbufs, h,
+					      frame->iov[0].iov_base,
+					      frame->len);
+	return rx_publish(q, n, elems, nbufs, h, frame, frame->len);
 }
 
 int vnet_virtq_net_rx_commit(struct vnet_virtq *q,

@@ -215,6 +215,57 @@ static void test_rx_push_too_many_buffers(void **state)
 			 -EINVAL);
 }
 
+/*
+ * A frame in pieces (a coalesced chain: headers, then payload slices from
+ * other frames) lands in mergeable buffers as one contiguous frame: every
+ * byte in order across buffer boundaries that fall anywhere in a piece,
+ * all buffers but the last filled whole, num_buffers counting them.
+ */
+/* conformance: NET-RX-02, NET-RX-03 */
+static void test_rx_push_pkt_chain(void **state)
+{
+	struct fix *f = *state;
+	struct iovec io[3][2], piece[4];
+	struct vnet_virtq_elem e[3];
+	struct buf b[3] = { { G_BUF_GPA, 40, true },
+			    { G_BUF_GPA + 0x400, 50, true },
+			    { G_BUF_GPA + 0x800, 200, true } };
+	struct vnet_hdr h = { .flags = 0 };
+	static const size_t cut[4] = { 10, 1, 90, 49 };
+	uint8_t src[4][100], want[150];
+	struct vnet_pkt pkt;
+	uint32_t id, len;
+	size_t i, k, at = 0;
+
+	up(f, VNET_VIRTQ_DIR_IN, v1_mrg);
+	for (i = 0; i < 4; i++) {	/* each piece from its own array */
+		for (k = 0; k < cut[i]; k++)
+			src[i][k] = want[at + k] = (uint8_t)((at + k) * 7 + 3);
+		piece[i].iov_base = src[i];
+		piece[i].iov_len = cut[i];
+		at += cut[i];
+	}
+	vnet_pkt_init(&pkt, piece, 4);
+	for (i = 0; i < 3; i++) {
+		vnet_virtq_elem_init(&e[i], NULL, 0, io[i], 2);
+		split_add(&f->d, &b[i], 1);
+	}
+	assert_int_equal(vnet_virtq_net_rx_pop(&f->v.q, &f->n, e, 3, 150), 3);
+	assert_int_equal(vnet_virtq_net_rx_push_pkt(&f->v.q, &f->n, e, 3, &h,
+						    &pkt), 0);
+	assert_int_equal(vnet_virtq_flush(&f->v.q), 3);
+	split_used_elem(&f->d, 0, &id, &len);
+	assert_int_equal(len, 40);
+	split_used_elem(&f->d, 1, &id, &len);
+	assert_int_equal(len, 50);
+	split_used_elem(&f->d, 2, &id, &len);
+	assert_int_equal(len, 150 - 28 - 50);
+	assert_int_equal(*(const uint16_t *)gp(f->v.g, G_BUF_GPA + 10, 2), 3);
+	assert_memory_equal(gp(f->v.g, G_BUF_GPA + 12, 28), want, 28);
+	assert_memory_equal(gp(f->v.g, G_BUF_GPA + 0x400, 50), want + 28, 50);
+	assert_memory_equal(gp(f->v.g, G_BUF_GPA + 0x800, 72), want + 78, 72);
+}
+
 /* Setting Up Receive Buffers: "If VIRTIO_NET_F_MRG_RXBUF is negotiated,
  * each buffer MUST be at least the size of the struct virtio_net_hdr." */
 /* conformance: D-RXB-01 */
@@ -336,6 +387,7 @@ int main(void)
 		T(test_rx_legacy_header_desc_larger),
 		T(test_rx_any_layout),
 		T(test_rx_push_too_many_buffers),
+		T(test_rx_push_pkt_chain),
 		T(test_hostile_mergeable_buffer_below_header),
 		T(test_rx_direct_unused_returned),
 	};
