@@ -842,7 +842,7 @@ static enum gro_verdict gro_classify(struct vnet_gro_ctx *ctx,
 				     struct gro_seg *s, int *pos)
 {
 	s->in_spare = false;
-	*pos = gro_fast_find(ctx, s);
+	*pos = s->no_fast ? -1 : gro_fast_find(ctx, s);
 	if (*pos >= 0)
 		return gro_decide(ctx, s, *pos);
 	s->copied = false;
@@ -866,6 +866,8 @@ static enum gro_verdict gro_classify(struct vnet_gro_ctx *ctx,
  * @h:		its host-side header, or NULL
  * @ref:	reference mode: the caller's reference to the frame
  * @n:		frames emitted before (expired flows), or -errno from that
+ * @lane:	what the fast lane said (GRO_LANE_NO_FLOW: no fast flow to
+ *		look for)
  * @now:	the time in ns
  * @emit:	callback
  * @opaque:	its pointer
@@ -878,8 +880,8 @@ static enum gro_verdict gro_classify(struct vnet_gro_ctx *ctx,
  */
 static __attribute__((noinline)) int
 gro_receive_full(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
-		 const struct vnet_hdr *h, void *ref, int n, uint64_t now,
-		 vnet_gro_emit_fn emit, void *opaque)
+		 const struct vnet_hdr *h, void *ref, int n, enum gro_lane lane,
+		 uint64_t now, vnet_gro_emit_fn emit, void *opaque)
 {
 	struct gro_seg s;
 	enum gro_verdict v;
@@ -887,6 +889,7 @@ gro_receive_full(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
 
 	s.ref = ref;
 	s.taken = false;
+	s.no_fast = lane == GRO_LANE_NO_FLOW;
 	if (n < 0) {
 		r = n;
 		goto out;
@@ -921,18 +924,18 @@ static int gro_receive(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
 		       const struct vnet_hdr *h, void *ref, uint64_t now,
 		       vnet_gro_emit_fn emit, void *opaque)
 {
+	enum gro_lane lane = GRO_LANE_NO_FLOW;
 	int n = 0;
 
 	gro_bump(ctx, VNET_GRO_S_IN);
-	if (!ctx->nheld)
-		return gro_receive_full(ctx, pkt, h, ref, 0, now, emit,
-					opaque);
-	if (gro_due(ctx, &ctx->flows[ctx->order[0]], now))
+	if (ctx->nheld && gro_due(ctx, &ctx->flows[ctx->order[0]], now))
 		n = vnet_gro_flush(ctx, now, VNET_GRO_FLUSH_EXPIRED, emit,
 				   opaque);
-	if (n >= 0 && gro_fast_take(ctx, pkt, h, ref))
+	if (n >= 0 && ctx->nheld)
+		lane = gro_fast_take(ctx, pkt, h, ref);
+	if (lane == GRO_LANE_TAKEN)
 		return n;
-	return gro_receive_full(ctx, pkt, h, ref, n, now, emit, opaque);
+	return gro_receive_full(ctx, pkt, h, ref, n, lane, now, emit, opaque);
 }
 
 /**

@@ -130,12 +130,20 @@ static inline uint64_t gro_sub16(uint64_t sum, const uint8_t *p)
  *
  * Summed from the held header in place, the per-segment fields taken out
  * again: no copy to patch, whose reads would wait on the patching stores.
+ * Once per flow, when a second segment first needs them (a flow of one
+ * segment never does): the fields summed stay as the first segment had
+ * them until then (only a segment that closes the flow changes its TCP
+ * flags, and the release writes lengths and checksums, which are left
+ * out).
  */
 static void gro_fast_sums(struct vnet_gro_flow *f)
 {
 	const uint8_t *ip = f->buf + f->l3_off, *th = f->buf + f->l4_off;
 	uint64_t s;
 
+	if (f->sums_ready)
+		return;
+	f->sums_ready = true;
 	f->ip_base = 0;
 	if (!f->v6) {
 		s = vnet_csum_partial(ip, f->l4_off - f->l3_off, 0);
@@ -173,7 +181,7 @@ void gro_fast_setup(struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
 	else if (ctx->fast_l3 != f->l3_off || ctx->fast_l4 != f->l4_off ||
 		 ctx->fast_hlen != f->hdr_len || ctx->fast_v6 != f->v6)
 		return;				/* another layout */
-	gro_fast_sums(f);
+	f->sums_ready = false;		/* gro_fast_sums(), when needed */
 	f->fast = true;
 	ctx->fast_tab[gro_fast_hash(gro_ld32(b + f->l4_off - 4),
 				    gro_ld32(b + f->l4_off))] =
@@ -209,12 +217,15 @@ static bool gro_fast_same(const struct vnet_gro_ctx *ctx,
  *
  * Return: true for IPv6, or if it verifies
  */
-static bool gro_fast_ipv4(const struct vnet_gro_flow *f, const uint8_t *p)
+static bool gro_fast_ipv4(struct vnet_gro_flow *f, const uint8_t *p)
 {
 	const uint8_t *ip = p + f->l3_off;
 
-	return f->v6 || gro_fold_ok((uint64_t)f->ip_base + gro_ld16(ip + 2) +
-				    gro_ld16(ip + 4) + gro_ld16(ip + 10));
+	if (f->v6)
+		return true;
+	gro_fast_sums(f);
+	return gro_fold_ok((uint64_t)f->ip_base + gro_ld16(ip + 2) +
+			   gro_ld16(ip + 4) + gro_ld16(ip + 10));
 }
 
 /**
@@ -226,13 +237,14 @@ static bool gro_fast_ipv4(const struct vnet_gro_flow *f, const uint8_t *p)
  *
  * Return: true if both verify
  */
-static bool gro_fast_csum(const struct vnet_gro_flow *f, const uint8_t *p,
+static bool gro_fast_csum(struct vnet_gro_flow *f, const uint8_t *p,
 			  size_t len, uint32_t psum)
 {
 	const uint8_t *th = p + f->l4_off;
 	uint32_t l4len = htonl((uint32_t)(len - f->l4_off));
 	uint64_t s;
 
+	gro_fast_sums(f);
 	if (!gro_fast_ipv4(f, p))
 		return false;
 	s = (uint64_t)f->l4_base + (l4len & 0xffff) + (l4len >> 16) +
@@ -307,7 +319,7 @@ static int gro_fast_pos(const struct vnet_gro_ctx *ctx, unsigned int idx)
  * Return: true if copied and every checksum not vouched for verifies
  */
 static bool gro_fast_copy(struct vnet_gro_ctx *ctx, struct gro_seg *s,
-			  const struct vnet_gro_flow *f, const uint8_t *p)
+			  struct vnet_gro_flow *f, const uint8_t *p)
 {
 	bool ref = gro_is_ref(ctx);
 	uint32_t psum;
@@ -345,7 +357,7 @@ int gro_fast_find(struct vnet_gro_ctx *ctx, struct gro_seg *s)
 {
 	const struct vnet_pkt *pkt = s->pkt;
 	size_t len = pkt->len, head = (ctx->fast_hlen + 7) & ~(size_t)7;
-	const struct vnet_gro_flow *f;
+	struct vnet_gro_flow *f;
 	const uint8_t *p;
 	unsigned int idx;
 	int pos;
@@ -436,11 +448,8 @@ static inline bool gro_fast_room(const struct vnet_gro_ctx *ctx,
  * @p:		its headers
  * @pay:	its payload bytes
  * @ok:		its checksums verified here or by its source
- *
- * Return: true, or false (nothing changed) if the payload could not be
- * summed or copied
  */
-static bool gro_fast_join(struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
+static void gro_fast_join(struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
 			  const struct vnet_pkt *pkt, void *ref,
 			  const uint8_t *p, size_t pay, bool ok)
 {
@@ -462,7 +471,6 @@ static bool gro_fast_join(struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
 	f->id = id;
 	f->next_seq += (uint32_t)pay;
 	gro_bump(ctx, VNET_GRO_S_MERGED);
-	return true;
 }
 
 /**
@@ -477,7 +485,7 @@ static bool gro_fast_join(struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
  * mode, the payload is after the flow's bytes)
  */
 static bool gro_fast_csum_lane(struct vnet_gro_ctx *ctx,
-			       const struct vnet_gro_flow *f,
+			       struct vnet_gro_flow *f,
 			       const struct vnet_pkt *pkt, const uint8_t *p,
 			       bool trusted)
 {
@@ -514,10 +522,13 @@ static bool gro_fast_csum_lane(struct vnet_gro_ctx *ctx,
  * vouched for. The counters move as the full path moves them. Anything
  * else is left untouched for the full path.
  *
- * Return: true if the segment joined its flow
+ * Return: GRO_LANE_TAKEN if the segment joined its flow; GRO_LANE_NO_FLOW
+ * if no held fast flow has its header (gro_fast_find() would not find one
+ * either); GRO_LANE_FULL for the full path
  */
-bool gro_fast_take(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
-		   const struct vnet_hdr *h, void *ref)
+enum gro_lane gro_fast_take(struct vnet_gro_ctx *ctx,
+			    const struct vnet_pkt *pkt,
+			    const struct vnet_hdr *h, void *ref)
 {
 	size_t len = pkt->len, head = (ctx->fast_hlen + 7) & ~(size_t)7;
 	struct vnet_gro_flow *f;
@@ -529,28 +540,31 @@ bool gro_fast_take(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
 	if (!ctx->fast_l4 || !pkt->iovcnt ||
 	    (ctx->p.flags & (VNET_GRO_F_RSC | VNET_GRO_F_SLOW)) ||
 	    pkt->iov[0].iov_len < head || len <= ctx->fast_hlen)
-		return false;
+		return GRO_LANE_NO_FLOW;
 	p = pkt->iov[0].iov_base;
 	idx = ctx->fast_tab[gro_fast_hash(gro_ld32(p + ctx->fast_l4 - 4),
 					  gro_ld32(p + ctx->fast_l4))];
 	if (!idx--)
-		return false;
+		return GRO_LANE_NO_FLOW;
 	f = &ctx->flows[idx];
+	if (!f->fast || !f->len || f->hdr_len != ctx->fast_hlen ||
+	    !gro_fast_same(ctx, f, p))
+		return GRO_LANE_NO_FLOW;
 	pay = len - ctx->fast_hlen;
-	if (!f->fast || !f->len || f->closed || f->hdr_len != ctx->fast_hlen ||
-	    pay != f->mss || !gro_fast_same(ctx, f, p) ||
+	if (f->closed || pay != f->mss ||
 	    vnet_load_be32(p + f->l4_off + 4) != f->next_seq ||
 	    vnet_load_be16(p + f->l3_off + (f->v6 ? 4 : 2)) + f->l3_off +
 	    (f->v6 ? 40 : 0) != len ||
 	    !gro_fast_room(ctx, f, pkt, pay) ||
 	    !gro_fast_trust(h, f->l4_off, &trusted))
-		return false;
+		return GRO_LANE_FULL;
 	if (!f->v6 && gro_ip_id_flush(f->id, f->id_fixed, f->segs,
 				      vnet_load_be16(p + f->l3_off + 4),
 				      p[f->l3_off + 6] & 0x40))
-		return false;
+		return GRO_LANE_FULL;
 	if (!gro_fast_csum_lane(ctx, f, pkt, p, trusted))
-		return false;
+		return GRO_LANE_FULL;
 	ok = !(h && (h->flags & VNET_HDR_F_NEEDS_CSUM));
-	return gro_fast_join(ctx, f, pkt, ref, p, pay, ok);
+	gro_fast_join(ctx, f, pkt, ref, p, pay, ok);
+	return GRO_LANE_TAKEN;
 }

@@ -91,6 +91,7 @@ enum gro_trust {
  * @in_spare:	the whole frame is in ctx->spare (gro_copy_first())
  * @ref:	reference mode: the caller's reference to the frame
  * @taken:	reference mode: the frame is held in a flow or was released
+ * @no_fast:	the fast lane found no held fast flow with its header
  */
 struct gro_seg {
 	const struct vnet_pkt *pkt;
@@ -113,6 +114,7 @@ struct gro_seg {
 	bool in_spare;
 	void *ref;
 	bool taken;
+	bool no_fast;
 	uint8_t scratch[GRO_HDR_MAX];
 };
 
@@ -150,6 +152,7 @@ struct gro_seg {
  * @ip_base:	sum of the held IPv4 header, length, ID and checksum as zero
  * @l4_base:	sum of the pseudo-header (length as zero) and the held TCP
  *		header, sequence number and checksum as zero
+ * @sums_ready:	@ip_base and @l4_base are made (gro_fast_sums())
  * @iov:	reference mode: the chain, @niov entries (ctx->ref_iov)
  * @frames:	reference mode: the frames held, @nframes (ctx->ref_frames)
  */
@@ -184,6 +187,7 @@ struct vnet_gro_flow {
 				 * takes no more segments, only a retry */
 	uint32_t ip_base;
 	uint32_t l4_base;
+	bool sums_ready;
 	struct iovec *iov;
 	void **frames;
 	uint16_t niov;
@@ -236,8 +240,16 @@ void gro_tunnel_finish(struct vnet_gro_flow *f, struct vnet_hdr *h);
 void gro_fast_setup(struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
 		    bool first);
 int gro_fast_find(struct vnet_gro_ctx *ctx, struct gro_seg *s);
-bool gro_fast_take(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
-		   const struct vnet_hdr *h, void *ref);
+/* What the fast lane made of a segment. */
+enum gro_lane {
+	GRO_LANE_TAKEN,		/* joined its flow */
+	GRO_LANE_NO_FLOW,	/* no held fast flow has its header */
+	GRO_LANE_FULL,		/* for the full path (gro_fast_find() too) */
+};
+
+enum gro_lane gro_fast_take(struct vnet_gro_ctx *ctx,
+			    const struct vnet_pkt *pkt,
+			    const struct vnet_hdr *h, void *ref);
 
 /* gro_copy.c */
 int gro_copy_sum(const struct vnet_pkt *pkt, size_t off, size_t len,
