@@ -189,6 +189,20 @@ void gro_fast_setup(struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
 }
 
 /**
+ * gro_fast_head() - bytes a segment's first piece must have for the lane
+ * @ctx:	the context
+ *
+ * Return: the fast headers rounded up to 8, and at least 64 (one
+ * unrolled pass of gro_fast_same())
+ */
+static inline size_t gro_fast_head(const struct vnet_gro_ctx *ctx)
+{
+	size_t head = (ctx->fast_hlen + 7) & ~(size_t)7;
+
+	return head < 64 ? 64 : head;
+}
+
+/**
  * gro_fast_same() - the header bytes match the held ones under the mask
  * @ctx:	the context, its fast layout the flow's
  * @f:		the flow
@@ -202,6 +216,16 @@ static bool gro_fast_same(const struct vnet_gro_ctx *ctx,
 	uint64_t a, b, d = 0;
 	size_t i, n = (f->hdr_len + 7) / 8;
 
+	if (n <= 8) {	/* the usual headers: one unrolled pass of 64 bytes,
+			 * the mask zero past them (gro_fast_head(): the
+			 * segment has 64 bytes in its first piece) */
+		for (i = 0; i < 8; i++) {
+			memcpy(&a, f->buf + 8 * i, 8);
+			memcpy(&b, p + 8 * i, 8);
+			d |= (a ^ b) & ctx->fast_mask[i];
+		}
+		return !d;
+	}
 	for (i = 0; i < n; i++) {
 		memcpy(&a, f->buf + 8 * i, 8);
 		memcpy(&b, p + 8 * i, 8);
@@ -356,7 +380,7 @@ static bool gro_fast_copy(struct vnet_gro_ctx *ctx, struct gro_seg *s,
 int gro_fast_find(struct vnet_gro_ctx *ctx, struct gro_seg *s)
 {
 	const struct vnet_pkt *pkt = s->pkt;
-	size_t len = pkt->len, head = (ctx->fast_hlen + 7) & ~(size_t)7;
+	size_t len = pkt->len, head = gro_fast_head(ctx);
 	struct vnet_gro_flow *f;
 	const uint8_t *p;
 	unsigned int idx;
@@ -530,7 +554,7 @@ enum gro_lane gro_fast_take(struct vnet_gro_ctx *ctx,
 			    const struct vnet_pkt *pkt,
 			    const struct vnet_hdr *h, void *ref)
 {
-	size_t len = pkt->len, head = (ctx->fast_hlen + 7) & ~(size_t)7;
+	size_t len = pkt->len, head = gro_fast_head(ctx);
 	struct vnet_gro_flow *f;
 	bool trusted, ok;
 	const uint8_t *p;

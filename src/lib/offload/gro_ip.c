@@ -126,31 +126,6 @@ void gro_ip_key(struct gro_seg *s)
 }
 
 /**
- * gro_ip_id_flush() - the IPv4 ID rule for one layer
- * @last:	ID of the flow's last segment
- * @fixed:	the flow's IDs have stayed fixed
- * @segs:	segments in the flow
- * @id:		ID of the new segment
- * @df:		the new segment has DF
- *
- * Linux inet_gro_receive(): IDs increment by one per segment, or, with DF
- * set, may stay fixed (RFC 6864 section 4: the ID of an atomic datagram
- * means nothing); which of the two is decided by the second segment.
- *
- * Return: true if the segment breaks the rule
- */
-bool gro_ip_id_flush(uint16_t last, bool fixed, uint16_t segs, uint16_t id,
-		     bool df)
-{
-	bool inc = id == (uint16_t)(last + 1);
-	bool same = df && id == last;
-
-	if (segs == 1)
-		return !inc && !same;
-	return fixed ? !same : !inc;
-}
-
-/**
  * gro_ip_layer_flush() - the IP rules for one layer of @s against @f
  * @a:		the flow's IP header (first segment)
  * @b:		the segment's IP header

@@ -214,8 +214,6 @@ void gro_ip_finish(uint8_t *buf, size_t len, size_t l3_off, bool v6);
 uint32_t gro_ip_pseudo(const uint8_t *buf, size_t l3_off, bool v6,
 		       uint8_t proto, size_t l4_len);
 void gro_ip_note(struct vnet_gro_flow *f, const struct gro_seg *s);
-bool gro_ip_id_flush(uint16_t last, bool fixed, uint16_t segs, uint16_t id,
-		     bool df);
 
 /* gro_tcp.c */
 enum gro_verdict gro_tcp_match(struct vnet_gro_ctx *ctx,
@@ -301,6 +299,31 @@ void rsc_tcp_merged(struct vnet_gro_flow *f, const struct gro_seg *s);
 static inline void gro_bump(struct vnet_gro_ctx *ctx, enum vnet_gro_stat s)
 {
 	ctx->stats[s]++;
+}
+
+/**
+ * gro_ip_id_flush() - the IPv4 ID rule for one layer
+ * @last:	ID of the flow's last segment
+ * @fixed:	the flow's IDs have stayed fixed
+ * @segs:	segments in the flow
+ * @id:		ID of the new segment
+ * @df:		the new segment has DF
+ *
+ * Linux inet_gro_receive(): IDs increment by one per segment, or, with DF
+ * set, may stay fixed (RFC 6864 section 4: the ID of an atomic datagram
+ * means nothing); which of the two is decided by the second segment.
+ *
+ * Return: true if the segment breaks the rule
+ */
+static inline bool gro_ip_id_flush(uint16_t last, bool fixed, uint16_t segs,
+				   uint16_t id, bool df)
+{
+	bool inc = id == (uint16_t)(last + 1);
+	bool same = df && id == last;
+
+	if (segs == 1)
+		return !inc && !same;
+	return fixed ? !same : !inc;
 }
 
 /**

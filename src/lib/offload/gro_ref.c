@@ -121,6 +121,11 @@ static void gro_ref_slice(struct vnet_gro_flow *f, const struct vnet_pkt *pkt,
 {
 	unsigned int i;
 
+	if (pkt->iovcnt == 1 && len) {	/* a frame in one piece */
+		f->iov[f->niov].iov_base = (uint8_t *)pkt->iov[0].iov_base + off;
+		f->iov[f->niov++].iov_len = len;
+		return;
+	}
 	for (i = 0; i < pkt->iovcnt && len; i++) {
 		size_t seg = pkt->iov[i].iov_len, take;
 
