@@ -79,7 +79,7 @@ VNET_API_BEGIN
 #define VNET_GRO_TIMEOUT_DEFAULT	300000	/* ns, RSC's 300 us */
 #define VNET_GRO_IP_MAX			65535	/* IP datagram cap */
 #define VNET_GRO_FAST_TAB		256	/* fast path's flow index */
-#define VNET_GRO_FAST_HDR		128	/* fast path's longest headers */
+#define VNET_GRO_FAST_HDR		160	/* fast path's longest headers */
 
 /**
  * typedef vnet_gro_release_fn - a frame given by reference is free again
@@ -176,10 +176,15 @@ struct vnet_gro_flow;
  *		swapped into the flow's slot
  * @fast_tab:	held flows for the fast path, by a hash of addresses and
  *		ports (index + 1; 0 empty; a stale entry only costs a compare)
- * @fast_l3:	the fast layout: IP header offset, 0 if none yet
- * @fast_l4:	TCP header offset
+ * @fast_l3:	the fast layout: (inner) IP header offset, 0 if none yet
+ * @fast_l4:	(inner) TCP or UDP header offset
  * @fast_hlen:	header bytes
- * @fast_v6:	IPv6
+ * @fast_v6:	(inner) IPv6
+ * @fast_udp:	UDP (else TCP)
+ * @fast_tunnel: inside VXLAN or Geneve
+ * @fast_outer_v6: the tunnel's outer IP is IPv6
+ * @fast_ol3:	the tunnel's outer IP header offset
+ * @fast_ol4:	the tunnel's outer UDP header offset
  * @fast_mask:	which header bytes a segment must have as its flow's held
  *		header has them, 64 bits at a time (gro_fast.c)
  * @ref_iov:	reference mode: each flow's chain, @ref_cap entries per flow
@@ -206,6 +211,11 @@ struct vnet_gro_ctx {
 	size_t fast_l4;
 	size_t fast_hlen;
 	bool fast_v6;
+	bool fast_udp;
+	bool fast_tunnel;
+	bool fast_outer_v6;
+	size_t fast_ol3;
+	size_t fast_ol4;
 	uint64_t fast_mask[VNET_GRO_FAST_HDR / 8];
 	struct iovec *ref_iov;
 	void **ref_frames;

@@ -152,7 +152,8 @@ struct gro_seg {
  * @ip_base:	sum of the held IPv4 header, length, ID and checksum as zero
  * @l4_base:	sum of the pseudo-header (length as zero) and the held TCP
  *		header, sequence number and checksum as zero
- * @sums_ready:	@ip_base and @l4_base are made (gro_fast_sums())
+ * @oip_base:	@ip_base for the outer IPv4 header of a tunnel
+ * @sums_ready:	@ip_base, @oip_base and @l4_base are made (gro_fast_sums())
  * @iov:	reference mode: the chain, @niov entries (ctx->ref_iov)
  * @frames:	reference mode: the frames held, @nframes (ctx->ref_frames)
  */
@@ -187,6 +188,7 @@ struct vnet_gro_flow {
 				 * takes no more segments, only a retry */
 	uint32_t ip_base;
 	uint32_t l4_base;
+	uint32_t oip_base;
 	bool sums_ready;
 	struct iovec *iov;
 	void **frames;

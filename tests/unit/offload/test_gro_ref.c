@@ -36,7 +36,7 @@ struct pool {
 
 static struct pool pool;
 static struct rf_seg m;
-static struct rf_out out_copy, out_ref;
+static struct rf_out out_copy, out_ref, out_lane;
 
 static void pool_release(void *opaque, void *ref)
 {
@@ -129,24 +129,44 @@ static void init_ctx(struct vnet_gro_ctx *ctx, uint32_t flags, bool ref)
 	assert_int_equal(vnet_gro_init(ctx, &p), 0);
 }
 
-/* The two collections are the same, frame for frame, byte for byte. */
-static void same_out(void)
+/* Collection @o is out_copy, frame for frame, byte for byte. */
+static void same_as_copy(struct rf_out *o)
 {
 	unsigned int i;
 
-	assert_int_equal(out_ref.n, out_copy.n);
-	for (i = 0; i < out_ref.n; i++) {
-		assert_int_equal(out_ref.len[i], out_copy.len[i]);
-		assert_memory_equal(out_ref.b[i], out_copy.b[i],
-				    out_copy.len[i]);
-		assert_memory_equal(&out_ref.h[i], &out_copy.h[i],
+	assert_int_equal(o->n, out_copy.n);
+	for (i = 0; i < o->n; i++) {
+		assert_int_equal(o->len[i], out_copy.len[i]);
+		assert_memory_equal(o->b[i], out_copy.b[i], out_copy.len[i]);
+		assert_memory_equal(&o->h[i], &out_copy.h[i],
 				    sizeof(out_copy.h[i]));
-		assert_int_equal(out_ref.ok[i], out_copy.ok[i]);
-		assert_int_equal(out_ref.segs[i], out_copy.segs[i]);
-		assert_int_equal(out_ref.dup[i], out_copy.dup[i]);
+		assert_int_equal(o->ok[i], out_copy.ok[i]);
+		assert_int_equal(o->segs[i], out_copy.segs[i]);
+		assert_int_equal(o->dup[i], out_copy.dup[i]);
 	}
+}
+
+/* The reference engine's and the copying lane's collections are the
+ * parsed path's. */
+static void same_out(void)
+{
+	same_as_copy(&out_ref);
+	same_as_copy(&out_lane);
 	rf_out_reset(&out_ref);
+	rf_out_reset(&out_lane);
 	rf_out_reset(&out_copy);
+}
+
+/* The @k-th kind (0-based) among those set in @kinds, cyclically. */
+static unsigned int kind_of(unsigned int kinds, unsigned int k)
+{
+	unsigned int n = (unsigned int)__builtin_popcount(kinds), i;
+
+	k %= n;
+	for (i = 0; i < 5; i++)
+		if ((kinds & (1u << i)) && !k--)
+			return i;
+	return 0;
 }
 
 /* One random frame of kind @kind into m; returns its header's flags. */
@@ -195,6 +215,12 @@ static uint8_t make_frame(unsigned int kind, uint32_t *off, uint32_t *x)
 	case 4:				/* a segment lost */
 		off[kind] += 1000;
 		break;
+	case 5:				/* UDP: no checksum (IPv4 allows) */
+		if (s.udp && m.len >= m.lay.l4 + 8) {
+			m.b[m.lay.l4 + 6] = 0;
+			m.b[m.lay.l4 + 7] = 0;
+		}
+		break;
 	default:
 		break;
 	}
@@ -240,29 +266,32 @@ static int feed_copy(struct vnet_gro_ctx *ctx, const struct vnet_pkt *pkt,
 }
 
 /*
- * Reference mode coalesces exactly as copy mode does: a random stream of
- * TCP/IPv4, TCP/IPv6, VLAN with TCP options, UDP and VXLAN-TCP frames,
- * some vouched for (DATA_VALID), with headers changed, payloads
- * corrupted, frames cut short or padded, flags set and segments lost,
- * some in two pieces, fed to a reference engine (Linux rules with the
- * fast lane, RSC rules, the parsed path) and a copying one on the parsed
- * path, with emits refused at random or not: the same frames
- * out, byte for byte, the same headers and counters, except that
- * reference mode copied no payload byte. Every frame it took is released
+ * Reference mode coalesces exactly as copy mode does, and the fast lane
+ * as the parsed path: a random stream of TCP/IPv4, TCP/IPv6, VLAN with
+ * TCP options, UDP and VXLAN-TCP frames (@kinds: which), some vouched
+ * for (DATA_VALID), some UDP without a checksum, with headers changed, payloads corrupted, frames cut
+ * short or padded, flags set and segments lost, some in two pieces, fed
+ * to a reference engine and a copying one (Linux rules with the fast
+ * lane, RSC rules, or the parsed path) and a copying one on the parsed
+ * path, with emits refused at random or not: the same frames out, byte
+ * for byte, the same headers and counters, except that reference mode
+ * copied no payload byte. Every frame it took is released
  * once, none while an emit runs, none before the last super-frame that
  * carries it (the poison would show), and none it refused.
  */
-static void run_equal(uint32_t flags, bool refuse)
+static void run_equal(uint32_t flags, bool refuse, unsigned int kinds)
 {
-	static struct vnet_gro_ctx cp, rf;
+	static struct vnet_gro_ctx cp, rf, cl;
 	struct sink kc = { &out_copy, 777, refuse, NULL };
 	struct sink kr = { &out_ref, 777, refuse, &pool };
-	uint32_t x = 4242 + flags, off[5] = { 0 };
+	struct sink kl = { &out_lane, 777, refuse, NULL };
+	uint32_t x = 4242 + flags + kinds, off[5] = { 0 };
 	unsigned int c, i, slot;
 
 	memset(&pool, 0, sizeof(pool));
 	init_ctx(&cp, flags | VNET_GRO_F_SLOW, false);	/* the full path */
 	init_ctx(&rf, flags, true);
+	init_ctx(&cl, flags, false);
 	for (c = 0; c < 20000; c++) {
 		struct vnet_hdr h = { 0 };
 		struct vnet_pkt pc, pr;
@@ -270,7 +299,7 @@ static void run_equal(uint32_t flags, bool refuse)
 		size_t cut;
 		int a, b;
 
-		h.flags = make_frame((c / 3) % 5, off, &x);
+		h.flags = make_frame(kind_of(kinds, c / 3), off, &x);
 		x = x * 1103515245u + 12345u;
 		cut = (x >> 8) % 4 ? SIZE_MAX : (x >> 12) % (m.len + 1);
 		slot = pool_get(&pool);
@@ -281,6 +310,7 @@ static void run_equal(uint32_t flags, bool refuse)
 		v[1].iov_len = m.len - v[0].iov_len;
 		vnet_pkt_init(&pc, v, 2);
 		a = feed_copy(&cp, &pc, &h, c * 1000ull, &kc);
+		assert_int_equal(feed_copy(&cl, &pc, &h, c * 1000ull, &kl), a);
 		pool.taken++;
 		pool.st[slot] = SLOT_ENGINE;
 		b = feed_ref(&rf, &pr, &h, slot, c * 1000ull, &kr);
@@ -292,11 +322,16 @@ static void run_equal(uint32_t flags, bool refuse)
 			while (vnet_gro_flush(&rf, 0, VNET_GRO_FLUSH_ALL,
 					      sink_emit, &kr) == -EAGAIN)
 				;
+			while (vnet_gro_flush(&cl, 0, VNET_GRO_FLUSH_ALL,
+					      sink_emit, &kl) == -EAGAIN)
+				;
 		}
 		same_out();
-		for (i = 0; i < VNET_GRO_S_MAX; i++)
+		for (i = 0; i < VNET_GRO_S_MAX; i++) {
+			assert_int_equal(cl.stats[i], cp.stats[i]);
 			if (i != VNET_GRO_S_COPIED)
 				assert_int_equal(rf.stats[i], cp.stats[i]);
+		}
 		assert_int_equal(rf.stats[VNET_GRO_S_COPIED], 0);
 	}
 	assert_true(cp.stats[VNET_GRO_S_COPIED] > 1000000);
@@ -306,6 +341,7 @@ static void run_equal(uint32_t flags, bool refuse)
 	assert_true(rf.stats[VNET_GRO_S_MERGED] > 1000);
 	vnet_gro_fini(&rf);
 	vnet_gro_fini(&cp);
+	vnet_gro_fini(&cl);
 	/* fini released what was held: every frame taken came back once */
 	assert_int_equal(pool.released, pool.taken);
 	for (i = 0; i < POOL; i++)
@@ -315,25 +351,40 @@ static void run_equal(uint32_t flags, bool refuse)
 static void test_ref_equals_copy(void **state)
 {
 	(void)state;
-	run_equal(VNET_GRO_F_ALL, false);
+	run_equal(VNET_GRO_F_ALL, false, 0x1f);
 }
 
 static void test_ref_equals_copy_refused(void **state)
 {
 	(void)state;
-	run_equal(VNET_GRO_F_ALL, true);
+	run_equal(VNET_GRO_F_ALL, true, 0x1f);
+}
+
+/* UDP (USO) streams alone: the lane's UDP rules against the parsed path. */
+static void test_lane_udp_equals_parsed(void **state)
+{
+	(void)state;
+	run_equal(VNET_GRO_F_ALL, false, 1u << 3);
+}
+
+/* VXLAN-TCP streams alone: the lane's tunnel rules against the parsed
+ * path. */
+static void test_lane_vxlan_equals_parsed(void **state)
+{
+	(void)state;
+	run_equal(VNET_GRO_F_ALL, true, 1u << 4);
 }
 
 static void test_ref_equals_copy_rsc(void **state)
 {
 	(void)state;
-	run_equal(VNET_GRO_F_ALL | VNET_GRO_F_RSC, true);
+	run_equal(VNET_GRO_F_ALL | VNET_GRO_F_RSC, true, 0x1f);
 }
 
 static void test_ref_equals_copy_slow(void **state)
 {
 	(void)state;
-	run_equal(VNET_GRO_F_ALL | VNET_GRO_F_SLOW, false);
+	run_equal(VNET_GRO_F_ALL | VNET_GRO_F_SLOW, false, 0x1f);
 }
 
 /* What the emit of test_ref_chain saw. */
@@ -448,15 +499,28 @@ static void test_ref_modes(void **state)
 	vnet_gro_fini(&cp);
 }
 
+/* A test that failed leaves its collections behind: start clean. */
+static int clean(void **state)
+{
+	(void)state;
+	rf_out_reset(&out_copy);
+	rf_out_reset(&out_ref);
+	rf_out_reset(&out_lane);
+	memset(&pool, 0, sizeof(pool));
+	return 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ref_chain),
-		cmocka_unit_test(test_ref_modes),
-		cmocka_unit_test(test_ref_equals_copy),
-		cmocka_unit_test(test_ref_equals_copy_refused),
-		cmocka_unit_test(test_ref_equals_copy_rsc),
-		cmocka_unit_test(test_ref_equals_copy_slow),
+		cmocka_unit_test_setup(test_ref_chain, clean),
+		cmocka_unit_test_setup(test_ref_modes, clean),
+		cmocka_unit_test_setup(test_ref_equals_copy, clean),
+		cmocka_unit_test_setup(test_ref_equals_copy_refused, clean),
+		cmocka_unit_test_setup(test_ref_equals_copy_rsc, clean),
+		cmocka_unit_test_setup(test_ref_equals_copy_slow, clean),
+		cmocka_unit_test_setup(test_lane_udp_equals_parsed, clean),
+		cmocka_unit_test_setup(test_lane_vxlan_equals_parsed, clean),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
