@@ -591,6 +591,127 @@ static enum gro_prep gro_prepare(struct vnet_gro_ctx *ctx, struct gro_seg *s)
 }
 
 /**
+ * gro_plain_layer() - a plain TCP layer read from the header bytes
+ * @ctx:	the context
+ * @l:		the layer to fill
+ * @p:		the frame's first bytes, @have of them
+ * @have:	bytes at @p
+ * @len:	the frame's length
+ *
+ * What vnet_parse() finds for Ethernet (no VLAN), IPv4 without options or
+ * IPv6 without extension headers, not a fragment, and TCP, with data and
+ * no trailer, for a kind the context coalesces; anything else, or headers
+ * longer than @have, is left to the parser.
+ *
+ * Return: true if @l is filled
+ */
+static bool gro_plain_layer(const struct vnet_gro_ctx *ctx,
+			    struct vnet_parse_layer *l, const uint8_t *p,
+			    size_t have, size_t len)
+{
+	uint16_t et = have >= 14 ? vnet_load_be16(p + 12) : 0;
+	size_t end, doff;
+	bool v6 = et == 0x86dd;
+
+	if ((et != 0x0800 && !v6) ||
+	    !(ctx->p.flags & (v6 ? VNET_GRO_F_TCP6 : VNET_GRO_F_TCP4)) ||
+	    have < (v6 ? 54 : 34) + 20)
+		return false;
+	memset(l, 0, sizeof(*l));	/* as vnet_parse() starts */
+	if (v6) {			/* version 6, next header TCP */
+		if (p[14] >> 4 != 6 || p[20] != 6)
+			return false;
+		end = 54 + vnet_load_be16(p + 18);
+		l->l4_off = 54;
+	} else {			/* version 4, IHL 5, TCP, whole */
+		if (p[14] != 0x45 || p[23] != 6 ||
+		    (vnet_load_be16(p + 20) & 0x3fff))
+			return false;
+		end = 14 + vnet_load_be16(p + 16);
+		l->l4_off = 34;
+		l->frag = p[20] & 0x40 ? VNET_FRAG_ATOMIC : VNET_FRAG_NONE;
+	}
+	doff = (size_t)(p[l->l4_off + 12] >> 4) * 4;
+	if (end != len || doff < 20 || l->l4_off + doff >= end ||
+	    l->l4_off + doff > have)
+		return false;		/* a trailer, no data, or long */
+	l->present = true;
+	l->has_eth = true;
+	l->ethertype = et;
+	l->l3 = v6 ? VNET_L3_IPV6 : VNET_L3_IPV4;
+	l->l3_off = 14;
+	l->l3_hdr_len = l->l4_off - 14;
+	l->l3_len = end - 14;
+	l->l4 = VNET_L4_TCP;
+	l->l4_proto = 6;
+	l->l4_hdr_len = doff;
+	l->sport = vnet_load_be16(p + l->l4_off);
+	l->dport = vnet_load_be16(p + l->l4_off + 2);
+	l->tcp_flags = p[l->l4_off + 13];
+	l->tcp_options = doff > 20;
+	l->payload_off = l->l4_off + doff;
+	l->payload_len = end - l->payload_off;
+	return true;
+}
+
+/**
+ * gro_prepare_plain() - gro_prepare() for a plain TCP segment, no parser
+ * @ctx:	the context
+ * @s:		the segment; s->pkt, s->vh, s->trust set
+ *
+ * A segment that may start a flow (no held fast flow has its header) is
+ * read from its header bytes when it is plain TCP (gro_plain_layer()),
+ * then vetted as gro_prepare() vets it, with its helpers: the key, the
+ * fields, what its source vouched for, its checksums. It succeeds only
+ * where gro_prepare() would say PREP_OK, with the same segment record
+ * and counters; anything else is left to gro_prepare(), untouched.
+ *
+ * Return: true for PREP_OK
+ */
+static bool gro_prepare_plain(struct vnet_gro_ctx *ctx, struct gro_seg *s)
+{
+	const struct vnet_pkt *pkt = s->pkt;
+	struct vnet_parse_layer *l = &s->res.outer;
+	uint32_t sum;
+	size_t end;
+	int ok;
+
+	if ((ctx->p.flags & (VNET_GRO_F_RSC | VNET_GRO_F_SLOW)) ||
+	    !pkt->iovcnt || s->trust == GRO_TRUST_GSO ||
+	    !gro_plain_layer(ctx, l, pkt->iov[0].iov_base,
+			     pkt->iov[0].iov_len, pkt->len))
+		return false;
+	s->l = l;
+	s->o = NULL;
+	gro_ip_key(s);
+	if (!gro_seg_fields(s) ||
+	    (s->trust == GRO_TRUST_PARTIAL && !gro_trust_l4(s, l->l4_off,
+							   false)))
+		return false;
+	ok = gro_copy_first(ctx, s);
+	if (ok < 0) {
+		ok = gro_ipv4_ok(s);
+		if (ok && !gro_trust_l4(s, l->l4_off, false)) {
+			end = l->l3_off + l->l3_len;
+			ok = !gro_sum_range(pkt, l->l4_off, end - l->l4_off,
+					    &sum) &&
+			     vnet_csum_fold(vnet_csum_add(sum,
+				gro_ip_pseudo(s->hdr, l->l3_off,
+					      l->l3 == VNET_L3_IPV6, 6,
+					      end - l->l4_off))) == 0xffff;
+		}
+	}
+	if (!ok) {
+		s->in_spare = false;	/* gro_prepare() counts the failure */
+		return false;
+	}
+	if (s->trust != GRO_TRUST_NONE)
+		gro_bump(ctx, VNET_GRO_S_VOUCHED);
+	s->csum_ok = s->trust != GRO_TRUST_PARTIAL;
+	return true;
+}
+
+/**
  * gro_free_slot() - a flow not in use
  * @ctx:	the context, with fewer than p.flows flows held
  *
@@ -846,6 +967,10 @@ static enum gro_verdict gro_classify(struct vnet_gro_ctx *ctx,
 	if (*pos >= 0)
 		return gro_decide(ctx, s, *pos);
 	s->copied = false;
+	if (s->no_fast && gro_prepare_plain(ctx, s)) {
+		*pos = gro_lookup(ctx, s);
+		return gro_decide(ctx, s, *pos);
+	}
 	switch (gro_prepare(ctx, s)) {
 	case PREP_OK:
 		*pos = gro_lookup(ctx, s);

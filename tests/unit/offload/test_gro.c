@@ -785,6 +785,44 @@ static int feed_split(struct vnet_gro_ctx *ctx, const struct rf_seg *g,
 }
 
 /*
+ * A segment that starts a flow is read from its header bytes when it is
+ * plain TCP (gro.c, gro_prepare_plain()), and must be refused there as
+ * the parser refuses it: here IPv4 with 4 bytes of options whose header
+ * checksum holds read as 20 bytes or 24, the bytes after the fixed header
+ * a TCP header whose checksum holds too if read from there. The parser finds the options and
+ * both frames pass as they are (ip-opts), on the parsed path and off it.
+ */
+static void test_plain_path_ip_options(void **state)
+{
+	static struct rf_seg g;
+	struct vnet_gro_ctx *ctx = gro_new(VNET_GRO_F_ALL, 8, 64);
+	const struct tf_spec s = { .tcp_flags = 0x10, .payload = 1000 };
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		rf_make(&g, &s, 1000 + i * 1000, 77, 0x10, 502,
+			(uint16_t)(5 + i));
+		rf_stream(&g, i * 1000, &s);
+		/* ports summing to 0xffff: the header checksum then holds
+		 * over 20 bytes and over 24 alike */
+		tf_put16(g.b + 34, 0x1234);
+		tf_put16(g.b + 36, 0xedcb);
+		rf_fix_csum(&g, &s);
+		g.b[14] = 0x46;			/* IHL 6: 4 bytes of options */
+		tf_put16(g.b + 24, 0);
+		tf_put16(g.b + 24, (uint16_t)~tf_fold(tf_sum(g.b + 14, 24, 0)));
+		assert_int_equal(rf_feed(ctx, &g, 0, &out), 1);
+	}
+	assert_int_equal(out.n, 2);
+	assert_int_equal(out.segs[0], 1);
+	assert_int_equal(out.h[0].gso_type, VNET_HDR_GSO_NONE);
+	assert_int_equal(ctx->stats[VNET_GRO_S_IP_OPTS], 2);
+	assert_int_equal(ctx->stats[VNET_GRO_S_HELD], 0);
+	gro_del(ctx);
+}
+
+/*
  * The fast path (gro_fast.c: a segment of a held flow recognised by its
  * header bytes, no parse) decides as the full path does: streams of TCP
  * segments over a few flows, IPv4 and IPv6, some with VLAN tags or TCP
@@ -1130,6 +1168,7 @@ int main(void)
 		cmocka_unit_test(test_vxlan_tcp),
 		cmocka_unit_test(test_mutations),
 		cmocka_unit_test(test_fast_equals_slow),
+		cmocka_unit_test(test_plain_path_ip_options),
 		cmocka_unit_test(test_refused_emit_loses_nothing),
 		cmocka_unit_test(test_prop_tcp4),
 		cmocka_unit_test(test_prop_tcp6),
