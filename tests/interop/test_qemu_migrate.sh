@@ -23,6 +23,19 @@
 # a receive buffer the device wrote during a migration but did not mark
 # dirty reaches the destination stale, and the host-to-guest sum differs.
 #
+# With VNETD_MIGRATE_OVERLAY=1 the guest's network is vnetd's overlay port
+# instead (issue 15: "the migration run again with the overlay port"):
+# the namespace's bridge br0 is the underlay (198.51.100.1, the kernel's
+# VTEP), each vnetd runs with --vxlan on its tap (A's tunnel endpoint
+# 198.51.100.11, B's 198.51.100.12, VNI 42, towards 198.51.100.1), and the
+# host end (192.0.2.1) lives on the kernel's VXLAN device vxlan0 (learning
+# on; its broadcasts to both endpoints). After each migration the RARP must
+# leave the destination's tap inside the tunnel (VXLAN, inner source the
+# guest's MAC), and vxlan0's forwarding table must send the guest's MAC to
+# the destination's endpoint (bridge fdb show dev vxlan0: the kernel
+# learned it from the outer source address of what the destination sent);
+# ping, streams and sums as above.
+#
 # Usage: test_qemu_migrate.sh PATH/TO/vnetd [VNETD_ARGS...]
 #        test_qemu_migrate.sh tap
 #            QEMU's own tap backend (-netdev tap, vhost=off) on the same
@@ -34,8 +47,9 @@
 # GUEST_ANNOUNCE: QEMU then asks it to announce itself and sends no
 # SEND_RARP; the RARP capture is not checked), VNETD_MIGRATE_ROUNDS=N
 # (migrations, default 3), VNETD_MIGRATE_IDLE=1 (no streams: the guest
-# idles, answering pings), VNETD_GUEST_KEEP=1 (keep the logs),
-# VNETD_GUEST_DIR (the guest's cache).
+# idles, answering pings), VNETD_MIGRATE_OVERLAY=1 (the overlay port, as
+# above), VNETD_GUEST_KEEP=1 (keep the logs), VNETD_GUEST_DIR (the guest's
+# cache).
 # Exit: 0 pass, 1 fail (no root or namespaces, no QEMU, no kernel package
 # too), 77 skip (a kernel feature missing: a bridge), saying why.
 set -u
@@ -60,6 +74,9 @@ PACKED=${VNETD_MIGRATE_PACKED:-0}
 ANNOUNCE=${VNETD_MIGRATE_GUEST_ANNOUNCE:-0}
 ROUNDS=${VNETD_MIGRATE_ROUNDS:-3}
 IDLE=${VNETD_MIGRATE_IDLE:-0}
+OVERLAY=${VNETD_MIGRATE_OVERLAY:-0}
+UL_IP=198.51.100.1	# overlay: the underlay's bridge, the kernel's VTEP
+VNI=42
 BUDGET=420		# seconds for the whole run; every wait is bounded
 MIGRATE_TIMEOUT=90	# one migration
 
@@ -80,6 +97,11 @@ fi
 if [ "$vnetd" = tap ] && { [ "$QUEUES" != 1 ] || [ "$PACKED" != 0 ]; }; then
 	fail "VNETD_MIGRATE_QUEUES and VNETD_MIGRATE_PACKED are for vnetd"
 fi
+[ "$vnetd" = tap ] && [ "$OVERLAY" = 1 ] &&
+	fail "VNETD_MIGRATE_OVERLAY is for vnetd"
+
+# vtep SIDE: vnetd SIDE's tunnel endpoint (overlay)
+vtep() { [ "$1" = a ] && echo 198.51.100.11 || echo 198.51.100.12; }
 
 ns_require_root_and_netns
 qemu=$(command -v qemu-system-x86_64) ||
@@ -131,14 +153,34 @@ left() {
 
 guest_build "$tmp"
 
-guest_ns_bridge "$HOST_IP"
+if [ "$OVERLAY" = 1 ]; then
+	# br0 the underlay; the host end on the kernel's VXLAN device, which
+	# floods (ARP) to both endpoints and learns where the guest's MAC is
+	guest_ns_bridge "$UL_IP"
+	ip -n "$ns" link add vxlan0 type vxlan id $VNI local $UL_IP \
+		dstport 4789 dev br0 || skip "no vxlan device"
+	for s in a b; do
+		bridge -n "$ns" fdb append 00:00:00:00:00:00 dev vxlan0 \
+			dst "$(vtep $s)" || fail "cannot add vxlan0's flooding to $(vtep $s)"
+	done
+	ip -n "$ns" addr add "$HOST_IP/24" dev vxlan0
+	ip -n "$ns" link set vxlan0 up
+else
+	guest_ns_bridge "$HOST_IP"
+fi
 
 # vnetd A and B, each creating its tap, which then joins the bridge (or
-# the two taps for QEMU's own backend).
+# the two taps for QEMU's own backend). With the overlay port each has its
+# own tunnel endpoint and underlay MAC (both on br0).
+n=0
 for s in a b; do
 	[ "$vnetd" = tap ] && continue
+	n=$((n + 1))
+	ovl=''
+	[ "$OVERLAY" = 1 ] &&
+		ovl="--vxlan vni=$VNI,local=$(vtep $s),remote=$UL_IP,mac=02:00:00:00:00:0$n"
 	ip netns exec "$ns" "$vnetd" --socket-path "$tmp/$s.sock" --tap tap$s \
-		$vnetd_args >"$tmp/vnetd-$s.log" 2>&1 &
+		$ovl $vnetd_args >"$tmp/vnetd-$s.log" 2>&1 &
 	pids="$pids $!"
 done
 for s in a b; do
@@ -152,6 +194,13 @@ for s in a b; do
 	ip -n "$ns" link set tap$s master br0 && ip -n "$ns" link set tap$s up ||
 		bad "tap$s cannot join the bridge"
 done
+if [ "$OVERLAY" = 1 ]; then
+	# QEMU puts host_mtu in the config space: what vnetd advertises, the
+	# underlay's MTU less the encapsulation (docs/qemu.md)
+	vmtu=$(sed -n 's/.*guest MTU \([0-9]*\).*/\1/p' "$tmp/vnetd-a.log")
+	[ -n "$vmtu" ] || bad "vnetd a did not say the guest's MTU"
+	device_opts="$device_opts,host_mtu=$vmtu"
+fi
 
 # The host end: both streams, its own sending until $tmp/stop exists.
 guest_test=both
@@ -207,6 +256,14 @@ else
 	guest_wait_up "$tmp/console-1.log"
 fi
 
+if [ "$OVERLAY" = 1 ]; then
+	# where the moves start: the kernel learned the guest behind A
+	fdb=$(bridge -n "$ns" fdb show dev vxlan0 | grep -i "^$MAC ")
+	echo "$fdb" | grep -q " dst $(vtep a) " ||
+		bad "vxlan0 did not learn $MAC behind vnetd a: $fdb"
+	echo "before: $fdb"
+fi
+
 src=1 from=a
 downtimes=''
 m=0
@@ -216,9 +273,14 @@ while [ $m -lt "$ROUNDS" ]; do
 	dst=$((src + 1))
 	sleep 2		# the streams run between migrations too
 	start_qemu $dst $to -incoming "unix:$tmp/mig-$m.sock"
+	# the RARP as it leaves the destination's tap: a frame, or with the
+	# overlay port a VXLAN datagram whose inner frame is a RARP (UDP
+	# header 8, VXLAN header 8, inner MACs 12: the inner type at 28)
+	rarp_filter="ether proto 0x8035 and ether src $MAC"
+	[ "$OVERLAY" = 1 ] &&
+		rarp_filter="udp dst port 4789 and src host $(vtep $to) and udp[28:2] = 0x8035"
 	timeout 60 ip netns exec "$ns" tcpdump -i tap$to -nn -e -c 1 -l \
-		"ether proto 0x8035 and ether src $MAC" \
-		>"$tmp/rarp-$m.txt" 2>"$tmp/rarp-$m.err" &
+		"$rarp_filter" >"$tmp/rarp-$m.txt" 2>"$tmp/rarp-$m.err" &
 	dump=$!
 	pids="$pids $dump"
 	i=0
@@ -250,12 +312,21 @@ while [ $m -lt "$ROUNDS" ]; do
 		done
 		grep -qi "$MAC" "$tmp/rarp-$m.txt" ||
 			bad "migration $m: no RARP from $MAC left tap$to"
-		echo "migration $m: RARP from tap$to: $(head -n 1 "$tmp/rarp-$m.txt" | cut -c1-100)"
+		# (the last line: the inner frame in the overlay's datagram)
+		echo "migration $m: RARP from tap$to: $(tail -n 1 "$tmp/rarp-$m.txt" | cut -c1-100)"
 	fi
 	kill $dump 2>/dev/null
-	fdb=$(bridge -n "$ns" fdb show br br0 | grep -i "^$MAC ")
-	echo "$fdb" | grep -q " dev tap$to " ||
-		bad "migration $m: the bridge sends $MAC elsewhere: $fdb"
+	if [ "$OVERLAY" = 1 ]; then
+		# the kernel's VTEP learned the guest at the destination's
+		# endpoint (a dynamic entry: it moved from the source's)
+		fdb=$(bridge -n "$ns" fdb show dev vxlan0 | grep -i "^$MAC ")
+		echo "$fdb" | grep -q " dst $(vtep $to) " ||
+			bad "migration $m: vxlan0 sends $MAC elsewhere: $fdb"
+	else
+		fdb=$(bridge -n "$ns" fdb show br br0 | grep -i "^$MAC ")
+		echo "$fdb" | grep -q " dev tap$to " ||
+			bad "migration $m: the bridge sends $MAC elsewhere: $fdb"
+	fi
 	ip netns exec "$ns" ping -c 3 -w 20 -q "$GUEST_IP" >"$tmp/ping-$m" 2>&1 ||
 		bad "migration $m: the host cannot ping the guest: $(cat "$tmp/ping-$m")"
 	echo "migration $m: ping $(grep -o '[0-9]* received' "$tmp/ping-$m"), fdb: $fdb"
@@ -286,4 +357,4 @@ if [ "$ANNOUNCE" != 1 ] && [ "$(echo "$feat" | cut -c22)" = 1 ]; then
 	bad "GUEST_ANNOUNCE was negotiated: SEND_RARP was not what announced"
 fi
 echo "downtimes (ms):$downtimes"
-echo "PASS: $ROUNDS migrations ($(basename "$vnetd"), queue pairs $QUEUES, packed $PACKED, guest announce $ANNOUNCE) in $(($(date +%s) - t_start)) s"
+echo "PASS: $ROUNDS migrations ($(basename "$vnetd"), queue pairs $QUEUES, packed $PACKED, guest announce $ANNOUNCE, overlay $OVERLAY) in $(($(date +%s) - t_start)) s"
