@@ -48,8 +48,9 @@
 # SEND_RARP; the RARP capture is not checked), VNETD_MIGRATE_ROUNDS=N
 # (migrations, default 3), VNETD_MIGRATE_IDLE=1 (no streams: the guest
 # idles, answering pings), VNETD_MIGRATE_OVERLAY=1 (the overlay port, as
-# above), VNETD_GUEST_KEEP=1 (keep the logs), VNETD_GUEST_DIR (the guest's
-# cache).
+# above), VNETD_GUEST_KEEP=1 (keep the run directory: every QEMU's whole
+# console, console-N.log, and every log; a failed run keeps it anyway),
+# VNETD_GUEST_DIR (the guest's cache).
 # Exit: 0 pass, 1 fail (no root or namespaces, no QEMU, no kernel package
 # too), 77 skip (a kernel feature missing: a bridge), saying why.
 set -u
@@ -115,11 +116,14 @@ tmp=$(mktemp -d)
 ns="vnetd-mig-$$"
 pids=''		# every process started, killed at exit
 cleanup() {
+	rc=$?
 	for p in $pids; do
 		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
 	done
 	ip netns del "$ns" 2>/dev/null
-	if [ "${VNETD_GUEST_KEEP:-0}" = 1 ]; then
+	# a failed run keeps its directory: the whole console of every QEMU
+	# (a guest's panic on a destination, say) is there to read
+	if [ "${VNETD_GUEST_KEEP:-0}" = 1 ] || [ "$rc" != 0 ]; then
 		echo "kept $tmp"
 	else
 		rm -rf "$tmp"
@@ -132,9 +136,12 @@ t_start=$(date +%s)
 show() {
 	for f in "$tmp"/console-*.log; do
 		[ -f "$f" ] || continue
-		echo "--- $(basename "$f") (last lines)"
-		tr -d '\r' <"$f" | tail -n 15
+		echo "--- $(basename "$f") (last lines of $f)"
+		tr -d '\r' <"$f" | tail -n 60
 	done
+	# a guest's oops or panic, named: its whole console stays in $tmp
+	grep -l -e 'Kernel panic' -e 'BUG:' -e 'general protection' -e 'Oops:' \
+		"$tmp"/console-*.log 2>/dev/null | sed 's/^/--- the guest oopsed: /'
 	echo "--- host peer"
 	cat "$tmp/peer.out" "$tmp/peer.err" 2>/dev/null
 	tail -n 2 "$tmp/progress" 2>/dev/null
@@ -212,7 +219,9 @@ fi
 
 # no_timer_check: under TCG on a loaded host the kernel's check of the
 # IO-APIC timer can miss its ticks and panic ("IO-APIC + timer doesn't work")
-append="console=ttyS0 quiet panic=-1 no_timer_check vnet.ip=$GUEST_IP/24 vnet.peer=$HOST_IP"
+# loglevel=5: quiet, yet the kernel's warnings reach the console (a WARN
+# or a bad page state before an oops is what tells its cause)
+append="console=ttyS0 quiet loglevel=5 panic=-1 no_timer_check vnet.ip=$GUEST_IP/24 vnet.peer=$HOST_IP"
 append="$append vnet.port=$PORT vnet.test=$guest_test vnet.queues=$QUEUES"
 append="$append vnet.timeout=$((BUDGET - 20))"
 
