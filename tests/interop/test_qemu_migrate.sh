@@ -47,7 +47,9 @@
 # GUEST_ANNOUNCE: QEMU then asks it to announce itself and sends no
 # SEND_RARP; the RARP capture is not checked), VNETD_MIGRATE_ROUNDS=N
 # (migrations, default 3), VNETD_MIGRATE_IDLE=1 (no streams: the guest
-# idles, answering pings), VNETD_MIGRATE_OVERLAY=1 (the overlay port, as
+# idles, answering pings), VNETD_MIGRATE_MEMCMP=1 (the destination held
+# paused after each migration, its guest memory compared with the
+# stopped source's page for page: they must be equal; mem_diff.py), VNETD_MIGRATE_OVERLAY=1 (the overlay port, as
 # above), VNETD_GUEST_KEEP=1 (keep the run directory: every QEMU's whole
 # console, console-N.log, and every log; a failed run keeps it anyway),
 # VNETD_GUEST_DIR (the guest's cache).
@@ -75,6 +77,7 @@ PACKED=${VNETD_MIGRATE_PACKED:-0}
 ANNOUNCE=${VNETD_MIGRATE_GUEST_ANNOUNCE:-0}
 ROUNDS=${VNETD_MIGRATE_ROUNDS:-3}
 IDLE=${VNETD_MIGRATE_IDLE:-0}
+MEMCMP=${VNETD_MIGRATE_MEMCMP:-0}
 OVERLAY=${VNETD_MIGRATE_OVERLAY:-0}
 UL_IP=198.51.100.1	# overlay: the underlay's bridge, the kernel's VTEP
 VNI=42
@@ -273,6 +276,33 @@ if [ "$OVERLAY" = 1 ]; then
 	echo "before: $fdb"
 fi
 
+# mem_compare: the guest's memory, as the stopped source holds it and as
+# the destination received it (held paused by -S), must be the same page
+# for page: a page a device wrote after the last pass of the dirty log, or
+# wrote without marking it, differs. Then the destination runs.
+hold=''
+[ "$MEMCMP" = 1 ] && hold=-S
+mem_compare() {
+	i=0
+	until [ "$($py "$here/qmp.py" "$tmp/qmp-$dst.sock" status)" = paused ]; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && bad "migration $m: the destination QEMU $dst did not pause"
+		sleep 0.1
+	done
+	for q in $src $dst; do
+		$py "$here/qmp.py" "$tmp/qmp-$q.sock" run pmemsave \
+			"{\"val\": 0, \"size\": $((MEM << 20)), \"filename\": \"$tmp/mem-$q\"}" \
+			>/dev/null || bad "migration $m: pmemsave on QEMU $q failed"
+	done
+	$py "$here/mem_diff.py" "$tmp/mem-$src" "$tmp/mem-$dst" "$tmp/memdiff-$m" \
+		>"$tmp/memdiff-$m.txt"
+	diff_rc=$?
+	rm -f "$tmp/mem-$src" "$tmp/mem-$dst"
+	echo "migration $m: guest memory, source and destination: $(head -n 1 "$tmp/memdiff-$m.txt")"
+	[ $diff_rc = 0 ] || { head -n 20 "$tmp/memdiff-$m.txt"; bad "migration $m: the destination's guest memory differs from the source's ($tmp/memdiff-$m)"; }
+	$py "$here/qmp.py" "$tmp/qmp-$dst.sock" run cont >/dev/null
+}
+
 src=1 from=a
 downtimes=''
 m=0
@@ -281,7 +311,7 @@ while [ $m -lt "$ROUNDS" ]; do
 	to=$([ $from = a ] && echo b || echo a)
 	dst=$((src + 1))
 	sleep 2		# the streams run between migrations too
-	start_qemu $dst $to -incoming "unix:$tmp/mig-$m.sock"
+	start_qemu $dst $to $hold -incoming "unix:$tmp/mig-$m.sock"
 	# the RARP as it leaves the destination's tap: a frame, or with the
 	# overlay port a VXLAN datagram whose inner frame is a RARP (UDP
 	# header 8, VXLAN header 8, inner MACs 12: the inner type at 28)
@@ -304,6 +334,7 @@ while [ $m -lt "$ROUNDS" ]; do
 	set -- $res
 	echo "migration $m: $from -> $to: total $4 ms, downtime $6 ms, setup $8 ms, ${10} bytes"
 	downtimes="$downtimes $6"
+	[ "$MEMCMP" = 1 ] && mem_compare
 	i=0
 	until [ "$($py "$here/qmp.py" "$tmp/qmp-$dst.sock" status)" = running ]; do
 		i=$((i + 1))
