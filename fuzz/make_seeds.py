@@ -320,6 +320,48 @@ def iotlb_seeds():
         iotlb_rec(2, 0x40, 0, 0, 0, 0) + iotlb_rec(3, 0, 0x10, 0x10, 0))
 
 
+def fnv1a(b):
+    h = 2166136261
+    for x in b:
+        h = ((h ^ x) * 16777619) & 0xffffffff
+    return h
+
+
+def state_rec(cls, cmd, data=b""):
+    """One record of a device state: le16 length, a control command."""
+    return struct.pack("<H", 2 + len(data)) + bytes([cls, cmd]) + data
+
+
+def state_seeds():
+    # mode: bit 0 features negotiated first, bit 1 framed by the harness,
+    # bit 2 fewer features offered; records as vnetd's dev_state.c saves
+    mac = bytes.fromhex("525400123456")
+    body = (state_rec(0, 0, b"\x01") + state_rec(0, 5, b"\x00") +
+            state_rec(1, 0, struct.pack("<I", 1) + mac + struct.pack("<I", 1) +
+                      bytes.fromhex("01005e000001")) +
+            state_rec(1, 1, mac) + state_rec(2, 0, struct.pack("<H", 100)) +
+            state_rec(4, 0, struct.pack("<H", 2)) +
+            state_rec(6, 0, struct.pack("<II", 16, 50)) +
+            state_rec(6, 1, struct.pack("<II", 8, 20)) +
+            state_rec(5, 0, struct.pack("<Q", 0x2)))
+    put("state", "framed-ready", bytes([0x03]) + body)
+    put("state", "framed-before", bytes([0x02]) + body)
+    put("state", "framed-fewer", bytes([0x07]) + state_rec(0, 1, b"\x01") +
+        state_rec(4, 0, struct.pack("<H", 3)))
+    put("state", "framed-empty", bytes([0x03]))
+    # the address set away and back: the configuration generation moved
+    # twice, which no state carries (the first finding's shape)
+    put("state", "mac-addr-twice", bytes([0x02]) +
+        state_rec(1, 1, bytes.fromhex("525400123356")) + state_rec(1, 1, mac))
+    # whole states, framed here: header, body, FNV-1a of all before it
+    hdr = b"VNDS" + struct.pack("<HHII", 1, 0, 9, len(body))
+    whole = hdr + body
+    whole += struct.pack("<I", fnv1a(whole))
+    put("state", "whole-ready", bytes([0x01]) + whole)
+    put("state", "whole-before", bytes([0x00]) + whole)
+    put("state", "whole-bad-sum", bytes([0x01]) + whole[:-1] + b"\x00")
+
+
 if __name__ == "__main__":
     parse_seeds()
     hdr_seeds()
@@ -330,3 +372,4 @@ if __name__ == "__main__":
     stats_seeds()
     vu_fds_seeds()
     iotlb_seeds()
+    state_seeds()

@@ -15,7 +15,12 @@
  *
  * With an overlay port the guest's segment is the tunnel: the frame goes
  * out as the guest's own broadcast would, encapsulated to every remote
- * endpoint, whose learning tables then point the MAC at this host.
+ * endpoint, whose learning tables then point the MAC at this host. The
+ * tunnel exists only once the features are negotiated, and QEMU sends
+ * SEND_RARP as soon as the migration completes, also to a destination
+ * held paused (-S, as libvirt starts one) whose device starts only when it
+ * runs: an announcement that comes before is held, and sent when the
+ * device starts (vnetd_announce_held()).
  */
 
 #include <errno.h>
@@ -79,6 +84,26 @@ static int announce_overlay(struct vnetd *d, const uint8_t *frame)
  * Return: 0; what cannot be announced is logged (an error here would drop
  * the frontend, for a frame that only speeds up what learning does anyway).
  */
+/*
+ * The device started (features negotiated, the caller holding the device
+ * lock): a SEND_RARP held for the overlay goes into the tunnel now.
+ */
+void vnetd_announce_held(struct vnetd *d)
+{
+	uint8_t frame[RARP_FRAME_LEN];
+	const uint8_t *mac = d->announce_mac;
+
+	if (!d->announce_held || !d->cfg->has_overlay)
+		return;
+	vnetd_rarp_frame(mac, frame);
+	if (announce_overlay(d, frame))
+		return;		/* still not set up: the next start sends it */
+	d->announce_held = false;
+	vnetd_log(VNETD_LOG_INFO, "announced %02x:%02x:%02x:%02x:%02x:%02x "
+		  "(RARP, overlay, held until the device started)", mac[0],
+		  mac[1], mac[2], mac[3], mac[4], mac[5]);
+}
+
 int vnetd_announce(struct vnetd *d, const uint8_t mac[6])
 {
 	uint8_t hdr[VNET_HDR_LEN_MAX], frame[RARP_FRAME_LEN];
@@ -97,10 +122,12 @@ int vnetd_announce(struct vnetd *d, const uint8_t mac[6])
 	}
 	vnetd_rarp_frame(mac, frame);
 	if (d->cfg->has_overlay) {	/* the tap is the underlay */
-		if (announce_overlay(d, frame))
+		if (announce_overlay(d, frame)) {
+			memcpy(d->announce_mac, mac, 6);
+			d->announce_held = true;
 			vnetd_log(VNETD_LOG_INFO, "SEND_RARP: the overlay is "
-				  "not set up yet, nothing announced");
-		else
+				  "not set up yet, announced when it is");
+		} else
 			vnetd_log(VNETD_LOG_INFO, "announced %02x:%02x:%02x:"
 				  "%02x:%02x:%02x (RARP, overlay)", mac[0],
 				  mac[1], mac[2], mac[3], mac[4], mac[5]);

@@ -190,6 +190,10 @@ struct vnetd_qp {
  * @redial_ms:	--client, no frontend: the wait before the next dial (0:
  *		connected)
  * @redial_at:	when to dial, CLOCK_MONOTONIC ms
+ * @announce_mac: the MAC of a SEND_RARP held for the overlay port
+ * @announce_held: one is held: it came before the device started (a
+ *		migration's destination held paused), and goes into the
+ *		tunnel when the features set the overlay up
  */
 struct vnetd {
 	const struct vnetd_config *cfg;
@@ -217,6 +221,8 @@ struct vnetd {
 	uint64_t redial_at;
 	uint8_t *state_pending;		/* DEVICE_STATE taken, to replay */
 	size_t state_pending_len;
+	uint8_t announce_mac[6];
+	bool announce_held;
 };
 
 /* epoll tags: what woke the loop, and which queue. */
@@ -264,6 +270,7 @@ void vnetd_poll_del(struct vnetd *d, int fd, enum vnetd_event ev,
 
 /* announce.c */
 int vnetd_announce(struct vnetd *d, const uint8_t mac[6]);
+void vnetd_announce_held(struct vnetd *d);
 
 /* datapath.c */
 void vnetd_kick(struct vnetd *d, unsigned int vq);

@@ -226,6 +226,7 @@ static void hook_features(void *opaque, const struct vnet_features *acked)
 		vnetd_qp_negotiated(&d->qp[q]);
 	d->ready = true;
 	vnetd_state_apply(d);	/* a migration's state, taken before */
+	vnetd_announce_held(d);	/* a SEND_RARP that came before the start */
 	vnetd_rx_pairs_update(d);
 	vnetd_log(VNETD_LOG_INFO, "features negotiated: 0x%016llx%016llx, "
 		  "header %u bytes, tap offloads 0x%x",
@@ -242,6 +243,7 @@ static void hook_reset(void *opaque)
 	vnet_dev_reset(&d->dev);
 	free(d->state_pending);		/* not for the next frontend */
 	d->state_pending = NULL;
+	d->announce_held = false;	/* nor its announcement */
 	roles_follow(d, &none);
 	vnetd_rx_pairs_update(d);
 }

@@ -5,10 +5,12 @@
 #                          the kernel package or busybox cannot be had
 #   guest_qemu_args MEM APPEND
 #                          QEMU's arguments for the test guest under TCG:
-#                          1 vCPU, MEM MiB, console on stdout, no reboot
+#                          1 vCPU, MEM MiB (or MEM as given when it ends
+#                          with K), console on stdout, no reboot
 #   guest_vhost_user SOCK MEM NETDEV_OPTS [CHARDEV_OPTS]
 #                          the -chardev/-netdev/memory arguments for a
-#                          vhost-user device on SOCK (shared memfd memory)
+#                          vhost-user device on SOCK (shared memfd memory,
+#                          MEM as for guest_qemu_args)
 #   guest_device MAC OPTS  the -device argument (vectors=0: QEMU 7.2 with
 #                          vhost-user under TCG needs INTx, docs/qemu.md)
 #   guest_lines OUT LOG... the guest's "VNETD-GUEST:" lines, in order
@@ -30,15 +32,23 @@ guest_build() {
 	GUEST_INITRD=$(echo "$_built" | awk '$1 == "initrd" { print $2 }')
 }
 
+# guest_mem_size MEM: MEM MiB, or MEM as it is when it ends with K
+guest_mem_size() {
+	case $1 in
+	*K) echo "$1" ;;
+	*) echo "${1}M" ;;
+	esac
+}
+
 guest_qemu_args() {
-	echo "-accel tcg -m $1 -smp 1 -nographic -nodefaults -serial stdio" \
+	echo "-accel tcg -m $(guest_mem_size $1) -smp 1 -nographic -nodefaults -serial stdio" \
 		"-no-reboot -kernel $GUEST_KERNEL -initrd $GUEST_INITRD"
 }
 
 guest_vhost_user() {
 	echo "-chardev socket,id=c0,path=$1${4:-}" \
 		"-netdev vhost-user,id=n0,chardev=c0$3" \
-		"-object memory-backend-memfd,id=mem,size=${2}M,share=on" \
+		"-object memory-backend-memfd,id=mem,size=$(guest_mem_size $2),share=on" \
 		"-numa node,memdev=mem"
 }
 
