@@ -136,6 +136,8 @@ static void vnetd_rx_pool_next(struct vnetd_qp *qp)
 		vnetd_gro_flush(qp);
 	p->cur = p->nfree ? p->free[--p->nfree] : POOL_RESERVE;
 	qp->tap_buf = slot_base(p, p->cur);
+	if (p->cur == POOL_RESERVE)
+		vnetd_stats_add(qp->stats, VNETD_RX_POOL_RESERVE, 1);
 }
 
 /**

@@ -46,6 +46,7 @@ static const char *const counter_names[VNETD_COUNTER__COUNT] = {
 	[VNETD_RX_GRO_BYTES] = "rx_gro_bytes",
 	[VNETD_RX_DIRECT] = "rx_direct",
 	[VNETD_RX_COPIED_BYTES] = "rx_copied_bytes",
+	[VNETD_RX_POOL_RESERVE] = "rx_pool_reserve",
 	[VNETD_TX_SENT] = "tx_sent",
 	[VNETD_TX_SENT_BYTES] = "tx_sent_bytes",
 	[VNETD_TX_GSO_NOSEG] = "tx_gso_noseg",

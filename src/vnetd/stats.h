@@ -52,6 +52,9 @@ enum vnetd_counter {
 	VNETD_RX_COPIED_BYTES,	/* bytes copied in user space on their way
 				 * to the guest (bounce buffer to guest;
 				 * into coalescing flow buffers) */
+	VNETD_RX_POOL_RESERVE,	/* tap reads into the reserve buffer: every
+				 * buffer of the pool was lent to the
+				 * coalescing engine (rx_pool.c) */
 	VNETD_TX_SENT,		/* frames written to the tap (or underlay) */
 	VNETD_TX_SENT_BYTES,	/* their bytes, without the header */
 	VNETD_TX_GSO_NOSEG,	/* GSO frames passed on whole */

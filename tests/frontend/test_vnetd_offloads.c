@@ -988,7 +988,9 @@ static void backpressure_to_guest(struct vuf *f, bool complete)
 		sh("ethtool -K vt0 tx on >/dev/null 2>&1;"
 		   " ethtool -K vt0 tso on >/dev/null 2>&1");
 	print_message("  %u of %u datagrams received, %llu dropped by vnetd for "
-		      "want of buffers\n", got, n, (unsigned long long)drops);
+		      "want of buffers (tap reads into the pool's reserve so "
+		      "far: %llu)\n", got, n, (unsigned long long)drops,
+		      (unsigned long long)stat_get("rx_pool_reserve"));
 	assert_int_equal(drops, 0);
 	assert_int_equal(got, n);
 	sock_close(s);
