@@ -406,10 +406,7 @@ int vnet_virtq_pop(struct vnet_virtq *q, struct vnet_virtq_elem *elem)
 
 	if (ret)
 		return ret;
-	elem->out_num = elem->in_num = 0;
-	elem->out_len = elem->in_len = 0;
-	elem->resubmitted = false;
-	elem->truncated = false;
+	virtq_elem_reset(elem);
 	ret = q->packed ? virtq_packed_pop(q, elem) : virtq_split_pop(q, elem);
 	if (ret <= 0)
 		return ret;
@@ -475,7 +472,6 @@ int vnet_virtq_unpop(struct vnet_virtq *q, const struct vnet_virtq_elem *elem)
 int vnet_virtq_push(struct vnet_virtq *q, const struct vnet_virtq_elem *elem,
 		    uint32_t len)
 {
-	struct vnet_virtq_pending *p;
 	int ret = check_state(q);	/* the rings wait for the flush */
 
 	if (ret)
@@ -483,28 +479,7 @@ int vnet_virtq_push(struct vnet_virtq *q, const struct vnet_virtq_elem *elem,
 	/* first, so a write is logged even if the push is refused */
 	if (__builtin_expect(q->log.bitmap != NULL, 0))
 		log_written(q, elem, len);
-	if (len > elem->in_len)
-		return -EINVAL;		/* more than the buffer holds */
-	if (q->pop_seq == q->push_seq || q->npending >= q->size)
-		return -EINVAL;		/* nothing in flight */
-	if (q->in_order && elem->seq != q->push_seq)
-		return -EINVAL;		/* IN_ORDER: "in the same order" */
-	/* A batch covers at most the descriptors in flight: a used run is
-	 * never longer than the ring (advance() moves at most a lap). */
-	if (q->packed && (!elem->ndescs ||
-			  q->pending_descs + elem->ndescs > q->inflight_descs))
-		return -EINVAL;		/* not an element of this queue */
-
-	p = &q->pending[q->npending++];
-	q->pending_descs += elem->ndescs;
-	p->id = elem->id;
-	p->len = len;
-	p->ndescs = elem->ndescs;
-	p->slot = elem->slot;
-	p->skip = q->in_order && !len && !elem->in_len;
-	q->push_seq++;
-	q->stats.pushed++;
-	return 0;
+	return virtq_pending_add(q, elem, len);
 }
 
 int vnet_virtq_flush(struct vnet_virtq *q)

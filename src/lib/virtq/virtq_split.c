@@ -195,6 +195,64 @@ static void split_prefetch_ahead(const struct vnet_virtq *q)
 			   DESC_SIZE * (size_t)(head & (q->size - 1)));
 }
 
+/**
+ * virtq_split_pop_head() - pop the buffer at @head, the next available one
+ * @q:		the queue
+ * @elem:	the element, its counts reset
+ * @head:	the head index read from the next available entry, checked
+ *		to be below the queue size
+ *
+ * Return: 1; negative as split_walk()
+ */
+int virtq_split_pop_head(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
+			 uint16_t head)
+{
+	int ret = split_walk(q, elem, head);
+
+	if (ret)
+		return ret;
+	elem->id = head;
+	q->last_avail++;
+	if (q->inflight)
+		virtq_inflight_split_pop(q, head);
+	return 1;
+}
+
+/**
+ * virtq_split_heads() - read the heads of the next @n available entries
+ * @q:		the queue, its available index read (@n at most what it
+ *		counted past last_avail)
+ * @heads:	the heads, @n entries
+ * @n:		entries to read
+ *
+ * One pass over the available ring for a burst, as DPDK's vhost does:
+ * each entry is read once into @heads, checked there (the driver may
+ * rewrite the ring meanwhile: the copy is what is used), and its
+ * descriptor prefetched so that its miss overlaps the work on the buffers
+ * before it. Nothing is consumed: virtq_split_pop_head() does that, in
+ * order. A head out of range breaks the queue and ends the run.
+ *
+ * Return: heads read and valid (fewer than @n after a bad one)
+ */
+unsigned int virtq_split_heads(struct vnet_virtq *q, uint16_t *heads,
+			       unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		uint16_t head = virtq_load16(q, avail_ring(q, (uint16_t)
+							   (q->last_avail + i)));
+
+		if (head >= q->size) {	/* read once, checked once */
+			virtq_bad(q, VNET_VIRTQ_ERR_HEAD);
+			break;
+		}
+		heads[i] = head;
+		__builtin_prefetch((uint8_t *)q->desc + DESC_SIZE * (size_t)head);
+	}
+	return i;
+}
+
 int virtq_split_pop(struct vnet_virtq *q, struct vnet_virtq_elem *elem)
 {
 	uint16_t head;
@@ -213,14 +271,7 @@ int virtq_split_pop(struct vnet_virtq *q, struct vnet_virtq_elem *elem)
 	if (head >= q->size)	/* read once, checked once */
 		return virtq_bad(q, VNET_VIRTQ_ERR_HEAD);
 	split_prefetch_ahead(q);
-	ret = split_walk(q, elem, head);
-	if (ret)
-		return ret;
-	elem->id = head;
-	q->last_avail++;
-	if (q->inflight)
-		virtq_inflight_split_pop(q, head);
-	return 1;
+	return virtq_split_pop_head(q, elem, head);
 }
 
 unsigned int virtq_split_avail(struct vnet_virtq *q, unsigned int max)
