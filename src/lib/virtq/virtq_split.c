@@ -93,15 +93,25 @@ static int split_reload(struct vnet_virtq *q)
 	return 0;
 }
 
-/* Gather an indirect table's chain; @ind is the descriptor pointing to it. */
-static int split_indirect(struct vnet_virtq *q, struct virtq_walk *w,
-			  const struct virtq_desc_copy *ind)
+/*
+ * Gather an indirect table's chain; @addr, @len, @flags are those of the
+ * descriptor pointing to it (copied), @seen_write whether the direct part
+ * had a writable one.
+ * Out of line and given copies: split_walk() keeps its state in registers.
+ */
+static __attribute__((noinline)) int
+split_indirect(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
+	       bool seen_write, uint64_t addr, uint32_t len, uint16_t flags)
 {
+	struct virtq_walk walk = { .elem = elem, .seen_write = seen_write };
+	struct virtq_desc_copy ind = { .addr = addr, .len = len,
+				       .flags = flags };
+	struct virtq_walk *w = &walk;
 	const uint8_t *table;
 	unsigned int count, n = 0;
 	uint16_t i = 0;
 
-	int ret = virtq_indirect_table(q, ind, ind->flags & VIRTQ_DESC_F_NEXT,
+	int ret = virtq_indirect_table(q, &ind, ind.flags & VIRTQ_DESC_F_NEXT,
 				       &count, &table);
 
 	if (ret)
@@ -147,7 +157,8 @@ static int split_walk(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
 		virtq_copy_desc(q, (uint8_t *)q->desc + DESC_SIZE * (size_t)i,
 				false, &d);
 		if (d.flags & VIRTQ_DESC_F_INDIRECT) {
-			ret = split_indirect(q, &w, &d);
+			ret = split_indirect(q, elem, w.seen_write, d.addr,
+					     d.len, d.flags);
 			break;
 		}
 		ret = virtq_add_buf(q, &w, d.addr, d.len,
