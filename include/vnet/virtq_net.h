@@ -22,11 +22,15 @@ VNET_API_BEGIN
  * @hdr_alone:	legacy framing (neither VERSION_1, ANY_LAYOUT nor
  *		MRG_RXBUF): the header has a descriptor of its own and the
  *		frame starts in the next one
+ * @plain:	the layout is the 12-byte little-endian header without
+ *		hash, tunnel or OUT_NET fields (VERSION_1's usual one),
+ *		decoded inline on transmit
  */
 struct vnet_virtq_net {
 	struct vnet_hdr_layout layout;
 	bool mrg_rxbuf;
 	bool hdr_alone;
+	bool plain;
 };
 
 /**
