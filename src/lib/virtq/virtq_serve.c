@@ -78,8 +78,10 @@ static unsigned int serve_split(struct vnet_virtq *q,
 				return n;
 			n++;
 		}
-		if (got < want)
-			return n;	/* a bad head broke the queue */
+		if (got < want) {	/* a head out of range, its turn now */
+			virtq_bad(q, VNET_VIRTQ_ERR_HEAD);
+			return n;
+		}
 	}
 	return n;
 }

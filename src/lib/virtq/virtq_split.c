@@ -241,9 +241,11 @@ int virtq_split_pop_head(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
  * rewrite the ring meanwhile: the copy is what is used), and its
  * descriptor prefetched so that its miss overlaps the work on the buffers
  * before it. Nothing is consumed: virtq_split_pop_head() does that, in
- * order. A head out of range breaks the queue and ends the run.
+ * order. The run ends before a head out of range: the caller serves
+ * those before it, then breaks the queue for it (ERR_HEAD), as popping
+ * them one by one would.
  *
- * Return: heads read and valid (fewer than @n after a bad one)
+ * Return: heads read and valid (fewer than @n when one is out of range)
  */
 unsigned int virtq_split_heads(struct vnet_virtq *q, uint16_t *heads,
 			       unsigned int n)
@@ -254,10 +256,8 @@ unsigned int virtq_split_heads(struct vnet_virtq *q, uint16_t *heads,
 		uint16_t head = virtq_load16(q, avail_ring(q, (uint16_t)
 							   (q->last_avail + i)));
 
-		if (head >= q->size) {	/* read once, checked once */
-			virtq_bad(q, VNET_VIRTQ_ERR_HEAD);
+		if (head >= q->size)	/* read once, checked once */
 			break;
-		}
 		heads[i] = head;
 		__builtin_prefetch((uint8_t *)q->desc + DESC_SIZE * (size_t)head);
 	}
