@@ -57,6 +57,8 @@ void vnet_virtq_net_init(struct vnet_virtq_net *n,
  * right after it, which is also where a legacy driver without ANY_LAYOUT
  * puts it (its header descriptor holds exactly the header).
  *
+ * The frame's segments hold @e->out_len less the header's size bytes.
+ *
  * Return: number of frame segments; -EMSGSIZE if the buffer is shorter
  * than the header; -ENOBUFS if @frame_max is too small; -E2BIG if the
  * buffer had more segments than @e could hold (@e->truncated)
