@@ -502,7 +502,8 @@ static inline int virtq_pending_add(struct vnet_virtq *q,
 	p->len = len;
 	p->ndescs = elem->ndescs;
 	p->slot = elem->slot;
-	p->skip = q->in_order && !len && !elem->in_len;
+	p->skip = q->in_order && !(len | elem->in_len);
+	q->pending_skips += p->skip;
 	q->push_seq++;
 	q->stats.pushed++;
 	return 0;
