@@ -56,10 +56,10 @@ typedef uint32_t (*vnet_virtq_serve_fn)(struct vnet_virtq_elem *elem,
  *   second look: the driver's next buffer brings a notification. One that
  *   @fn stopped (VNET_VIRTQ_SERVE_LATER) waits for the caller's port.
  *
- * Split rings without an inflight region, IOTLB or dirty log are served
- * in one pass over the available ring (its entries read once into a
- * copy, checked, their descriptors prefetched), with one check of the
- * queue's state for the pass; every other queue buffer by buffer through
+ * A queue without an inflight region, IOTLB or dirty log is served with
+ * one check of its state for the pass, and a split ring in one pass over
+ * its available ring (the entries read once into a copy, checked, their
+ * descriptors prefetched); any other buffer by buffer through
  * vnet_virtq_pop() and vnet_virtq_push(). Either way each buffer gets the
  * same checks, and a guest fault ends the pass as vnet_virtq_pop() would.
  *

@@ -30,19 +30,15 @@ static unsigned int serve_each(struct vnet_virtq *q,
 }
 
 /*
- * One split buffer, its head read and checked by virtq_split_heads():
- * popped, served, queued for the flush. Return: 1 served, 0 when the
- * pass must end (a guest fault broke the queue; @fn said later, the
- * buffer given back).
+ * A buffer just popped: counted, served, queued for the flush. Return: 1
+ * served, 0 when the pass must end (@fn said later: the buffer given
+ * back; or the push was refused).
  */
-static int serve_head(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
-		      uint16_t head, vnet_virtq_serve_fn fn, void *opaque)
+static int serve_popped(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
+			vnet_virtq_serve_fn fn, void *opaque)
 {
 	uint32_t len;
 
-	virtq_elem_reset(elem);
-	if (virtq_split_pop_head(q, elem, head) != 1)
-		return 0;
 	elem->seq = q->pop_seq++;
 	q->stats.popped++;
 	len = fn(elem, opaque);
@@ -55,6 +51,37 @@ static int serve_head(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
 		return vnet_virtq_push(q, elem, len) ? 0 : 1;
 	virtq_pending_add(q, elem, len);
 	return 1;
+}
+
+/* One split buffer, its head read and checked by virtq_split_heads().
+ * Return: as serve_popped(); 0 too when a guest fault broke the queue. */
+static int serve_head(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
+		      uint16_t head, vnet_virtq_serve_fn fn, void *opaque)
+{
+	virtq_elem_reset(elem);
+	if (virtq_split_pop_head(q, elem, head) != 1)
+		return 0;
+	return serve_popped(q, elem, fn, opaque);
+}
+
+/* A packed ring: each buffer popped by the format's own pop (its
+ * descriptors are read in place, there is no ring of heads to batch),
+ * without the public gate around each pop and push. */
+static unsigned int serve_packed(struct vnet_virtq *q,
+				 struct vnet_virtq_elem *elem,
+				 unsigned int budget, vnet_virtq_serve_fn fn,
+				 void *opaque)
+{
+	unsigned int n;
+
+	for (n = 0; n < budget; n++) {
+		virtq_elem_reset(elem);
+		if (virtq_packed_pop(q, elem) != 1)
+			break;
+		if (!serve_popped(q, elem, fn, opaque))
+			break;
+	}
+	return n;
 }
 
 /*
@@ -86,11 +113,11 @@ static unsigned int serve_split(struct vnet_virtq *q,
 	return n;
 }
 
-/* The fast pass applies: a split ring with nothing that must see each
- * pop (inflight region, buffers to resubmit, IOTLB, dirty log). */
+/* The fast pass applies: nothing that must see each pop (inflight
+ * region, buffers to resubmit, IOTLB, dirty log). */
 static bool serve_fast(const struct vnet_virtq *q)
 {
-	return !q->packed && !q->inflight && !q->iotlb && !q->log.bitmap &&
+	return !q->inflight && !q->iotlb && !q->log.bitmap &&
 	       !vnet_virtq_resubmit_pending(q);
 }
 
@@ -101,8 +128,10 @@ unsigned int vnet_virtq_serve(struct vnet_virtq *q,
 {
 	unsigned int budget = vnet_virtq_avail(q, burst), n;
 
-	if (budget && serve_fast(q))
+	if (budget && serve_fast(q) && !q->packed)
 		n = serve_split(q, elem, budget, fn, opaque);
+	else if (budget && serve_fast(q))
+		n = serve_packed(q, elem, budget, fn, opaque);
 	else
 		n = serve_each(q, elem, budget, fn, opaque);
 	if (n)

@@ -25,6 +25,7 @@
 struct fix {
 	struct vq_dev v;	/* first: vq_fix_new(), vq_fix_free() */
 	struct split_drv d;
+	struct packed_drv p;	/* the packed tests' driver */
 	unsigned int calls;	/* buffers handed to serve_one() */
 	unsigned int add_at;	/* call on which the driver adds a buffer */
 	unsigned int full_at;	/* call on which the port is full */
@@ -58,6 +59,29 @@ static int setup_big(void **state)
 	return setup_size(state, QBIG);
 }
 
+/* A packed ring of QSIZE instead. */
+static int setup_packed(void **state)
+{
+	struct fix *f = vq_fix_new(sizeof(*f), NIOV);
+	struct vnet_virtq_config cfg;
+
+	assert_non_null(f);
+	packed_init(&f->p, f->v.g, QSIZE, G_RING_GPA);
+	packed_config(&f->p, &cfg, VNET_VIRTQ_DIR_ANY);
+	assert_int_equal(vnet_virtq_setup(&f->v.q, &f->v.g->mem, &cfg), 0);
+	vnet_virtq_elem_init(&f->v.e, f->v.out, NIOV, f->v.in, NIOV);
+	*state = f;
+	return 0;
+}
+
+/* A 64-byte device-writable buffer of ID @i on the packed ring. */
+static void offer_packed(struct fix *f, unsigned int i)
+{
+	struct buf b = { G_BUF_GPA + 0x100 * i, 64, true };
+
+	packed_add(&f->p, &b, 1, (uint16_t)i);
+}
+
 /* A 64-byte device-writable buffer, published at once. */
 static uint16_t offer(struct fix *f, unsigned int i)
 {
@@ -73,7 +97,8 @@ static uint32_t serve_one(struct vnet_virtq_elem *e, void *opaque)
 	struct fix *f = opaque;
 
 	assert_int_equal(e->in_len, 64);
-	f->used_idx_seen = split_used_idx(&f->d);
+	if (f->d.g)			/* a split ring's test */
+		f->used_idx_seen = split_used_idx(&f->d);
 	if (f->corrupt && f->calls + 1 == f->corrupt_at)
 		f->corrupt(f);
 	f->ids[f->calls] = e->id;
@@ -303,6 +328,76 @@ static void test_long_burst(void **state)
 	}
 }
 
+/* Packed rings are served without the public gate around each buffer:
+ * the buffers offered, in order, each used descriptor with its ID and the
+ * length written; a port full on the second gives it back untouched and
+ * the next pass takes it. */
+static void test_packed_burst(void **state)
+{
+	struct fix *f = *state;
+	uint16_t id;
+	uint32_t len;
+	unsigned int i;
+	bool again;
+
+	for (i = 0; i < 3; i++)
+		offer_packed(f, i);
+	assert_int_equal(vnet_virtq_serve(&f->v.q, &f->v.e, QSIZE, serve_one,
+					  f, &again), 3);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(f->ids[i], i);
+		assert_true(packed_get_used(&f->p, &id, &len, NULL));
+		assert_int_equal(id, i);
+		assert_int_equal(len, 10 + i);
+	}
+	assert_false(packed_get_used(&f->p, &id, &len, NULL));
+	offer_packed(f, 3);
+	offer_packed(f, 4);
+	f->full_at = f->calls + 2;
+	assert_int_equal(vnet_virtq_serve(&f->v.q, &f->v.e, QSIZE, serve_one,
+					  f, &again), 1);
+	assert_false(again);
+	assert_int_equal(vnet_virtq_serve(&f->v.q, &f->v.e, QSIZE, serve_one,
+					  f, &again), 1);
+	for (i = 3; i < 5; i++) {
+		assert_int_equal(f->ids[i], i);
+		assert_true(packed_get_used(&f->p, &id, &len, NULL));
+		assert_int_equal(id, i);
+		assert_int_equal(len, 10 + i);
+	}
+}
+
+/* The third packed descriptor rewritten to point at no memory while the
+ * first is served: checked when read, ERR_ADDR counted, the queue broken
+ * there, the two before it served, nothing published. */
+static void rewrite_packed_desc(struct fix *f)
+{
+	packed_raw(&f->p, 2, G_HOLE_GPA, 64, 2,
+		   G_DESC_F_AVAIL | G_DESC_F_WRITE);
+}
+
+static void test_packed_desc_rewritten_mid_burst(void **state)
+{
+	struct fix *f = *state;
+	uint16_t id;
+	uint32_t len;
+	unsigned int i;
+	bool again;
+
+	for (i = 0; i < 4; i++)
+		offer_packed(f, i);
+	f->corrupt = rewrite_packed_desc;
+	f->corrupt_at = 1;
+	assert_int_equal(vnet_virtq_serve(&f->v.q, &f->v.e, QSIZE, serve_one,
+					  f, &again), 2);
+	assert_int_equal(f->calls, 2);
+	assert_false(again);
+	assert_true(vnet_virtq_broken(&f->v.q));
+	assert_int_equal(vnet_virtq_get_stats(&f->v.q)->
+			 errors[VNET_VIRTQ_ERR_ADDR], 1);
+	assert_false(packed_get_used(&f->p, &id, &len, NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +417,11 @@ int main(void)
 						setup, vq_fix_free),
 		cmocka_unit_test_setup_teardown(test_long_burst, setup_big,
 						vq_fix_free),
+		cmocka_unit_test_setup_teardown(test_packed_burst,
+						setup_packed, vq_fix_free),
+		cmocka_unit_test_setup_teardown(
+			test_packed_desc_rewritten_mid_burst, setup_packed,
+			vq_fix_free),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
