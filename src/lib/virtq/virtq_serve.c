@@ -58,8 +58,7 @@ static int serve_popped(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
 static int serve_head(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
 		      uint16_t head, vnet_virtq_serve_fn fn, void *opaque)
 {
-	virtq_elem_reset(elem);
-	if (virtq_split_pop_head(q, elem, head) != 1)
+	if (virtq_split_pop_head(q, elem, head) != 1)	/* resets @elem */
 		return 0;
 	return serve_popped(q, elem, fn, opaque);
 }

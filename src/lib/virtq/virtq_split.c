@@ -137,25 +137,23 @@ split_indirect(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
 }
 
 /*
- * Gather the chain at @head: zero or more direct descriptors, optionally
+ * Gather a chain whose first descriptor (copied: @addr, @len, @flags,
+ * @next) has NEXT or INDIRECT: zero or more direct descriptors, optionally
  * ending in one that refers to an indirect table (split-ring.tex, Indirect
  * Descriptors: "The device MUST handle the case of zero or more normal
  * chained descriptors followed by a single descriptor with INDIRECT").
  */
-static int split_walk(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
-		      uint16_t head)
+static __attribute__((noinline)) int
+split_chain(struct vnet_virtq *q, struct vnet_virtq_elem *elem, uint64_t addr,
+	    uint32_t len, uint16_t flags, uint16_t next)
 {
 	struct virtq_walk w = { .elem = elem };
-	struct virtq_desc_copy d;
-	unsigned int n = 0;
-	uint16_t i = head;
+	struct virtq_desc_copy d = { .addr = addr, .len = len, .flags = flags,
+				     .next = next };
+	unsigned int n = 1;
 	int ret;
 
 	for (;;) {
-		if (++n > q->size)	/* longer than the queue: a loop */
-			return virtq_bad(q, VNET_VIRTQ_ERR_CHAIN_LEN);
-		virtq_copy_desc(q, (uint8_t *)q->desc + DESC_SIZE * (size_t)i,
-				false, &d);
 		if (d.flags & VIRTQ_DESC_F_INDIRECT) {
 			ret = split_indirect(q, elem, w.seen_write, d.addr,
 					     d.len, d.flags);
@@ -167,9 +165,35 @@ static int split_walk(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
 			break;
 		if (d.next >= q->size)
 			return virtq_bad(q, VNET_VIRTQ_ERR_NEXT);
-		i = d.next;
+		if (++n > q->size)	/* longer than the queue: a loop */
+			return virtq_bad(q, VNET_VIRTQ_ERR_CHAIN_LEN);
+		virtq_copy_desc(q, (uint8_t *)q->desc + DESC_SIZE * (size_t)d.next,
+				false, &d);
 	}
 	elem->ndescs = (uint16_t)n;
+	return ret;
+}
+
+/*
+ * Gather the buffer at @head into @elem, its counts reset here. The head
+ * descriptor is copied once; alone (no NEXT, no INDIRECT: nearly every
+ * small frame) it is checked and mapped inline, where the compiler knows
+ * the element is empty; a chain goes to split_chain() with the copy.
+ */
+static int split_walk(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
+		      uint16_t head)
+{
+	struct virtq_walk w = { .elem = elem };
+	struct virtq_desc_copy d;
+	int ret;
+
+	virtq_elem_reset(elem);
+	virtq_copy_desc(q, (uint8_t *)q->desc + DESC_SIZE * (size_t)head, false,
+			&d);
+	if (d.flags & (VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_INDIRECT))
+		return split_chain(q, elem, d.addr, d.len, d.flags, d.next);
+	ret = virtq_add_buf(q, &w, d.addr, d.len, d.flags & VIRTQ_DESC_F_WRITE);
+	elem->ndescs = 1;
 	return ret;
 }
 
@@ -209,7 +233,7 @@ static void split_prefetch_ahead(const struct vnet_virtq *q)
 /**
  * virtq_split_pop_head() - pop the buffer at @head, the next available one
  * @q:		the queue
- * @elem:	the element, its counts reset
+ * @elem:	the element (its counts are reset here)
  * @head:	the head index read from the next available entry, checked
  *		to be below the queue size
  *
