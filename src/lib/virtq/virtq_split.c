@@ -187,9 +187,10 @@ static int split_walk(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
 	struct virtq_desc_copy d;
 	int ret;
 
-	virtq_elem_reset(elem);
 	virtq_copy_desc(q, (uint8_t *)q->desc + DESC_SIZE * (size_t)head, false,
 			&d);
+	/* after the copy's compiler barrier, so the zeros are known below */
+	virtq_elem_reset(elem);
 	if (d.flags & (VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_INDIRECT))
 		return split_chain(q, elem, d.addr, d.len, d.flags, d.next);
 	ret = virtq_add_buf(q, &w, d.addr, d.len, d.flags & VIRTQ_DESC_F_WRITE);
