@@ -4,6 +4,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "vnet/virtq_net.h"
@@ -116,9 +117,15 @@ static void tx_hdr_plain(const void *src, struct vnet_hdr *h)
 	memcpy(&b, (const uint8_t *)src + sizeof(a), sizeof(b));
 	/* a compiler barrier: the copy is used, guest memory not read again */
 	atomic_signal_fence(memory_order_seq_cst);
+	memset(h, 0, sizeof(*h));
+#if __BYTE_ORDER == __LITTLE_ENDIAN
+	/* struct vnet_hdr begins with the wire header's fields, at its
+	 * offsets (checked below): on a little-endian host, two stores */
+	memcpy(h, &a, sizeof(a));
+	memcpy((uint8_t *)h + sizeof(a), &b, sizeof(b));
+#else
 	a = le64toh(a);
 	b = le32toh(b);
-	memset(h, 0, sizeof(*h));
 	h->flags = (uint8_t)a;
 	h->gso_type = (uint8_t)(a >> 8);
 	h->hdr_len = (uint16_t)(a >> 16);
@@ -126,7 +133,17 @@ static void tx_hdr_plain(const void *src, struct vnet_hdr *h)
 	h->csum_start = (uint16_t)(a >> 48);
 	h->csum_offset = (uint16_t)b;
 	h->num_buffers = (uint16_t)(b >> 16);
+#endif
 }
+
+_Static_assert(offsetof(struct vnet_hdr, flags) == 0 &&
+	       offsetof(struct vnet_hdr, gso_type) == 1 &&
+	       offsetof(struct vnet_hdr, hdr_len) == 2 &&
+	       offsetof(struct vnet_hdr, gso_size) == 4 &&
+	       offsetof(struct vnet_hdr, csum_start) == 6 &&
+	       offsetof(struct vnet_hdr, csum_offset) == 8 &&
+	       offsetof(struct vnet_hdr, num_buffers) == 10,
+	       "struct vnet_hdr starts as struct virtio_net_hdr");
 
 /* Any other layout: copied out whole, then decoded. Out of line: its
  * buffer would cost the common case a stack canary. */
