@@ -275,16 +275,24 @@ int virtq_split_pop_head(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
 unsigned int virtq_split_heads(struct vnet_virtq *q, uint16_t *heads,
 			       unsigned int n)
 {
+	/* the queue's fields in locals: the atomic loads below would have
+	 * the compiler read them again on every entry */
+	const _Atomic uint16_t *ring = avail_at(q, AVAIL_OFF_RING);
+	const uint8_t *desc = q->desc;
+	uint16_t size = q->size, at = q->last_avail;
+	bool be = q->big_endian;
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		uint16_t head = virtq_load16(q, avail_ring(q, (uint16_t)
-							   (q->last_avail + i)));
+		uint16_t v = atomic_load_explicit(&ring[(uint16_t)(at + i) &
+							 (size - 1)],
+						  memory_order_relaxed);
+		uint16_t head = be ? be16toh(v) : le16toh(v);
 
-		if (head >= q->size)	/* read once, checked once */
+		if (head >= size)	/* read once, checked once */
 			break;
 		heads[i] = head;
-		__builtin_prefetch((uint8_t *)q->desc + DESC_SIZE * (size_t)head);
+		__builtin_prefetch(desc + DESC_SIZE * (size_t)head);
 	}
 	return i;
 }
