@@ -262,23 +262,29 @@ static void tx_deliver(struct vnetd_qp *qp, const struct vnet_hdr *hp,
 }
 
 /*
- * One transmit buffer: checked and counted, then delivered. Without a
- * capture or a tap (the sink the benchmarks use) nothing more is done:
- * the frame's length is the buffer's less its header
- * (vnet_virtq_net_tx_hdr()), no view of it is needed.
+ * One transmit buffer (a vnet_virtq_serve_fn, @opaque the queue pair):
+ * checked and counted, then delivered. Without a capture or a tap (the
+ * sink the benchmarks use) nothing more is done: the frame's length is
+ * the buffer's less its header (vnet_virtq_net_tx_hdr()), no view of it
+ * is needed.
  */
-static void tx_one(struct vnetd_qp *qp, const struct vnet_virtq_elem *e)
+static uint32_t tx_one(struct vnet_virtq_elem *e, void *opaque)
 {
+	struct vnetd_qp *qp = opaque;
 	struct vnetd *d = qp->d;
 	struct iovec frame[TX_SEGS_MAX] TX_NOINIT;
 	struct vnet_hdr h;
 	int n;
 
 	n = vnet_virtq_net_tx_hdr(&d->net, e, &h, frame, TX_SEGS_MAX);
-	if (n == -E2BIG)
-		return drop(qp, VNETD_DROP_TX_SEGMENTS);
-	if (n < 0)
-		return drop(qp, VNETD_DROP_TX_SHORT);
+	if (n == -E2BIG) {
+		drop(qp, VNETD_DROP_TX_SEGMENTS);
+		return 0;
+	}
+	if (n < 0) {
+		drop(qp, VNETD_DROP_TX_SHORT);
+		return 0;
+	}
 	vnetd_stats_add(qp->stats, VNETD_TX_FRAMES, 1);
 	vnetd_stats_add(qp->stats, VNETD_TX_BYTES,
 			e->out_len - d->net.layout.size);
@@ -288,13 +294,7 @@ static void tx_one(struct vnetd_qp *qp, const struct vnet_virtq_elem *e)
 		vnetd_stats_add(qp->stats, VNETD_TX_NEEDS_CSUM, 1);
 	if (d->pcap || d->cfg->tap)
 		tx_deliver(qp, &h, frame, (unsigned int)n);
-}
-
-/* One transmitted frame: the device only reads it. */
-static uint32_t tx_serve_one(struct vnet_virtq_elem *e, void *opaque)
-{
-	tx_one(opaque, e);
-	return 0;
+	return 0;		/* the device only reads a transmitted frame */
 }
 
 /* A burst of one transmit queue (vnet_virtq_serve() says the rules); a
@@ -321,7 +321,7 @@ void vnetd_tx_process(struct vnetd *d, unsigned int vq)
 		return;
 	qp->now = vnetd_now_ns();
 	vnet_virtq_elem_init(&e, out, TX_SEGS_MAX, in, 4);
-	n = vnet_virtq_serve(q, &e, VNETD_BURST, tx_serve_one, qp,
+	n = vnet_virtq_serve(q, &e, VNETD_BURST, tx_one, qp,
 			     &qp->tx_more);
 	if (n) {
 		vnetd_notify(d, vq, n);
