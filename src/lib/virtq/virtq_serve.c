@@ -32,10 +32,11 @@ static unsigned int serve_each(struct vnet_virtq *q,
 /*
  * A buffer just popped: counted, served, queued for the flush. Return: 1
  * served, 0 when the pass must end (@fn said later: the buffer given
- * back; or the push was refused).
+ * back; or the push was refused). Inline in each format's loop.
  */
-static int serve_popped(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
-			vnet_virtq_serve_fn fn, void *opaque)
+static inline __attribute__((always_inline)) int
+serve_popped(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
+	     vnet_virtq_serve_fn fn, void *opaque)
 {
 	uint32_t len;
 
