@@ -106,6 +106,17 @@ def virtq_seeds():
         struct.pack_into("<H", ram, 0x8020 + 32 * i + 2, i + 1)
     put("virtq", "packed-inflight",
         bytes([2, 0x81 | 0x20, 0, 0x80 | 0x40]) + bytes(ram))
+    # Through vnet_virtq_serve() first (bit 2 of the fourth byte): split,
+    # size 8, IN_ORDER, four one-descriptor buffers (the batched pass), the
+    # third head out of range; and the packed ring above.
+    ram = bytearray(0x2010)
+    for i in range(4):
+        struct.pack_into("<QIHH", ram, 16 * i, 0x10100 + 0x40 * i, 64, 0, 0)
+    struct.pack_into("<HH4H", ram, 0x1000, 0, 4, 0, 1, 9, 3)
+    put("virtq", "split-serve", bytes([3, 0x88, 0, 0x04]) + bytes(ram))
+    ram = bytearray(0x2010)
+    struct.pack_into("<QIHH", ram, 0, 0x10100, 64, 0, 1 << 7)
+    put("virtq", "packed-serve", bytes([2, 0x81, 0, 0x80 | 0x04]) + bytes(ram))
 
 
 def feats(*bits):

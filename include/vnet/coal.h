@@ -67,6 +67,22 @@ void vnet_coal_reset(struct vnet_coal *c, const struct vnet_coal_params *p);
 bool vnet_coal_packet(struct vnet_coal *c, uint64_t now_us, bool suppressed);
 
 /**
+ * vnet_coal_packets() - @n packets were placed in the used ring at once
+ * @c:		queue state
+ * @now_us:	current time
+ * @n:		packets
+ * @suppressed:	as for vnet_coal_packet()
+ *
+ * What @n calls of vnet_coal_packet() at @now_us do, and their answers
+ * or-ed; with a parameter zero (every packet due, the default) without a
+ * loop over the packets.
+ *
+ * Return: true if the caller must send a used buffer notification now
+ */
+bool vnet_coal_packets(struct vnet_coal *c, uint64_t now_us, unsigned int n,
+		       bool suppressed);
+
+/**
  * vnet_coal_poll() - check the conditions without a new packet
  * @c:		queue state
  * @now_us:	current time

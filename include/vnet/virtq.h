@@ -296,6 +296,7 @@ struct vnet_virtq {
 	uint16_t push_seq;
 	uint16_t inflight_descs;
 	uint16_t npending;
+	uint16_t pending_skips;	/* of them, IN_ORDER buffers folded */
 	uint32_t pending_descs;
 	uint32_t used_since_signal;
 	void *inflight;

@@ -23,11 +23,15 @@ VNET_API_BEGIN
  * @hdr_alone:	legacy framing (neither VERSION_1, ANY_LAYOUT nor
  *		MRG_RXBUF): the header has a descriptor of its own and the
  *		frame starts in the next one
+ * @plain:	the layout is the 12-byte little-endian header without
+ *		hash, tunnel or OUT_NET fields (VERSION_1's usual one),
+ *		decoded inline on transmit
  */
 struct vnet_virtq_net {
 	struct vnet_hdr_layout layout;
 	bool mrg_rxbuf;
 	bool hdr_alone;
+	bool plain;
 };
 
 /**
@@ -53,6 +57,8 @@ void vnet_virtq_net_init(struct vnet_virtq_net *n,
  * descriptors"); it is copied out before it is decoded. The frame starts
  * right after it, which is also where a legacy driver without ANY_LAYOUT
  * puts it (its header descriptor holds exactly the header).
+ *
+ * The frame's segments hold @e->out_len less the header's size bytes.
  *
  * Return: number of frame segments; -EMSGSIZE if the buffer is shorter
  * than the header; -ENOBUFS if @frame_max is too small; -E2BIG if the

@@ -56,34 +56,19 @@ typedef uint32_t (*vnet_virtq_serve_fn)(struct vnet_virtq_elem *elem,
  *   second look: the driver's next buffer brings a notification. One that
  *   @fn stopped (VNET_VIRTQ_SERVE_LATER) waits for the caller's port.
  *
- * Inline, so that @fn is inlined into the caller's loop where it can be.
+ * A queue without an inflight region, IOTLB or dirty log is served with
+ * one check of its state for the pass, and a split ring in one pass over
+ * its available ring (the entries read once into a copy, checked, their
+ * descriptors prefetched); any other buffer by buffer through
+ * vnet_virtq_pop() and vnet_virtq_push(). Either way each buffer gets the
+ * same checks, and a guest fault ends the pass as vnet_virtq_pop() would.
  *
  * Return: buffers served; the caller notifies the driver when it is not 0
  */
-static inline unsigned int vnet_virtq_serve(struct vnet_virtq *q,
-					    struct vnet_virtq_elem *elem,
-					    unsigned int burst,
-					    vnet_virtq_serve_fn fn,
-					    void *opaque, bool *again)
-{
-	unsigned int budget = vnet_virtq_avail(q, burst), n;
-	uint32_t len;
-
-	for (n = 0; n < budget; n++) {
-		if (vnet_virtq_pop(q, elem) != 1)
-			break;
-		len = fn(elem, opaque);
-		if (len == VNET_VIRTQ_SERVE_LATER) {
-			vnet_virtq_unpop(q, elem);	/* popped last: fine */
-			break;
-		}
-		vnet_virtq_push(q, elem, len);
-	}
-	if (n)
-		vnet_virtq_flush(q);
-	*again = n && n == budget;
-	return n;
-}
+unsigned int vnet_virtq_serve(struct vnet_virtq *q,
+			      struct vnet_virtq_elem *elem,
+			      unsigned int burst, vnet_virtq_serve_fn fn,
+			      void *opaque, bool *again);
 
 VNET_API_END
 

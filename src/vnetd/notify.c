@@ -41,12 +41,11 @@ void vnetd_notify(struct vnetd *d, unsigned int vq, unsigned int packets)
 {
 	struct vnet_coal *c = vnet_dev_coal(&d->dev, (uint16_t)vq);
 	uint64_t now = now_us();
-	bool due = false;
+	bool due;
 
 	if (!c)
 		return send_now(d, vq);
-	while (packets--)
-		due |= vnet_coal_packet(c, now, false);
+	due = vnet_coal_packets(c, now, packets, false);
 	/* only the pair's worker keeps a timer: from another thread (a queue
 	 * that starts, served by the main loop) nothing may wait */
 	if (!due && c->pending &&

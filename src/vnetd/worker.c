@@ -59,17 +59,34 @@ static bool serve(struct vnetd *d, struct vnetd_qp *qp,
 	return true;
 }
 
+/*
+ * Passes in a row that skip the look for events while the transmit queue
+ * has more than a burst waiting: a system call per pass is a large part
+ * of a pass of small frames, and kicks, the tap and the stop request can
+ * wait a few bursts (they are seen at the next look, nothing is lost).
+ */
+#define WORKER_SKIP_MAX	8
+
 static void *worker_main(void *arg)
 {
 	struct vnetd_qp *qp = arg;
 	struct vnetd *d = qp->d;
 	struct epoll_event ev[16];
 	bool go = true, more = d->cfg->busy_poll || d->cfg->null_rx;
+	bool full = false;	/* the last pass took a whole transmit burst */
+	unsigned int skipped = 0;
 	int n, timer = -1;
 
 	while (go) {
-		/* no event: the earliest coalesced notification still wakes us */
-		n = epoll_wait(qp->epfd, ev, 16, more ? 0 : timer);
+		if (full && skipped < WORKER_SKIP_MAX) {
+			n = 0;		/* a full burst: straight to the next */
+			skipped++;
+		} else {
+			/* no event: the earliest coalesced notification
+			 * still wakes us */
+			n = epoll_wait(qp->epfd, ev, 16, more ? 0 : timer);
+			skipped = 0;
+		}
 		if (n < 0 && errno != EINTR)
 			break;
 		pthread_rwlock_rdlock(&d->lock);
@@ -77,6 +94,7 @@ static void *worker_main(void *arg)
 		/* read under the lock: the main thread may serve this pair's
 		 * receive queue too (a queue that starts takes the tap's) */
 		more = busy(d, qp);
+		full = qp->tx_more;
 		timer = vnetd_notify_timers(d, qp);
 		pthread_rwlock_unlock(&d->lock);
 	}

@@ -49,6 +49,27 @@ bool vnet_coal_packet(struct vnet_coal *c, uint64_t now_us, bool suppressed)
 	return vnet_coal_poll(c, now_us, suppressed);
 }
 
+bool vnet_coal_packets(struct vnet_coal *c, uint64_t now_us, unsigned int n,
+		       bool suppressed)
+{
+	bool due = false;
+
+	if (!n)
+		return false;
+	if (!c->params.max_packets || !c->params.max_usecs) {
+		/* each packet due as it comes, the last leaving nothing
+		 * pending: the count was started now unless it was already
+		 * running for the only one */
+		if (!c->pending || n > 1)
+			c->first_us = now_us;
+		c->pending = 0;
+		return !suppressed;
+	}
+	while (n--)
+		due |= vnet_coal_packet(c, now_us, suppressed);
+	return due;
+}
+
 uint64_t vnet_coal_deadline(const struct vnet_coal *c)
 {
 	if (!c->pending || !c->params.max_packets || !c->params.max_usecs)

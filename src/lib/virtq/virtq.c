@@ -371,6 +371,14 @@ int virtq_indirect_table(struct vnet_virtq *q, const struct virtq_desc_copy *d,
 
 unsigned int virtq_run_end(const struct vnet_virtq *q, unsigned int i)
 {
+	unsigned int last = q->npending - 1u;
+
+	/* All but the last folded (an IN_ORDER transmit burst): one entry
+	 * for the whole batch, found without a walk over it. */
+	if (i == 0 && q->npending &&
+	    (q->pending_skips == q->npending ||
+	     (q->pending_skips == last && !q->pending[last].skip)))
+		return last;
 	while (i + 1 < q->npending && q->pending[i].skip)
 		i++;
 	return i;
@@ -406,10 +414,7 @@ int vnet_virtq_pop(struct vnet_virtq *q, struct vnet_virtq_elem *elem)
 
 	if (ret)
 		return ret;
-	elem->out_num = elem->in_num = 0;
-	elem->out_len = elem->in_len = 0;
-	elem->resubmitted = false;
-	elem->truncated = false;
+	virtq_elem_reset(elem);
 	ret = q->packed ? virtq_packed_pop(q, elem) : virtq_split_pop(q, elem);
 	if (ret <= 0)
 		return ret;
@@ -475,7 +480,6 @@ int vnet_virtq_unpop(struct vnet_virtq *q, const struct vnet_virtq_elem *elem)
 int vnet_virtq_push(struct vnet_virtq *q, const struct vnet_virtq_elem *elem,
 		    uint32_t len)
 {
-	struct vnet_virtq_pending *p;
 	int ret = check_state(q);	/* the rings wait for the flush */
 
 	if (ret)
@@ -483,28 +487,7 @@ int vnet_virtq_push(struct vnet_virtq *q, const struct vnet_virtq_elem *elem,
 	/* first, so a write is logged even if the push is refused */
 	if (__builtin_expect(q->log.bitmap != NULL, 0))
 		log_written(q, elem, len);
-	if (len > elem->in_len)
-		return -EINVAL;		/* more than the buffer holds */
-	if (q->pop_seq == q->push_seq || q->npending >= q->size)
-		return -EINVAL;		/* nothing in flight */
-	if (q->in_order && elem->seq != q->push_seq)
-		return -EINVAL;		/* IN_ORDER: "in the same order" */
-	/* A batch covers at most the descriptors in flight: a used run is
-	 * never longer than the ring (advance() moves at most a lap). */
-	if (q->packed && (!elem->ndescs ||
-			  q->pending_descs + elem->ndescs > q->inflight_descs))
-		return -EINVAL;		/* not an element of this queue */
-
-	p = &q->pending[q->npending++];
-	q->pending_descs += elem->ndescs;
-	p->id = elem->id;
-	p->len = len;
-	p->ndescs = elem->ndescs;
-	p->slot = elem->slot;
-	p->skip = q->in_order && !len && !elem->in_len;
-	q->push_seq++;
-	q->stats.pushed++;
-	return 0;
+	return virtq_pending_add(q, elem, len);
 }
 
 int vnet_virtq_flush(struct vnet_virtq *q)
@@ -521,6 +504,7 @@ int vnet_virtq_flush(struct vnet_virtq *q)
 	else
 		virtq_split_flush(q);
 	q->npending = 0;
+	q->pending_skips = 0;
 	q->pending_descs = 0;
 	q->stats.flushes++;
 	return (int)n;

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* virtq_net.c - the network device's buffer rules: header placement, mergeable receive */
 
+#include <endian.h>
 #include <errno.h>
+#include <stdatomic.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "vnet/virtq_net.h"
@@ -22,6 +25,9 @@ void vnet_virtq_net_init(struct vnet_virtq_net *n,
 	n->hdr_alone = !vnet_features_has(f, VNET_F_VERSION_1) &&
 		       !vnet_features_has(f, VNET_F_ANY_LAYOUT) &&
 		       !n->mrg_rxbuf;
+	n->plain = layout->size == 12 && layout->endian == VNET_ENDIAN_LITTLE &&
+		   layout->has_num_buffers && !layout->has_hash &&
+		   !layout->has_tunnel && !layout->has_out_net;
 }
 
 /* Copy @len bytes out of @iov from byte @off; return the bytes copied. */
@@ -97,6 +103,61 @@ static int iov_tail(const struct iovec *iov, unsigned int cnt, size_t off,
 }
 
 /*
+ * The plain header (struct vnet_virtq_net.plain) at @src, in guest memory:
+ * its 12 bytes copied once into two registers, then decoded from the copy
+ * as vnet_hdr_decode() does (virtio_net_hdr: flags, gso_type, then five
+ * le16 fields).
+ */
+static void tx_hdr_plain(const void *src, struct vnet_hdr *h)
+{
+	uint64_t a;
+	uint32_t b;
+
+	memcpy(&a, src, sizeof(a));
+	memcpy(&b, (const uint8_t *)src + sizeof(a), sizeof(b));
+	/* a compiler barrier: the copy is used, guest memory not read again */
+	atomic_signal_fence(memory_order_seq_cst);
+	memset(h, 0, sizeof(*h));
+#if __BYTE_ORDER == __LITTLE_ENDIAN
+	/* struct vnet_hdr begins with the wire header's fields, at its
+	 * offsets (checked below): on a little-endian host, two stores */
+	memcpy(h, &a, sizeof(a));
+	memcpy((uint8_t *)h + sizeof(a), &b, sizeof(b));
+#else
+	a = le64toh(a);
+	b = le32toh(b);
+	h->flags = (uint8_t)a;
+	h->gso_type = (uint8_t)(a >> 8);
+	h->hdr_len = (uint16_t)(a >> 16);
+	h->gso_size = (uint16_t)(a >> 32);
+	h->csum_start = (uint16_t)(a >> 48);
+	h->csum_offset = (uint16_t)b;
+	h->num_buffers = (uint16_t)(b >> 16);
+#endif
+}
+
+_Static_assert(offsetof(struct vnet_hdr, flags) == 0 &&
+	       offsetof(struct vnet_hdr, gso_type) == 1 &&
+	       offsetof(struct vnet_hdr, hdr_len) == 2 &&
+	       offsetof(struct vnet_hdr, gso_size) == 4 &&
+	       offsetof(struct vnet_hdr, csum_start) == 6 &&
+	       offsetof(struct vnet_hdr, csum_offset) == 8 &&
+	       offsetof(struct vnet_hdr, num_buffers) == 10,
+	       "struct vnet_hdr starts as struct virtio_net_hdr");
+
+/* Any other layout: copied out whole, then decoded. Out of line: its
+ * buffer would cost the common case a stack canary. */
+static __attribute__((noinline)) void
+tx_hdr_copy(const struct vnet_virtq_net *n, const void *src, struct vnet_hdr *h)
+{
+	uint8_t buf[VNET_HDR_LEN_MAX];
+	size_t hlen = n->layout.size;
+
+	memcpy(buf, src, hlen);
+	vnet_hdr_decode(&n->layout, buf, hlen, h);
+}
+
+/*
  * The common case: the header lies in the first segment (every driver that
  * puts header and frame in one descriptor, or the header in its own). It
  * is still copied out once before it is decoded (the guest may change it),
@@ -106,15 +167,13 @@ static int tx_hdr_first(const struct vnet_virtq_net *n,
 			const struct vnet_virtq_elem *e, struct vnet_hdr *h,
 			struct iovec *frame, unsigned int frame_max)
 {
-	uint8_t buf[VNET_HDR_LEN_MAX];
 	size_t hlen = n->layout.size, rest = e->out[0].iov_len - hlen;
 	unsigned int first = rest ? 1 : 0, cnt = e->out_num - 1 + first;
 
-	if (hlen == 12)		/* VERSION_1 without hash: a constant copy */
-		memcpy(buf, e->out[0].iov_base, 12);
+	if (n->plain)
+		tx_hdr_plain(e->out[0].iov_base, h);
 	else
-		memcpy(buf, e->out[0].iov_base, hlen);
-	vnet_hdr_decode(&n->layout, buf, hlen, h);
+		tx_hdr_copy(n, e->out[0].iov_base, h);
 	if (cnt > frame_max)	/* empty segments counted: the walk skips them */
 		return iov_tail(e->out, e->out_num, hlen, frame, frame_max);
 	if (first) {
@@ -127,11 +186,24 @@ static int tx_hdr_first(const struct vnet_virtq_net *n,
 	return (int)cnt;
 }
 
+/* A header spread over segments: gathered, then decoded. */
+static __attribute__((noinline)) int
+tx_hdr_gather(const struct vnet_virtq_net *n, const struct vnet_virtq_elem *e,
+	      struct vnet_hdr *h, struct iovec *frame, unsigned int frame_max)
+{
+	uint8_t buf[VNET_HDR_LEN_MAX];
+	size_t hlen = n->layout.size;
+
+	if (iov_read(e->out, e->out_num, 0, buf, hlen) != hlen)
+		return -EMSGSIZE;
+	vnet_hdr_decode(&n->layout, buf, hlen, h);
+	return iov_tail(e->out, e->out_num, hlen, frame, frame_max);
+}
+
 int vnet_virtq_net_tx_hdr(const struct vnet_virtq_net *n,
 			  const struct vnet_virtq_elem *e, struct vnet_hdr *h,
 			  struct iovec *frame, unsigned int frame_max)
 {
-	uint8_t buf[VNET_HDR_LEN_MAX];
 	size_t hlen = n->layout.size;
 
 	if (e->truncated)
@@ -140,10 +212,7 @@ int vnet_virtq_net_tx_hdr(const struct vnet_virtq_net *n,
 		return -EMSGSIZE;	/* the header is cut short */
 	if (e->out_num && e->out[0].iov_len >= hlen)
 		return tx_hdr_first(n, e, h, frame, frame_max);
-	if (iov_read(e->out, e->out_num, 0, buf, hlen) != hlen)
-		return -EMSGSIZE;
-	vnet_hdr_decode(&n->layout, buf, hlen, h);
-	return iov_tail(e->out, e->out_num, hlen, frame, frame_max);
+	return tx_hdr_gather(n, e, h, frame, frame_max);
 }
 
 /*

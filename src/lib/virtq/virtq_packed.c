@@ -116,6 +116,30 @@ static int packed_indirect(struct vnet_virtq *q, struct virtq_walk *w,
 	return 0;
 }
 
+/* packed_indirect() from packed_walk(), given copies: out of line, so
+ * that the walk keeps its descriptor and state in registers. */
+static __attribute__((noinline)) int
+packed_indirect_at(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
+		   bool seen_write, uint64_t addr, uint32_t len, uint16_t flags,
+		   bool chained)
+{
+	struct virtq_walk w = { .elem = elem, .seen_write = seen_write };
+	struct virtq_desc_copy d = { .addr = addr, .len = len, .flags = flags };
+
+	return packed_indirect(q, &w, &d, chained);
+}
+
+/* virtq_inflight_packed_record() of a copy, out of line likewise. */
+static __attribute__((noinline)) int
+packed_record(struct vnet_virtq *q, struct virtq_inflight_rec *rec,
+	      uint64_t addr, uint32_t len, uint16_t flags, uint16_t id)
+{
+	struct virtq_desc_copy d = { .addr = addr, .len = len, .flags = flags,
+				     .next = id };
+
+	return virtq_inflight_packed_record(q, rec, &d);
+}
+
 /* Flags of the next descriptor of a list, which must be available too. */
 static int next_flags(struct vnet_virtq *q, uint16_t pos, bool wrap,
 		      uint16_t *flags)
@@ -146,12 +170,16 @@ static int packed_walk(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
 		n++;
 		virtq_copy_desc(q, pdesc(q, pos), true, &d);
 		d.flags = flags;	/* flags as read once, not copied */
-		ret = virtq_inflight_packed_record(q, rec, &d);
-		if (ret)
-			return ret;
+		if (q->inflight) {	/* each descriptor recorded as read */
+			ret = packed_record(q, rec, d.addr, d.len, flags,
+					    d.next);
+			if (ret)
+				return ret;
+		}
 		if (flags & VIRTQ_DESC_F_INDIRECT) {
-			ret = packed_indirect(q, &w, &d, n > 1 ||
-					      (flags & VIRTQ_DESC_F_NEXT));
+			ret = packed_indirect_at(q, elem, w.seen_write, d.addr,
+						 d.len, flags, n > 1 ||
+						 (flags & VIRTQ_DESC_F_NEXT));
 			break;
 		}
 		ret = virtq_add_buf(q, &w, d.addr, d.len,

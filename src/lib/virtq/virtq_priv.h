@@ -4,6 +4,7 @@
 #define VNET_VIRTQ_PRIV_H
 
 #include <endian.h>
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -457,11 +458,68 @@ VIRTQ_INTERNAL void virtq_inflight_packed_entry(const struct vnet_virtq *q,
 						uint16_t e,
 						struct virtq_inflight_desc *d);
 
+/* An element's counts, reset before a pop fills it (not its arrays). */
+static inline void virtq_elem_reset(struct vnet_virtq_elem *elem)
+{
+	elem->out_num = elem->in_num = 0;
+	elem->out_len = elem->in_len = 0;
+	elem->resubmitted = false;
+	elem->truncated = false;
+}
+
+/**
+ * virtq_pending_add() - check a push and queue it for the next flush
+ * @q:		the queue, usable
+ * @elem:	the buffer, popped from @q
+ * @len:	bytes the device wrote into it
+ *
+ * The checks of vnet_virtq_push() past its gate and its dirty log; inline
+ * for the serving loop (virtq_serve.c), which runs it once per buffer.
+ *
+ * Return: 0, or -EINVAL for a push the queue's state refuses
+ */
+static inline int virtq_pending_add(struct vnet_virtq *q,
+				    const struct vnet_virtq_elem *elem,
+				    uint32_t len)
+{
+	struct vnet_virtq_pending *p;
+
+	if (len > elem->in_len)
+		return -EINVAL;		/* more than the buffer holds */
+	if (q->pop_seq == q->push_seq || q->npending >= q->size)
+		return -EINVAL;		/* nothing in flight */
+	if (q->in_order && elem->seq != q->push_seq)
+		return -EINVAL;		/* IN_ORDER: "in the same order" */
+	/* A batch covers at most the descriptors in flight: a used run is
+	 * never longer than the ring (advance() moves at most a lap). */
+	if (q->packed && (!elem->ndescs ||
+			  q->pending_descs + elem->ndescs > q->inflight_descs))
+		return -EINVAL;		/* not an element of this queue */
+
+	p = &q->pending[q->npending++];
+	q->pending_descs += elem->ndescs;
+	p->id = elem->id;
+	p->len = len;
+	p->ndescs = elem->ndescs;
+	p->slot = elem->slot;
+	p->skip = q->in_order && !(len | elem->in_len);
+	q->pending_skips += p->skip;
+	q->push_seq++;
+	q->stats.pushed++;
+	return 0;
+}
+
 /* Format-specific halves; each returns what its vnet_virtq_* caller does. */
 VIRTQ_INTERNAL int virtq_split_setup(struct vnet_virtq *q,
 				     const struct vnet_virtq_config *cfg);
 VIRTQ_INTERNAL int virtq_split_pop(struct vnet_virtq *q,
 				   struct vnet_virtq_elem *elem);
+VIRTQ_INTERNAL unsigned int virtq_split_heads(struct vnet_virtq *q,
+					      uint16_t *heads,
+					      unsigned int n);
+VIRTQ_INTERNAL int virtq_split_pop_head(struct vnet_virtq *q,
+					struct vnet_virtq_elem *elem,
+					uint16_t head);
 VIRTQ_INTERNAL void virtq_split_unpop(struct vnet_virtq *q,
 				      const struct vnet_virtq_elem *elem);
 VIRTQ_INTERNAL void virtq_split_flush(struct vnet_virtq *q);

@@ -93,15 +93,25 @@ static int split_reload(struct vnet_virtq *q)
 	return 0;
 }
 
-/* Gather an indirect table's chain; @ind is the descriptor pointing to it. */
-static int split_indirect(struct vnet_virtq *q, struct virtq_walk *w,
-			  const struct virtq_desc_copy *ind)
+/*
+ * Gather an indirect table's chain; @addr, @len, @flags are those of the
+ * descriptor pointing to it (copied), @seen_write whether the direct part
+ * had a writable one.
+ * Out of line and given copies: split_walk() keeps its state in registers.
+ */
+static __attribute__((noinline)) int
+split_indirect(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
+	       bool seen_write, uint64_t addr, uint32_t len, uint16_t flags)
 {
+	struct virtq_walk walk = { .elem = elem, .seen_write = seen_write };
+	struct virtq_desc_copy ind = { .addr = addr, .len = len,
+				       .flags = flags };
+	struct virtq_walk *w = &walk;
 	const uint8_t *table;
 	unsigned int count, n = 0;
 	uint16_t i = 0;
 
-	int ret = virtq_indirect_table(q, ind, ind->flags & VIRTQ_DESC_F_NEXT,
+	int ret = virtq_indirect_table(q, &ind, ind.flags & VIRTQ_DESC_F_NEXT,
 				       &count, &table);
 
 	if (ret)
@@ -127,27 +137,26 @@ static int split_indirect(struct vnet_virtq *q, struct virtq_walk *w,
 }
 
 /*
- * Gather the chain at @head: zero or more direct descriptors, optionally
+ * Gather a chain whose first descriptor (copied: @addr, @len, @flags,
+ * @next) has NEXT or INDIRECT: zero or more direct descriptors, optionally
  * ending in one that refers to an indirect table (split-ring.tex, Indirect
  * Descriptors: "The device MUST handle the case of zero or more normal
  * chained descriptors followed by a single descriptor with INDIRECT").
  */
-static int split_walk(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
-		      uint16_t head)
+static __attribute__((noinline)) int
+split_chain(struct vnet_virtq *q, struct vnet_virtq_elem *elem, uint64_t addr,
+	    uint32_t len, uint16_t flags, uint16_t next)
 {
 	struct virtq_walk w = { .elem = elem };
-	struct virtq_desc_copy d;
-	unsigned int n = 0;
-	uint16_t i = head;
+	struct virtq_desc_copy d = { .addr = addr, .len = len, .flags = flags,
+				     .next = next };
+	unsigned int n = 1;
 	int ret;
 
 	for (;;) {
-		if (++n > q->size)	/* longer than the queue: a loop */
-			return virtq_bad(q, VNET_VIRTQ_ERR_CHAIN_LEN);
-		virtq_copy_desc(q, (uint8_t *)q->desc + DESC_SIZE * (size_t)i,
-				false, &d);
 		if (d.flags & VIRTQ_DESC_F_INDIRECT) {
-			ret = split_indirect(q, &w, &d);
+			ret = split_indirect(q, elem, w.seen_write, d.addr,
+					     d.len, d.flags);
 			break;
 		}
 		ret = virtq_add_buf(q, &w, d.addr, d.len,
@@ -156,9 +165,36 @@ static int split_walk(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
 			break;
 		if (d.next >= q->size)
 			return virtq_bad(q, VNET_VIRTQ_ERR_NEXT);
-		i = d.next;
+		if (++n > q->size)	/* longer than the queue: a loop */
+			return virtq_bad(q, VNET_VIRTQ_ERR_CHAIN_LEN);
+		virtq_copy_desc(q, (uint8_t *)q->desc + DESC_SIZE * (size_t)d.next,
+				false, &d);
 	}
 	elem->ndescs = (uint16_t)n;
+	return ret;
+}
+
+/*
+ * Gather the buffer at @head into @elem, its counts reset here. The head
+ * descriptor is copied once; alone (no NEXT, no INDIRECT: nearly every
+ * small frame) it is checked and mapped inline, where the compiler knows
+ * the element is empty; a chain goes to split_chain() with the copy.
+ */
+static int split_walk(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
+		      uint16_t head)
+{
+	struct virtq_walk w = { .elem = elem };
+	struct virtq_desc_copy d;
+	int ret;
+
+	virtq_copy_desc(q, (uint8_t *)q->desc + DESC_SIZE * (size_t)head, false,
+			&d);
+	/* after the copy's compiler barrier, so the zeros are known below */
+	virtq_elem_reset(elem);
+	if (d.flags & (VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_INDIRECT))
+		return split_chain(q, elem, d.addr, d.len, d.flags, d.next);
+	ret = virtq_add_buf(q, &w, d.addr, d.len, d.flags & VIRTQ_DESC_F_WRITE);
+	elem->ndescs = 1;
 	return ret;
 }
 
@@ -195,6 +231,72 @@ static void split_prefetch_ahead(const struct vnet_virtq *q)
 			   DESC_SIZE * (size_t)(head & (q->size - 1)));
 }
 
+/**
+ * virtq_split_pop_head() - pop the buffer at @head, the next available one
+ * @q:		the queue
+ * @elem:	the element (its counts are reset here)
+ * @head:	the head index read from the next available entry, checked
+ *		to be below the queue size
+ *
+ * Return: 1; negative as split_walk()
+ */
+int virtq_split_pop_head(struct vnet_virtq *q, struct vnet_virtq_elem *elem,
+			 uint16_t head)
+{
+	int ret = split_walk(q, elem, head);
+
+	if (ret)
+		return ret;
+	elem->id = head;
+	q->last_avail++;
+	if (q->inflight)
+		virtq_inflight_split_pop(q, head);
+	return 1;
+}
+
+/**
+ * virtq_split_heads() - read the heads of the next @n available entries
+ * @q:		the queue, its available index read (@n at most what it
+ *		counted past last_avail)
+ * @heads:	the heads, @n entries
+ * @n:		entries to read
+ *
+ * One pass over the available ring for a burst, as DPDK's vhost does:
+ * each entry is read once into @heads, checked there (the driver may
+ * rewrite the ring meanwhile: the copy is what is used), and its
+ * descriptor prefetched so that its miss overlaps the work on the buffers
+ * before it. Nothing is consumed: virtq_split_pop_head() does that, in
+ * order. The run ends before a head out of range: the caller serves
+ * those before it, then breaks the queue for it (ERR_HEAD), as popping
+ * them one by one would.
+ *
+ * Return: heads read and valid (fewer than @n when one is out of range)
+ */
+unsigned int virtq_split_heads(struct vnet_virtq *q, uint16_t *heads,
+			       unsigned int n)
+{
+	/* the queue's fields in locals: the atomic loads below would have
+	 * the compiler read them again on every entry */
+	const _Atomic uint16_t *ring = avail_at(q, AVAIL_OFF_RING);
+	const uint8_t *desc = q->desc;
+	uint16_t size = q->size, at = q->last_avail;
+	bool be = q->big_endian;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		uint16_t v = atomic_load_explicit(&ring[(uint16_t)(at + i) &
+							 (size - 1)],
+						  memory_order_relaxed);
+		uint16_t head = be ? be16toh(v) : le16toh(v);
+
+		if (head >= size)	/* read once, checked once */
+			break;
+		heads[i] = head;
+		__builtin_prefetch(desc + DESC_SIZE * (size_t)head);
+	}
+	return i;
+}
+
 int virtq_split_pop(struct vnet_virtq *q, struct vnet_virtq_elem *elem)
 {
 	uint16_t head;
@@ -213,14 +315,7 @@ int virtq_split_pop(struct vnet_virtq *q, struct vnet_virtq_elem *elem)
 	if (head >= q->size)	/* read once, checked once */
 		return virtq_bad(q, VNET_VIRTQ_ERR_HEAD);
 	split_prefetch_ahead(q);
-	ret = split_walk(q, elem, head);
-	if (ret)
-		return ret;
-	elem->id = head;
-	q->last_avail++;
-	if (q->inflight)
-		virtq_inflight_split_pop(q, head);
-	return 1;
+	return virtq_split_pop_head(q, elem, head);
 }
 
 unsigned int virtq_split_avail(struct vnet_virtq *q, unsigned int max)

@@ -30,6 +30,44 @@ static void test_zero_every_packet(void **state)
 	assert_int_equal(vnet_coal_deadline(&c), UINT64_MAX);
 }
 
+/* vnet_coal_packets(c, n) is n calls of vnet_coal_packet(): the answer
+ * or-ed and the state left behind, whatever the parameters ("Operation":
+ * the conditions are those of the packets one by one). */
+static void test_packets_is_n_packet_calls(void **state)
+{
+	const struct vnet_coal_params ps[] = {
+		{ 0, 0 }, { 8, 0 }, { 0, 8 }, { 3, 100 }, { 15, 10 }, { 1, 1 },
+	};
+	const unsigned int ns[] = { 0, 1, 2, 3, 7, 64 };
+	const struct vnet_coal_params long_wait = { 100, 1000 };
+	const bool sup[] = { false, true };
+	size_t i, j, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(ps) / sizeof(ps[0]); i++)
+		for (j = 0; j < sizeof(ns) / sizeof(ns[0]); j++)
+			for (k = 0; k < 2; k++) {
+				struct vnet_coal a, b;
+				bool due = false;
+				unsigned int m;
+
+				/* something pending from earlier, at time 5,
+				 * then the parameters under test set */
+				vnet_coal_reset(&a, &long_wait);
+				vnet_coal_reset(&b, &long_wait);
+				vnet_coal_packet(&a, 5, false);
+				vnet_coal_packet(&b, 5, false);
+				vnet_coal_set(&a, &ps[i]);
+				vnet_coal_set(&b, &ps[i]);
+				for (m = 0; m < ns[j]; m++)
+					due |= vnet_coal_packet(&a, 9, sup[k]);
+				assert_int_equal(vnet_coal_packets(&b, 9, ns[j],
+								   sup[k]), due);
+				assert_int_equal(b.pending, a.pending);
+				assert_int_equal(b.first_us, a.first_us);
+			}
+}
+
 /* "RX Example": max_usecs 10, max_packets 15: notify at the 15th packet,
  * or 10 microseconds after the first, whichever comes first; then wait
  * for the next packet and count again. */
@@ -141,6 +179,7 @@ int main(void)
 		cmocka_unit_test(test_suppressed_never_notifies),
 		cmocka_unit_test(test_params_change),
 		cmocka_unit_test(test_edges),
+		cmocka_unit_test(test_packets_is_n_packet_calls),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
