@@ -499,7 +499,10 @@ static bool gro_lendable(struct vnetd_qp *qp)
 	if (f->pkt.iovcnt == 1 &&
 	    vnetd_rx_pool_holds(qp, f->pkt.iov[0].iov_base, len))
 		return true;
-	if (len > VNETD_FRAME_MAX || vnet_pkt_read(&f->pkt, 0, qp->tap_buf,
+	/* in tap_buf but in pieces: copying it there would overlap */
+	if (!f->pkt.iovcnt ||
+	    vnetd_rx_pool_holds(qp, f->pkt.iov[0].iov_base, 1) ||
+	    len > VNETD_FRAME_MAX || vnet_pkt_read(&f->pkt, 0, qp->tap_buf,
 						   len))
 		return false;
 	f->iov.iov_base = qp->tap_buf;

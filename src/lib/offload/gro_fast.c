@@ -293,46 +293,46 @@ static bool gro_fast_same(const struct vnet_gro_ctx *ctx,
 }
 
 /**
- * gro_fast_ipv4() - verify a fast segment's IPv4 header checksum
- * @f:		the flow
+ * gro_lane_ip_csum() - the IPv4 header checksums verify
+ * @f:		the flow, its sums made
  * @p:		the segment's headers
  *
- * Return: true for IPv6, or if it verifies
+ * Return: true if every IPv4 header of the segment verifies
  */
-static bool gro_fast_ipv4(struct vnet_gro_flow *f, const uint8_t *p)
+static bool gro_lane_ip_csum(const struct vnet_gro_flow *f, const uint8_t *p)
 {
-	const uint8_t *ip = p + f->l3_off;
+	const uint8_t *ip = p + f->l3_off, *oip = p + f->ol3_off;
 
-	if (f->v6)
-		return true;
-	gro_fast_sums(f);
-	return gro_fold_ok((uint64_t)f->ip_base + gro_ld16(ip + 2) +
-			   gro_ld16(ip + 4) + gro_ld16(ip + 10));
+	if (!f->v6 && !gro_fold_ok((uint64_t)f->ip_base + gro_ld16(ip + 2) +
+				   gro_ld16(ip + 4) + gro_ld16(ip + 10)))
+		return false;
+	return !f->tunnel || f->outer_v6 ||
+	       gro_fold_ok((uint64_t)f->oip_base + gro_ld16(oip + 2) +
+			   gro_ld16(oip + 4) + gro_ld16(oip + 10));
 }
 
 /**
- * gro_fast_csum() - verify a fast segment's IPv4 header and TCP checksums
- * @f:		the flow
+ * gro_lane_l4_csum() - the coalesced layer's L4 checksum verifies
+ * @f:		the flow, its sums made
  * @p:		the segment's headers
- * @len:	the segment's length
+ * @len:	its length
  * @psum:	its payload's sum, as from the payload's first byte
  *
- * Return: true if both verify
+ * Return: true if it verifies
  */
-static bool gro_fast_csum(struct vnet_gro_flow *f, const uint8_t *p,
-			  size_t len, uint32_t psum)
+static bool gro_lane_l4_csum(const struct vnet_gro_flow *f, const uint8_t *p,
+			     size_t len, uint32_t psum)
 {
 	const uint8_t *th = p + f->l4_off;
 	uint32_t l4len = htonl((uint32_t)(len - f->l4_off));
 	uint64_t s;
 
-	gro_fast_sums(f);
-	if (!gro_fast_ipv4(f, p))
-		return false;
+	/* The L4 header is even in length: the payload pairs its bytes as
+	 * the header does. A UDP length is in the header and the
+	 * pseudo-header both. */
 	s = (uint64_t)f->l4_base + (l4len & 0xffff) + (l4len >> 16) +
-	    gro_ld16(th + 4) + gro_ld16(th + 6) + gro_ld16(th + 16);
-	/* The TCP header is 4-byte aligned in length: the payload pairs
-	 * its bytes as the header does. */
+	    gro_ld16(th + 4) + gro_ld16(th + 6) +
+	    (f->udp ? 0 : gro_ld16(th + 16));
 	return gro_fold_ok(s + psum);
 }
 
@@ -409,8 +409,9 @@ static bool gro_fast_copy(struct vnet_gro_ctx *ctx, struct gro_seg *s,
 
 	if (s->trust == GRO_TRUST_GSO)
 		return false;
+	gro_fast_sums(f);
 	if (gro_trust_l4(s, f->l4_off, false)) {
-		if (!gro_fast_ipv4(f, p) ||
+		if (!gro_lane_ip_csum(f, p) ||
 		    (!ref && vnet_pkt_read(s->pkt, f->hdr_len,
 					   f->buf + f->len, s->pay_len)))
 			return false;
@@ -422,7 +423,8 @@ static bool gro_fast_copy(struct vnet_gro_ctx *ctx, struct gro_seg *s,
 	err = ref ? gro_sum_range(s->pkt, f->hdr_len, s->pay_len, &psum) :
 		    gro_copy_sum(s->pkt, f->hdr_len, s->pay_len,
 				 f->buf + f->len, &psum);
-	return !err && gro_fast_csum(f, p, vnet_pkt_len(s->pkt), psum);
+	return !err && gro_lane_ip_csum(f, p) &&
+	       gro_lane_l4_csum(f, p, vnet_pkt_len(s->pkt), psum);
 }
 
 /**
@@ -608,50 +610,6 @@ static bool gro_lane_rules(const struct vnet_gro_flow *f, const uint8_t *p,
 	       !vnet_load_be16(b + f->ol4_off + 6) &&
 	       (f->outer_v6 ||
 		gro_lane_id_ok(f, p, f->ol3_off, f->oid, f->oid_fixed));
-}
-
-/**
- * gro_lane_ip_csum() - the IPv4 header checksums verify
- * @f:		the flow, its sums made
- * @p:		the segment's headers
- *
- * Return: true if every IPv4 header of the segment verifies
- */
-static bool gro_lane_ip_csum(const struct vnet_gro_flow *f, const uint8_t *p)
-{
-	const uint8_t *ip = p + f->l3_off, *oip = p + f->ol3_off;
-
-	if (!f->v6 && !gro_fold_ok((uint64_t)f->ip_base + gro_ld16(ip + 2) +
-				   gro_ld16(ip + 4) + gro_ld16(ip + 10)))
-		return false;
-	return !f->tunnel || f->outer_v6 ||
-	       gro_fold_ok((uint64_t)f->oip_base + gro_ld16(oip + 2) +
-			   gro_ld16(oip + 4) + gro_ld16(oip + 10));
-}
-
-/**
- * gro_lane_l4_csum() - the coalesced layer's L4 checksum verifies
- * @f:		the flow, its sums made
- * @p:		the segment's headers
- * @len:	its length
- * @psum:	its payload's sum, as from the payload's first byte
- *
- * Return: true if it verifies
- */
-static bool gro_lane_l4_csum(const struct vnet_gro_flow *f, const uint8_t *p,
-			     size_t len, uint32_t psum)
-{
-	const uint8_t *th = p + f->l4_off;
-	uint32_t l4len = htonl((uint32_t)(len - f->l4_off));
-	uint64_t s;
-
-	/* The L4 header is even in length: the payload pairs its bytes as
-	 * the header does. A UDP length is in the header and the
-	 * pseudo-header both. */
-	s = (uint64_t)f->l4_base + (l4len & 0xffff) + (l4len >> 16) +
-	    gro_ld16(th + 4) + gro_ld16(th + 6) +
-	    (f->udp ? 0 : gro_ld16(th + 16));
-	return gro_fold_ok(s + psum);
 }
 
 /**
