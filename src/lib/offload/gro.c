@@ -803,7 +803,7 @@ static int gro_flow_fill(struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
 	size_t len = vnet_pkt_len(s->pkt);
 
 	if (gro_is_ref(ctx))
-		return gro_ref_start(f, s);
+		return gro_ref_start(ctx, f, s);
 	ctx->stats[VNET_GRO_S_COPIED] += len - s->hdr_len;
 	if (s->in_spare) {
 		uint8_t *b = f->buf;	/* copied already: swap buffers */

@@ -265,7 +265,8 @@ int gro_ref_init(struct vnet_gro_ctx *ctx);
 void gro_ref_fini(struct vnet_gro_ctx *ctx);
 bool gro_ref_room(const struct vnet_gro_ctx *ctx,
 		  const struct vnet_gro_flow *f, const struct gro_seg *s);
-int gro_ref_start(struct vnet_gro_flow *f, struct gro_seg *s);
+int gro_ref_start(const struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
+		  struct gro_seg *s);
 void gro_ref_append(struct vnet_gro_flow *f, const struct vnet_pkt *pkt,
 		    size_t hdr_len, void *ref);
 void gro_ref_view(const struct vnet_gro_flow *f, struct vnet_pkt *pkt);

@@ -62,22 +62,19 @@ void gro_ref_fini(struct vnet_gro_ctx *ctx)
 }
 
 /**
- * gro_ref_pieces() - how many of a frame's segments a byte range spans
+ * gro_ref_walk() - the pieces of a frame a byte range spans
  * @pkt:	the frame
  * @off:	first byte
- * @len:	bytes
+ * @len:	bytes, inside the frame
+ * @out:	where to write them, or NULL to count only
  *
- * Return: the count (0 for an empty range)
+ * Return: how many pieces (0 for an empty range)
  */
-static unsigned int gro_ref_pieces(const struct vnet_pkt *pkt, size_t off,
-				   size_t len)
+static unsigned int gro_ref_walk(const struct vnet_pkt *pkt, size_t off,
+				 size_t len, struct iovec *out)
 {
 	unsigned int i, n = 0;
 
-	if (!len)
-		return 0;
-	if (pkt->iovcnt == 1)
-		return 1;
 	for (i = 0; i < pkt->iovcnt && len; i++) {
 		size_t seg = pkt->iov[i].iov_len, take;
 
@@ -86,11 +83,40 @@ static unsigned int gro_ref_pieces(const struct vnet_pkt *pkt, size_t off,
 			continue;
 		}
 		take = seg - off < len ? seg - off : len;
+		if (out) {
+			out[n].iov_base = (uint8_t *)pkt->iov[i].iov_base + off;
+			out[n].iov_len = take;
+		}
 		len -= take;
 		off = 0;
 		n++;
 	}
 	return n;
+}
+
+/**
+ * gro_ref_tail() - the range of a frame its flow references: after its
+ *		    headers, to its end (as the copy mode copies it)
+ * @pkt:	the frame
+ * @hdr_len:	its headers' length
+ * @out:	where to write the pieces, or NULL to count only
+ *
+ * Return: how many pieces
+ */
+static unsigned int gro_ref_tail(const struct vnet_pkt *pkt, size_t hdr_len,
+				 struct iovec *out)
+{
+	size_t len = vnet_pkt_len(pkt);
+
+	if (pkt->iovcnt == 1 && len > hdr_len) {	/* one piece */
+		if (out) {
+			out->iov_base = (uint8_t *)pkt->iov[0].iov_base +
+					hdr_len;
+			out->iov_len = len - hdr_len;
+		}
+		return 1;
+	}
+	return gro_ref_walk(pkt, hdr_len, len - hdr_len, out);
 }
 
 /**
@@ -105,58 +131,31 @@ bool gro_ref_room(const struct vnet_gro_ctx *ctx,
 		  const struct vnet_gro_flow *f, const struct gro_seg *s)
 {
 	return f->nframes < ctx->p.max_segs &&
-	       f->niov + gro_ref_pieces(s->pkt, s->hdr_len, s->pay_len) <=
+	       f->niov + gro_ref_tail(s->pkt, s->hdr_len, NULL) <=
 	       ctx->ref_cap;
 }
 
 /**
- * gro_ref_slice() - append a range of a frame to a flow's chain
- * @f:		the flow, with room (gro_ref_room())
- * @pkt:	the frame
- * @off:	first byte
- * @len:	bytes, inside the frame
- */
-static void gro_ref_slice(struct vnet_gro_flow *f, const struct vnet_pkt *pkt,
-			  size_t off, size_t len)
-{
-	unsigned int i;
-
-	if (pkt->iovcnt == 1 && len) {	/* a frame in one piece */
-		f->iov[f->niov].iov_base = (uint8_t *)pkt->iov[0].iov_base + off;
-		f->iov[f->niov++].iov_len = len;
-		return;
-	}
-	for (i = 0; i < pkt->iovcnt && len; i++) {
-		size_t seg = pkt->iov[i].iov_len, take;
-
-		if (off >= seg) {
-			off -= seg;
-			continue;
-		}
-		take = seg - off < len ? seg - off : len;
-		f->iov[f->niov].iov_base = (uint8_t *)pkt->iov[i].iov_base + off;
-		f->iov[f->niov++].iov_len = take;
-		len -= take;
-		off = 0;
-	}
-}
-
-/**
  * gro_ref_start() - a flow's first segment: headers copied, payload sliced
+ * @ctx:	the context
  * @f:		the flow, empty
  * @s:		the segment, parsed (hdr_len within the frame)
  *
  * Everything after the headers is referenced, as the copy mode copies the
  * whole frame.
  *
- * Return: 0, or -EFAULT if the headers could not be read
+ * Return: 0; -EFAULT if the headers could not be read, -E2BIG if the
+ * frame is in more pieces than a chain holds (it is then passed on)
  */
-int gro_ref_start(struct vnet_gro_flow *f, struct gro_seg *s)
+int gro_ref_start(const struct vnet_gro_ctx *ctx, struct vnet_gro_flow *f,
+		  struct gro_seg *s)
 {
 	size_t len = vnet_pkt_len(s->pkt);
 
 	if (s->hdr_len > len || vnet_pkt_read(s->pkt, 0, f->buf, s->hdr_len))
 		return -EFAULT;
+	if (1 + gro_ref_tail(s->pkt, s->hdr_len, NULL) > ctx->ref_cap)
+		return -E2BIG;
 	f->iov[0].iov_base = f->buf;
 	f->iov[0].iov_len = s->hdr_len;
 	f->niov = 1;
@@ -176,7 +175,7 @@ int gro_ref_start(struct vnet_gro_flow *f, struct gro_seg *s)
 void gro_ref_append(struct vnet_gro_flow *f, const struct vnet_pkt *pkt,
 		    size_t hdr_len, void *ref)
 {
-	gro_ref_slice(f, pkt, hdr_len, vnet_pkt_len(pkt) - hdr_len);
+	f->niov += gro_ref_tail(pkt, hdr_len, f->iov + f->niov);
 	f->frames[f->nframes++] = ref;
 }
 
