@@ -429,7 +429,8 @@ static bool gro_layer(struct vnet_gro_ctx *ctx, struct gro_seg *s)
  * gro_ipv4_20_ok() - a 20-byte IPv4 header's checksum holds
  * @ip:		the header
  *
- * Five 32-bit words summed in 64 bits, folded: RFC 1071's sum, inline.
+ * Five 32-bit words summed in 64 bits, folded (gro_fold_ok()): RFC
+ * 1071's sum, inline.
  *
  * Return: true if it verifies
  */
@@ -443,12 +444,7 @@ static inline bool gro_ipv4_20_ok(const uint8_t *ip)
 		memcpy(&w, ip + 4 * i, 4);
 		sum += w;
 	}
-	sum = (sum & 0xffffffffu) + (sum >> 32);
-	sum = (sum & 0xffffffffu) + (sum >> 32);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return sum == 0xffff;
+	return gro_fold_ok(sum);
 }
 
 /**

@@ -49,22 +49,6 @@ static inline uint32_t gro_ld32(const uint8_t *p)
 }
 
 /**
- * gro_fold_ok() - does a sum over a checksummed range verify
- * @s:		64-bit sum, checksum field included
- *
- * Return: true if it folds to 0xffff
- */
-static inline bool gro_fold_ok(uint64_t s)
-{
-	s = (s & 0xffffffffu) + (s >> 32);
-	s = (s & 0xffffffffu) + (s >> 32);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return s == 0xffff;
-}
-
-/**
  * gro_fast_hash() - the fast index's slot for an address word and ports
  * @a:		the word before the TCP header (last of the destination
  *		address), as loaded

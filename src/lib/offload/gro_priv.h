@@ -330,6 +330,22 @@ static inline bool gro_ip_id_flush(uint16_t last, bool fixed, uint16_t segs,
 }
 
 /**
+ * gro_fold_ok() - does a sum over a checksummed range verify
+ * @s:		64-bit sum, checksum field included
+ *
+ * Return: true if it folds to 0xffff
+ */
+static inline bool gro_fold_ok(uint64_t s)
+{
+	s = (s & 0xffffffffu) + (s >> 32);
+	s = (s & 0xffffffffu) + (s >> 32);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return s == 0xffff;
+}
+
+/**
  * gro_fits() - may @s be appended to @f: 64 KiB datagram, segment cap
  * @ctx:	the context
  * @f:		the flow
